@@ -1,0 +1,10 @@
+# Links every file of SRC into DST (re-run at each build so new files appear).
+file(MAKE_DIRECTORY ${DST})
+file(GLOB_RECURSE files RELATIVE ${SRC} ${SRC}/*.py ${SRC}/*.pyi ${SRC}/py.typed)
+foreach(f IN LISTS files)
+  get_filename_component(dir ${DST}/${f} DIRECTORY)
+  file(MAKE_DIRECTORY ${dir})
+  if(NOT EXISTS ${DST}/${f})
+    file(CREATE_LINK ${SRC}/${f} ${DST}/${f} SYMBOLIC)
+  endif()
+endforeach()

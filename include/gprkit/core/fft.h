@@ -1,0 +1,45 @@
+// FFTW float plans, made once per size and cached behind a mutex; executed with
+// FFTW's new-array calls from any thread on buffers from fft::alloc_*.
+#pragma once
+#include <complex>
+#include <cstddef>
+#include <memory>
+
+namespace gprkit::fft {
+
+using cfloat = std::complex<float>;
+
+struct FreeFftw {
+  void operator()(void* p) const noexcept;
+};
+template <class T>
+using buffer = std::unique_ptr<T[], FreeFftw>;
+
+/// SIMD-aligned buffers (fftwf_malloc) that the cached plans can execute on.
+buffer<float> alloc_real(std::size_t n);
+buffer<cfloat> alloc_complex(std::size_t n);
+
+/// Smallest n' >= n whose only prime factors are 2, 3, 5, 7 (fast for FFTW).
+std::size_t fast_size(std::size_t n);
+
+/// 1-D real-to-complex, length n (output n/2+1). in/out must be fft-aligned buffers.
+void r2c(std::size_t n, float* in, cfloat* out);
+/// 1-D complex-to-real, length n (input n/2+1, destroyed). Unnormalized (scale 1/n yourself).
+void c2r(std::size_t n, cfloat* in, float* out);
+/// 1-D complex, sign -1 (forward) or +1 (inverse), unnormalized. in may equal out.
+void c2c(std::size_t n, cfloat* in, cfloat* out, int sign);
+/// 2-D complex on a column-major n0 x n1 array (n0 contiguous), unnormalized. in may equal out.
+void c2c_2d(std::size_t n0, std::size_t n1, cfloat* in, cfloat* out, int sign);
+/// `howmany` 1-D complex transforms of length n, each contiguous, spaced by n
+/// (column-major n x howmany). Unnormalized. in may equal out.
+void c2c_many(std::size_t n, std::size_t howmany, cfloat* in, cfloat* out, int sign);
+
+/// General batch: `howmany` complex transforms of length n; element k of batch b is at
+/// in[b * dist + k * stride]. Unnormalized. in may equal out (same layout).
+void c2c_batch(std::size_t n, std::size_t howmany, std::size_t stride, std::size_t dist,
+               cfloat* in, cfloat* out, int sign);
+
+/// Number of distinct plans currently cached (for tests).
+std::size_t cached_plan_count();
+
+}  // namespace gprkit::fft

@@ -1,0 +1,18 @@
+"""gprkit: ground-penetrating-radar signal processing (C++ kernels, numpy in and out).
+
+A section is a :class:`Bscan` (float32, shape (n_samples, n_traces), time down the rows).
+Every processing function takes a Bscan (or an array plus ``dt_ns``) and returns a new
+Bscan; the GIL is released while the kernels run.
+"""
+from ._core import get_num_threads, set_num_threads
+from ._errors import Error, FormatError, InvalidArgument, IoError
+from .bscan import Bscan
+from .simulate import Simulation, ricker, simulate
+from .filters import *  # noqa: F401,F403
+from .clutter import *  # noqa: F401,F403
+from .migrate import *  # noqa: F401,F403
+from .detect import *  # noqa: F401,F403
+from .io import *  # noqa: F401,F403
+from . import filters, clutter, migrate, detect, io  # noqa: F401
+
+__version__ = "0.1.0"

@@ -1,0 +1,2 @@
+"""gprkit.clutter (to be filled in)."""
+__all__: list[str] = []

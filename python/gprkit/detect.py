@@ -1,0 +1,2 @@
+"""gprkit.detect (to be filled in)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""gprkit.filters (to be filled in)."""
+__all__: list[str] = []

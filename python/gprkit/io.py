@@ -1,0 +1,2 @@
+"""gprkit.io (to be filled in)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""gprkit.migrate (to be filled in)."""
+__all__: list[str] = []

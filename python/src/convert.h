@@ -1,0 +1,39 @@
+// numpy <-> gprkit views: float32 arrays of any strides in, Fortran-ordered out.
+#pragma once
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+
+#include "gprkit/core/view.h"
+
+namespace gprkit::py {
+
+namespace pyb = pybind11;
+using farray = pyb::array_t<float, pyb::array::f_style>;
+
+/// Read-only view of a 1-D (one trace) or 2-D (n_samples, n_traces) float32 array,
+/// any strides, no copy. Raises TypeError for another dtype and ValueError for another
+/// number of dimensions, naming `what`.
+ConstView as_view(const pyb::array& a, const char* what = "data");
+/// Same, for an array the caller lets the kernel write (must be writeable).
+MutView as_mut_view(pyb::array& a, const char* what = "out");
+/// A new Fortran-ordered float32 array of the given shape and its view.
+farray new_fortran(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces);
+MutView view_of(farray& a);
+/// A 1-D float64 numpy array copied from a vector.
+pyb::array_t<double> to_numpy(const std::vector<double>& v);
+
+}  // namespace gprkit::py
+
+#include "gprkit/core/bscan.h"
+#include "gprkit/core/header.h"
+
+namespace gprkit::py {
+/// Header <-> the Python Bscan's header dict (keys are the C++ field names; "raw" is a
+/// dict of str; x_m/y_m/z_m are sequences of float).
+Header header_from_dict(const pyb::dict& d);
+pyb::dict header_to_dict(const Header& h);
+/// Hands a Bscan's samples to numpy without a copy (Fortran-ordered).
+farray bscan_to_numpy(Bscan&& b);
+}  // namespace gprkit::py

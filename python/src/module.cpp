@@ -1,0 +1,78 @@
+// gprkit._core: the compiled kernels. Each library folder binds itself in bind_<folder>.cpp.
+#include <pybind11/pybind11.h>
+
+#include "gprkit/core/error.h"
+
+namespace pyb = pybind11;
+
+namespace gprkit::py {
+void bind_core(pyb::module_& m);
+#ifdef GPRKIT_HAS_SIMULATE
+void bind_simulate(pyb::module_& m);
+#endif
+#ifdef GPRKIT_HAS_FILTERS
+void bind_filters(pyb::module_& m);
+#endif
+#ifdef GPRKIT_HAS_CLUTTER
+void bind_clutter(pyb::module_& m);
+#endif
+#ifdef GPRKIT_HAS_MIGRATE
+void bind_migrate(pyb::module_& m);
+#endif
+#ifdef GPRKIT_HAS_DETECT
+void bind_detect(pyb::module_& m);
+#endif
+#ifdef GPRKIT_HAS_IO
+void bind_io(pyb::module_& m);
+#endif
+}  // namespace gprkit::py
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "gprkit compiled kernels (private: use the gprkit package)";
+  // gprkit errors become Python classes that are also the matching builtin:
+  // InvalidArgument and FormatError are ValueErrors, IoError is an OSError.
+  static PyObject* error = PyErr_NewException("gprkit.Error", PyExc_Exception, nullptr);
+  auto derive = [](const char* name, PyObject* builtin) {
+    pyb::tuple bases = pyb::make_tuple(pyb::handle(error), pyb::handle(builtin));
+    return PyErr_NewException(name, bases.ptr(), nullptr);
+  };
+  static PyObject* invalid = derive("gprkit.InvalidArgument", PyExc_ValueError);
+  static PyObject* format = derive("gprkit.FormatError", PyExc_ValueError);
+  static PyObject* io = derive("gprkit.IoError", PyExc_OSError);
+  m.attr("Error") = pyb::handle(error);
+  m.attr("InvalidArgument") = pyb::handle(invalid);
+  m.attr("FormatError") = pyb::handle(format);
+  m.attr("IoError") = pyb::handle(io);
+  pyb::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const gprkit::InvalidArgument& e) {
+      PyErr_SetString(invalid, e.what());
+    } catch (const gprkit::FormatError& e) {
+      PyErr_SetString(format, e.what());
+    } catch (const gprkit::IoError& e) {
+      PyErr_SetString(io, e.what());
+    } catch (const gprkit::Error& e) {
+      PyErr_SetString(error, e.what());
+    }
+  });
+  gprkit::py::bind_core(m);
+#ifdef GPRKIT_HAS_SIMULATE
+  gprkit::py::bind_simulate(m);
+#endif
+#ifdef GPRKIT_HAS_FILTERS
+  gprkit::py::bind_filters(m);
+#endif
+#ifdef GPRKIT_HAS_CLUTTER
+  gprkit::py::bind_clutter(m);
+#endif
+#ifdef GPRKIT_HAS_MIGRATE
+  gprkit::py::bind_migrate(m);
+#endif
+#ifdef GPRKIT_HAS_DETECT
+  gprkit::py::bind_detect(m);
+#endif
+#ifdef GPRKIT_HAS_IO
+  gprkit::py::bind_io(m);
+#endif
+}

@@ -1,0 +1,160 @@
+#include "gprkit/core/fft.h"
+
+#include <fftw3.h>
+
+#include <map>
+#include <mutex>
+#include <new>
+#include <tuple>
+
+#include "gprkit/core/validate.h"
+
+namespace gprkit::fft {
+
+void FreeFftw::operator()(void* p) const noexcept { fftwf_free(p); }
+
+buffer<float> alloc_real(std::size_t n) {
+  auto* p = static_cast<float*>(fftwf_malloc(sizeof(float) * (n ? n : 1)));
+  if (!p) throw std::bad_alloc();
+  return buffer<float>(p);
+}
+
+buffer<cfloat> alloc_complex(std::size_t n) {
+  auto* p = static_cast<cfloat*>(fftwf_malloc(sizeof(cfloat) * (n ? n : 1)));
+  if (!p) throw std::bad_alloc();
+  return buffer<cfloat>(p);
+}
+
+std::size_t fast_size(std::size_t n) {
+  if (n <= 1) return 1;
+  for (std::size_t m = n;; ++m) {
+    std::size_t r = m;
+    for (std::size_t p : {2u, 3u, 5u, 7u})
+      while (r % p == 0) r /= p;
+    if (r == 1) return m;
+  }
+}
+
+namespace {
+
+enum class Kind { r2c, c2r, c2c, c2c_2d, c2c_batch };
+// kind, n0, n1 (or howmany), stride, dist, sign, in-place
+using Key = std::tuple<Kind, std::size_t, std::size_t, std::size_t, std::size_t, int, bool>;
+
+struct Cache {
+  std::mutex mutex;
+  std::map<Key, fftwf_plan> plans;
+  ~Cache() {
+    for (auto& [k, p] : plans) fftwf_destroy_plan(p);
+  }
+};
+
+Cache& cache() {
+  static Cache c;
+  return c;
+}
+
+int as_int(std::size_t n, const char* what) {
+  if (n == 0 || n > (1u << 30)) check::fail("fft", what, static_cast<double>(n), "1..2^30");
+  return static_cast<int>(n);
+}
+
+// Plans are made on scratch buffers (FFTW_MEASURE overwrites them) with the
+// alignment of fftwf_malloc, so they apply to every buffer from alloc_*.
+fftwf_plan get(const Key& key) {
+  auto& c = cache();
+  std::lock_guard lock(c.mutex);
+  if (auto it = c.plans.find(key); it != c.plans.end()) return it->second;
+  const auto [kind, n0, n1, stride, dist, sign, inplace] = key;
+  // Measuring pays off for the many small per-trace transforms; for big 2-D
+  // and batched ones it would take seconds, so those are estimated.
+  const std::size_t total = n0 * (kind == Kind::c2c_2d || kind == Kind::c2c_batch ? n1 : 1);
+  const unsigned flags = total > (std::size_t{1} << 16) ? FFTW_ESTIMATE : FFTW_MEASURE;
+  fftwf_plan plan = nullptr;
+  switch (kind) {
+    case Kind::r2c: {
+      auto in = alloc_real(2 * (n0 / 2 + 1));
+      auto out = alloc_complex(n0 / 2 + 1);
+      plan = fftwf_plan_dft_r2c_1d(as_int(n0, "n"), in.get(),
+                                   reinterpret_cast<fftwf_complex*>(out.get()), flags);
+      break;
+    }
+    case Kind::c2r: {
+      auto in = alloc_complex(n0 / 2 + 1);
+      auto out = alloc_real(n0);
+      plan = fftwf_plan_dft_c2r_1d(as_int(n0, "n"), reinterpret_cast<fftwf_complex*>(in.get()),
+                                   out.get(), flags);
+      break;
+    }
+    case Kind::c2c: {
+      auto in = alloc_complex(n0);
+      auto out = inplace ? nullptr : alloc_complex(n0);
+      auto* o = reinterpret_cast<fftwf_complex*>(inplace ? in.get() : out.get());
+      plan = fftwf_plan_dft_1d(as_int(n0, "n"), reinterpret_cast<fftwf_complex*>(in.get()), o,
+                               sign, flags);
+      break;
+    }
+    case Kind::c2c_2d: {
+      auto in = alloc_complex(n0 * n1);
+      auto out = inplace ? nullptr : alloc_complex(n0 * n1);
+      auto* o = reinterpret_cast<fftwf_complex*>(inplace ? in.get() : out.get());
+      // FFTW is row-major: our column-major n0 x n1 is its n1 x n0.
+      plan = fftwf_plan_dft_2d(as_int(n1, "n1"), as_int(n0, "n0"),
+                               reinterpret_cast<fftwf_complex*>(in.get()), o, sign, flags);
+      break;
+    }
+    case Kind::c2c_batch: {
+      const std::size_t span = (n0 - 1) * stride + (n1 - 1) * dist + 1;
+      auto in = alloc_complex(span);
+      auto out = inplace ? nullptr : alloc_complex(span);
+      auto* o = reinterpret_cast<fftwf_complex*>(inplace ? in.get() : out.get());
+      int n = as_int(n0, "n");
+      plan = fftwf_plan_many_dft(1, &n, as_int(n1, "howmany"),
+                                 reinterpret_cast<fftwf_complex*>(in.get()), nullptr,
+                                 as_int(stride, "stride"), as_int(dist, "dist"), o, nullptr,
+                                 as_int(stride, "stride"), as_int(dist, "dist"), sign, flags);
+      break;
+    }
+  }
+  if (!plan) throw Error("fft: FFTW could not make a plan");
+  c.plans.emplace(key, plan);
+  return plan;
+}
+
+auto* fc(cfloat* p) { return reinterpret_cast<fftwf_complex*>(p); }
+
+}  // namespace
+
+void r2c(std::size_t n, float* in, cfloat* out) {
+  fftwf_execute_dft_r2c(get({Kind::r2c, n, 0, 0, 0, 0, false}), in, fc(out));
+}
+
+void c2r(std::size_t n, cfloat* in, float* out) {
+  fftwf_execute_dft_c2r(get({Kind::c2r, n, 0, 0, 0, 0, false}), fc(in), out);
+}
+
+void c2c(std::size_t n, cfloat* in, cfloat* out, int sign) {
+  fftwf_execute_dft(get({Kind::c2c, n, 0, 0, 0, sign, in == out}), fc(in), fc(out));
+}
+
+void c2c_2d(std::size_t n0, std::size_t n1, cfloat* in, cfloat* out, int sign) {
+  fftwf_execute_dft(get({Kind::c2c_2d, n0, n1, 0, 0, sign, in == out}), fc(in), fc(out));
+}
+
+void c2c_many(std::size_t n, std::size_t howmany, cfloat* in, cfloat* out, int sign) {
+  c2c_batch(n, howmany, 1, n, in, out, sign);
+}
+
+void c2c_batch(std::size_t n, std::size_t howmany, std::size_t stride, std::size_t dist,
+               cfloat* in, cfloat* out, int sign) {
+  fftwf_execute_dft(get({Kind::c2c_batch, n, howmany, stride, dist, sign, in == out}), fc(in),
+                    fc(out));
+}
+
+std::size_t cached_plan_count() {
+  auto& c = cache();
+  std::lock_guard lock(c.mutex);
+  return c.plans.size();
+}
+
+}  // namespace gprkit::fft
