@@ -40,7 +40,8 @@ def simulate(diffractors: Iterable[Any] | None = None, layers: Iterable[Any] | N
     """Make a synthetic B-scan.
 
     diffractors: dicts (x_m, depth_m, amplitude=1, kind=0) or tuples in that order.
-    layers: dicts (depth_m, dip_deg=0, x0_m=0, amplitude=0.3) or tuples.
+    layers: dicts (depth_m, dip_deg=0, x0_m=0, amplitude=0.3, x_min_m, x_max_m) or tuples;
+        x_min_m/x_max_m limit a reflector to part of the line (a root-like streak).
     options: any field of the C++ SimulateOptions (n_samples, n_traces, dt_ns, t0_ns, dx_m,
         x0_m, velocity_m_per_ns, antenna_offset_m, antenna_height_m, height_variation_m,
         height_variation_period_m, centre_frequency_mhz, direct_wave_amplitude,
@@ -53,7 +54,7 @@ def simulate(diffractors: Iterable[Any] | None = None, layers: Iterable[Any] | N
             raise TypeError(f"simulate: unknown option {key!r}")
         setattr(o, key, value)
     o.diffractors = _items(diffractors, _core.Diffractor, ("x_m", "depth_m", "amplitude", "kind"))
-    o.layers = _items(layers, _core.Layer, ("depth_m", "dip_deg", "x0_m", "amplitude"))
+    o.layers = _items(layers, _core.Layer, ("depth_m", "dip_deg", "x0_m", "amplitude", "x_min_m", "x_max_m"))
     data, header, truth, ground = _core.simulate(o)
     return Simulation(Bscan(data, header=header), list(truth), np.asarray(ground))
 

@@ -16,9 +16,13 @@ void bind_simulate(pyb::module_& m) {
       .def_readwrite("kind", &Diffractor::kind);
   pyb::class_<Layer>(m, "Layer")
       .def(pyb::init<>())
-      .def(pyb::init([](double d, double dip, double x0, double a) { return Layer{d, dip, x0, a}; }),
+      .def(pyb::init([](double d, double dip, double x0, double a, double xmin, double xmax) {
+             return Layer{d, dip, x0, a, xmin, xmax};
+           }),
            pyb::arg("depth_m"), pyb::arg("dip_deg") = 0.0, pyb::arg("x0_m") = 0.0,
-           pyb::arg("amplitude") = 0.3)
+           pyb::arg("amplitude") = 0.3, pyb::arg("x_min_m") = -1e300, pyb::arg("x_max_m") = 1e300)
+      .def_readwrite("x_min_m", &Layer::x_min_m)
+      .def_readwrite("x_max_m", &Layer::x_max_m)
       .def_readwrite("depth_m", &Layer::depth_m)
       .def_readwrite("dip_deg", &Layer::dip_deg)
       .def_readwrite("x0_m", &Layer::x0_m)

@@ -86,6 +86,7 @@ void validate(const SimulateOptions& o) {
     check::in_range(w, "layer.dip_deg", l.dip_deg, -80.0, 80.0);
     check::finite(w, "layer.x0_m", l.x0_m);
     check::finite(w, "layer.amplitude", l.amplitude);
+    if (!(l.x_min_m <= l.x_max_m)) check::fail(w, "layer.x_max_m", l.x_max_m, ">= layer.x_min_m");
   }
 }
 
@@ -171,6 +172,7 @@ Simulation simulate(const SimulateOptions& o) {
       add_wavelet(tr, o.n_samples, o.t0_ns, o.dt_ns, t, amp, f);
     }
     for (const auto& l : o.layers) {
+      if (x < l.x_min_m || x > l.x_max_m) continue;
       // Air gap: add the vertical two-way air time (exact for a flat, level layer).
       const double t = 2.0 * hj / c + plane_time_ns(l, xt, xr, v);
       add_wavelet(tr, o.n_samples, o.t0_ns, o.dt_ns, t, l.amplitude, f);

@@ -23,6 +23,8 @@ struct Layer {
   double dip_deg = 0.0;
   double x0_m = 0.0;
   double amplitude = 0.3;
+  double x_min_m = -1e300;  ///< the reflector exists only for traces in [x_min_m, x_max_m]
+  double x_max_m = 1e300;   ///< (a finite streak such as a root); default: the whole line
 };
 
 struct SimulateOptions {
