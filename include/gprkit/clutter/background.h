@@ -1,0 +1,97 @@
+// Background (clutter) removal: mean / median trace, moving-window mean / median,
+// eigenimage (SVD), robust PCA and ground-bounce flattening.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "gprkit/core/bscan.h"
+
+namespace gprkit {
+
+/// What remove_background() estimates and subtracts.
+enum class BackgroundMethod {
+  mean,           ///< the mean trace of the selected traces
+  median,         ///< the sample-wise median trace of the selected traces
+  moving_mean,    ///< the mean of a window of window_traces selected traces around each trace
+  moving_median,  ///< the median of that window (sorted-window update, O(log N + N) per step)
+  svd,            ///< the first k singular components (eigenimages), randomized SVD
+  rpca,           ///< robust PCA (inexact ALM): the output is the sparse part
+  ground_bounce,  ///< local average of the ground reflection after flattening to it
+};
+
+/// How rpca computes its singular-value thresholding step.
+enum class RpcaSvd {
+  randomized,  ///< randomized partial SVD of a predicted rank (fast; default)
+  full,        ///< a full thin SVD every iteration (the textbook algorithm; slow)
+};
+
+struct BackgroundOptions {
+  BackgroundMethod method = BackgroundMethod::mean;
+  std::ptrdiff_t window_traces = 31;  ///< moving_* and ground_bounce window (odd, traces, >= 1)
+  /// Trace range the background is estimated from ([first_trace, first_trace + n_traces),
+  /// n_traces = -1: to the end). The background is removed from every trace.
+  std::ptrdiff_t first_trace = 0, n_traces = -1;
+  /// Optional per-trace mask (empty or one entry per trace of the whole section): only
+  /// traces with a non-zero entry (and inside the range) are used for the estimate, e.g.
+  /// to leave out traces over a known target.
+  std::vector<std::uint8_t> trace_mask;
+
+  // ---- svd -----------------------------------------------------------------------
+  int svd_components = -1;       ///< k; -1 = the largest gap s_i / s_{i+1}, i <= svd_max_components
+  int svd_max_components = 10;   ///< search range of the automatic k
+  int svd_oversampling = 10;     ///< extra random directions of the randomized SVD
+  int svd_power_iterations = 2;  ///< subspace iterations of the randomized SVD
+  std::uint64_t seed = 1;        ///< random directions (results are reproducible)
+
+  // ---- rpca ----------------------------------------------------------------------
+  double rpca_lambda = -1.0;        ///< sparsity weight; <= 0: 1 / sqrt(max(m, n))
+  double rpca_tolerance = 1e-6;     ///< stop when ||D - L - S||_F / ||D||_F < tolerance
+  int rpca_max_iterations = 500;    ///< iteration cap
+  double rpca_rho = 1.5;            ///< growth of the penalty mu per iteration (> 1)
+  RpcaSvd rpca_svd = RpcaSvd::randomized;
+
+  // ---- ground_bounce -------------------------------------------------------------
+  /// Samples searched for the surface reflection: [ground_first_sample,
+  /// ground_first_sample + ground_n_samples) (-1 = to the end of the trace).
+  std::ptrdiff_t ground_first_sample = 0, ground_n_samples = -1;
+  /// Running median over this many traces applied to the picks (odd; 1 = none) to
+  /// reject single-trace mispicks.
+  std::ptrdiff_t ground_smooth_traces = 5;
+  /// Surface picks supplied by the caller (fractional sample index per trace of the
+  /// whole section); empty = pick the strongest |amplitude| per trace.
+  std::vector<double> ground_pick_samples;
+  bool ground_median = false;          ///< local median instead of the local mean
+  bool ground_remove_horizontal = true;  ///< also remove a time-fixed mean (antenna ringing)
+  int ground_iterations = 2;           ///< alternations between the two backgrounds (>= 1)
+
+  /// Fill BackgroundReport::removed with the full removed image (memory: one section).
+  bool report_removed = false;
+};
+
+/// What was removed (filled when a report is asked for).
+struct BackgroundReport {
+  BackgroundMethod method = BackgroundMethod::mean;
+  std::ptrdiff_t traces_used = 0;          ///< traces the estimate came from
+  std::vector<float> background_trace;     ///< mean/median/ground_bounce (horizontal part):
+                                           ///< the subtracted trace (n_samples)
+  std::vector<double> singular_values;     ///< svd: the leading estimates; rpca: of L
+  int components = 0;                      ///< svd: k removed; rpca: rank of L
+  int iterations = 0;                      ///< rpca iterations
+  double residual = 0.0;                   ///< rpca: final ||D - L - S||_F / ||D||_F
+  std::vector<double> ground_pick_samples; ///< ground_bounce: surface (fractional sample) per trace
+  Bscan removed;                           ///< the removed image, when report_removed
+};
+
+/// out = in - background (n_samples x n_traces, any strides). out may be the same view as
+/// in (in-place); other overlaps are rejected. Throws InvalidArgument for an empty or
+/// non-finite section, a bad range/mask/window, k larger than the rank, etc.
+/// Complexity: mean O(m n); median O(m n) average; moving_mean O(m n); moving_median
+/// O(m n (log N + N)) with a tiny constant; svd O(m n (k + p) (2 q + 2)); rpca per iteration
+/// O(m n r) (randomized) or a full SVD; ground_bounce O(m n iterations).
+void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
+                       BackgroundReport* report = nullptr);
+Bscan remove_background(const Bscan& in, const BackgroundOptions& o = {},
+                        BackgroundReport* report = nullptr);
+
+}  // namespace gprkit
