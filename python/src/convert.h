@@ -3,7 +3,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "gprkit/core/view.h"
 
@@ -27,6 +29,7 @@ pyb::array_t<double> to_numpy(const std::vector<double>& v);
 }  // namespace gprkit::py
 
 #include "gprkit/core/bscan.h"
+#include "gprkit/core/error.h"
 #include "gprkit/core/header.h"
 
 namespace gprkit::py {
@@ -34,6 +37,20 @@ namespace gprkit::py {
 /// dict of str; x_m/y_m/z_m are sequences of float).
 Header header_from_dict(const pyb::dict& d);
 pyb::dict header_to_dict(const Header& h);
+/// Maps a method name to its enum value; unknown names raise gprkit.InvalidArgument listing
+/// the accepted ones, e.g. parse_choice<DcMethod>(s, {{"mean", DcMethod::mean}}, "dc_remove: method").
+template <class E>
+E parse_choice(const std::string& name, std::initializer_list<std::pair<const char*, E>> table,
+               const char* what) {
+  std::string options;
+  for (const auto& [key, value] : table) {
+    if (name == key) return value;
+    options += options.empty() ? "'" : ", '";
+    options += key;
+    options += "'";
+  }
+  throw InvalidArgument(std::string(what) + " = '" + name + "'; expected one of " + options);
+}
 /// Hands a Bscan's samples to numpy without a copy (Fortran-ordered).
 farray bscan_to_numpy(Bscan&& b);
 }  // namespace gprkit::py

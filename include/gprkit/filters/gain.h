@@ -21,7 +21,7 @@ struct GainOptions {
 
 /// t is time since time-zero in ns (t0_ns + i * dt_ns); samples at t <= 0 get the gain of t = 0
 /// (0 for tpow/sec with power > 0, i.e. the pre-time-zero part is muted; 1 for exp).
-/// AGC: g = 1 / max(rms, max(rms over the trace) / max_gain), so the clamp also holds in silence.
+/// AGC: g = min(max_gain, 1 / rms), rms over window_ns centred on the sample (shrunk at the ends).
 /// In-place allowed.
 void gain(ConstView in, MutView out, double dt_ns, double t0_ns, const GainOptions& o = {});
 Bscan gain(const Bscan& in, const GainOptions& o = {});

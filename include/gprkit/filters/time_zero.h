@@ -15,6 +15,7 @@ struct TimeZeroOptions {
   TimeZeroPick method = TimeZeroPick::first_peak;
   double threshold = 0.5;        ///< fraction of the trace's maximum |amplitude|, in (0, 1]
   double search_start_ns = -1e300;  ///< only picks inside [search_start_ns, search_end_ns]
+                                    ///< (times relative to the input's time-zero, t0_ns)
   double search_end_ns = 1e300;
   /// Sample index time-zero is moved to; < 0 means the median pick (keeps the section's length).
   double target_sample = -1.0;
@@ -29,7 +30,8 @@ struct TimeZeroResult {
 /// Picks each trace's first break, then shifts each trace by (target - pick) samples with an
 /// exact band-limited (FFT phase-ramp, zero-padded) fractional shift. The time of the target
 /// sample becomes time-zero: the convenience layer sets t0_ns = -target * dt_ns.
-TimeZeroResult time_zero(ConstView in, MutView out, const TimeZeroOptions& o = {});
+TimeZeroResult time_zero(ConstView in, MutView out, double dt_ns, double t0_ns,
+                         const TimeZeroOptions& o = {});
 /// Only the picks (fractional samples).
 std::vector<double> pick_time_zero(ConstView in, double dt_ns, double t0_ns,
                                    const TimeZeroOptions& o = {});

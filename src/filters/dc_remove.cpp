@@ -1,0 +1,52 @@
+#include "gprkit/filters/dc_remove.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "per_trace.h"
+
+namespace gprkit {
+
+void dc_remove(ConstView in, MutView out, double dt_ns, double t0_ns, const DcRemoveOptions& o) {
+  constexpr const char* w = "dc_remove";
+  check::positive(w, "dt_ns", dt_ns);
+  check::finite(w, "t0_ns", t0_ns);
+  if (std::isnan(o.start_ns) || std::isnan(o.end_ns) || !(o.start_ns < o.end_ns))
+    check::fail(w, "window", std::to_string(o.start_ns) + " .. " + std::to_string(o.end_ns) + " ns",
+                "start_ns < end_ns");
+  const auto [i0, i1] = detail::sample_window(o.start_ns, o.end_ns, dt_ns, t0_ns, in.n_samples);
+  if (i1 < i0)
+    check::fail(w, "window", std::to_string(o.start_ns) + " .. " + std::to_string(o.end_ns) + " ns",
+                "a window that overlaps the trace (" + std::to_string(t0_ns) + " .. " +
+                    std::to_string(t0_ns + dt_ns * static_cast<double>(in.n_samples - 1)) + " ns)");
+  const bool median = o.method == DcMethod::median;
+  detail::for_each_trace(w, in, out, [&](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
+    double total = 0.0;  // also detects NaN/Inf anywhere in the trace
+    for (std::ptrdiff_t i = 0; i < n; ++i) total += x[i];
+    if (!std::isfinite(total)) return false;
+    float level;
+    if (median) {
+      thread_local std::vector<float> tmp;
+      tmp.assign(x + i0, x + i1 + 1);
+      const auto mid = tmp.begin() + static_cast<std::ptrdiff_t>(tmp.size() / 2);
+      std::nth_element(tmp.begin(), mid, tmp.end());
+      level = *mid;
+      if (tmp.size() % 2 == 0) level = 0.5f * (level + *std::max_element(tmp.begin(), mid));
+    } else {
+      double s = 0.0;
+      for (std::ptrdiff_t i = i0; i <= i1; ++i) s += x[i];
+      level = static_cast<float>(s / static_cast<double>(i1 - i0 + 1));
+    }
+    for (std::ptrdiff_t i = 0; i < n; ++i) y[i] = x[i] - level;
+    return true;
+  });
+}
+
+Bscan dc_remove(const Bscan& in, const DcRemoveOptions& o) {
+  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  dc_remove(in.view(), out.view(), in.header().dt_ns, in.header().t0_ns, o);
+  return out;
+}
+
+}  // namespace gprkit

@@ -1,0 +1,90 @@
+// Internal: run a kernel over every trace with contiguous input/output buffers, in parallel.
+#pragma once
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <vector>
+
+#include "gprkit/core/threads.h"
+#include "gprkit/core/validate.h"
+
+namespace gprkit::detail {
+
+/// Calls kernel(x, y, n, j) for every trace j, where x (input) and y (output) are contiguous
+/// float arrays of n samples; x == y is possible (in-place). Strided views are staged through
+/// per-thread buffers. The kernel returns false when it met a non-finite sample; then the
+/// input is scanned and InvalidArgument names the first bad sample. Thread count does not
+/// change results (each trace is independent).
+template <class Kernel>
+void for_each_trace(const char* where, ConstView in, MutView out, Kernel&& kernel) {
+  check::non_empty(where, "input", in);
+  check::same_shape(where, in, out);
+  check::no_partial_overlap(where, in, out);
+  const std::ptrdiff_t n = in.n_samples;
+  std::atomic<bool> bad{false};
+  const bool direct = in.sample_stride == 1 && out.sample_stride == 1;
+  const int nthreads = threads_for(static_cast<std::size_t>(in.size()));
+#pragma omp parallel num_threads(nthreads)
+  {
+    std::vector<float> xs, ys;
+    if (!direct) {
+      xs.resize(static_cast<std::size_t>(n));
+      ys.resize(static_cast<std::size_t>(n));
+    }
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j = 0; j < in.n_traces; ++j) {
+      if (direct) {
+        if (!kernel(in.trace(j), out.trace(j), n, j)) bad.store(true, std::memory_order_relaxed);
+      } else {
+        for (std::ptrdiff_t i = 0; i < n; ++i) xs[static_cast<std::size_t>(i)] = in(i, j);
+        if (!kernel(xs.data(), ys.data(), n, j)) bad.store(true, std::memory_order_relaxed);
+        for (std::ptrdiff_t i = 0; i < n; ++i) out(i, j) = ys[static_cast<std::size_t>(i)];
+      }
+    }
+  }
+  if (bad.load()) check::finite_data(where, "input", in);  // throws with the position
+}
+
+/// Sample index range [i0, i1] of times [start_ns, end_ns], clamped to the trace.
+inline std::pair<std::ptrdiff_t, std::ptrdiff_t> sample_window(double start_ns, double end_ns,
+                                                               double dt_ns, double t0_ns,
+                                                               std::ptrdiff_t n) {
+  const double a = std::ceil((start_ns - t0_ns) / dt_ns - 1e-9);
+  const double b = std::floor((end_ns - t0_ns) / dt_ns + 1e-9);
+  const auto i0 = static_cast<std::ptrdiff_t>(std::clamp(a, 0.0, static_cast<double>(n)));
+  const auto i1 = static_cast<std::ptrdiff_t>(std::clamp(b, -1.0, static_cast<double>(n - 1)));
+  return {i0, i1};
+}
+
+/// Exclusive prefix sums s[k] = sum_{i<k} x[i] (k = 0..n) in double, computed as four
+/// interleaved chains so the additions overlap. Returns s[n].
+inline double prefix_sums(const float* x, std::ptrdiff_t n, double* s) {
+  s[0] = 0.0;
+  const std::ptrdiff_t q = n / 4;
+  double a = 0, b = 0, c = 0, d = 0;
+  // Four partial scans over the quarters, interleaved.
+  for (std::ptrdiff_t i = 0; i < q; ++i) {
+    a += x[i];
+    b += x[q + i];
+    c += x[2 * q + i];
+    d += x[3 * q + i];
+    s[i + 1] = a;
+    s[q + i + 1] = b;
+    s[2 * q + i + 1] = c;
+    s[3 * q + i + 1] = d;
+  }
+  double tail = 0;
+  for (std::ptrdiff_t i = 4 * q; i < n; ++i) {
+    tail += x[i];
+    s[i + 1] = tail;
+  }
+  // Offsets: each quarter adds the totals before it.
+  const double o1 = a, o2 = a + b, o3 = a + b + c, o4 = a + b + c + d;
+  for (std::ptrdiff_t i = q + 1; i <= 2 * q; ++i) s[i] += o1;
+  for (std::ptrdiff_t i = 2 * q + 1; i <= 3 * q; ++i) s[i] += o2;
+  for (std::ptrdiff_t i = 3 * q + 1; i <= 4 * q; ++i) s[i] += o3;
+  for (std::ptrdiff_t i = 4 * q + 1; i <= n; ++i) s[i] += o4;
+  return s[n];
+}
+
+}  // namespace gprkit::detail
