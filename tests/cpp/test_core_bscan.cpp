@@ -1,0 +1,57 @@
+#include <catch2/catch.hpp>
+
+#include "gprkit/core/bscan.h"
+#include "gprkit/core/error.h"
+#include "gprkit/core/validate.h"
+
+using namespace gprkit;
+
+TEST_CASE("Bscan: column-major storage, deep copies, views", "[core]") {
+  Bscan b(4, 3);
+  for (std::ptrdiff_t j = 0; j < 3; ++j)
+    for (std::ptrdiff_t i = 0; i < 4; ++i) b(i, j) = static_cast<float>(10 * j + i);
+  CHECK(b.data()[5] == 11.0f);  // sample 1 of trace 1: traces are contiguous
+  CHECK(reinterpret_cast<std::uintptr_t>(b.data()) % 64 == 0);
+  Bscan c = b;
+  c(0, 0) = -1;
+  CHECK(b(0, 0) == 0.0f);
+  // A transposed (row-major) view reads the same elements.
+  std::vector<float> rm(12);
+  for (std::ptrdiff_t i = 0; i < 4; ++i)
+    for (std::ptrdiff_t j = 0; j < 3; ++j) rm[static_cast<std::size_t>(i * 3 + j)] = b(i, j);
+  ConstView v(rm.data(), 4, 3, 3, 1);
+  Bscan d(v);
+  CHECK(d(3, 2) == 23.0f);
+  CHECK(d.view().traces(1, 2)(0, 1) == 20.0f);
+  CHECK(d.view().samples(2, 2)(1, 0) == 3.0f);
+}
+
+TEST_CASE("Bscan: negative sizes are rejected with the argument's name", "[core]") {
+  CHECK_THROWS_WITH(Bscan(-1, 2), Catch::Contains("n_samples"));
+  CHECK_THROWS_AS(Bscan(2, -5), InvalidArgument);
+  Bscan empty(0, 0);
+  CHECK(empty.view().empty());
+}
+
+TEST_CASE("validate: messages name the function, the argument, the value and the expectation", "[core]") {
+  try {
+    check::positive("dewow", "window_ns", -2.5);
+    FAIL("no throw");
+  } catch (const InvalidArgument& e) {
+    const std::string m = e.what();
+    CHECK(m.find("dewow") != std::string::npos);
+    CHECK(m.find("window_ns") != std::string::npos);
+    CHECK(m.find("-2.5") != std::string::npos);
+    CHECK(m.find("> 0") != std::string::npos);
+  }
+  std::vector<float> x(6, 1.0f);
+  x[4] = std::numeric_limits<float>::infinity();
+  CHECK_THROWS_WITH(check::finite_data("f", "input", ConstView(x.data(), 3, 2)),
+                    Catch::Contains("Inf at sample 1, trace 1"));
+  Bscan a(3, 2), b(4, 2);
+  CHECK_THROWS_WITH(check::same_shape("f", a.view(), b.view()), Catch::Contains("output shape"));
+  // Overlapping but not identical views are refused; identical ones allowed (in-place).
+  MutView whole = b.view();
+  CHECK_THROWS(check::no_partial_overlap("f", whole.samples(1, 3), whole.samples(0, 3)));
+  CHECK_NOTHROW(check::no_partial_overlap("f", whole, whole));
+}

@@ -1,0 +1,81 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <numbers>
+
+#include "gprkit/filters/bandpass.h"
+#include "gprkit/core/error.h"
+#include "test_util.h"
+
+using namespace gprkit;
+using gprkit::test::make_section;
+
+namespace {
+constexpr double pi = std::numbers::pi;
+const double dt = 0.1;  // Nyquist 5000 MHz
+const std::ptrdiff_t n = 1024;
+// Amplitude ratio out/in in dB over the middle half of the trace.
+double gain_db(const Bscan& in, const Bscan& out) {
+  return 20 * std::log10(test::rms(out, 0, n / 4, 3 * n / 4) / test::rms(in, 0, n / 4, 3 * n / 4));
+}
+Bscan tone(double f_mhz) {
+  return make_section(n, 1, dt, [=](double t, std::ptrdiff_t) { return std::sin(2 * pi * f_mhz * 1e-3 * t + 0.3); });
+}
+}  // namespace
+
+TEST_CASE("bandpass: in-band tone within 0.1 dB, out-of-band tones below -40 dB", "[filters][bandpass]") {
+  BandpassOptions o;
+  o.low_mhz = 300;
+  o.high_mhz = 1500;
+  for (double f : {400.0, 800.0, 1400.0}) {
+    const auto in = tone(f);
+    const auto out = bandpass(in, o);
+    INFO("f = " << f);
+    CHECK(std::abs(gain_db(in, out)) < 0.1);
+    // Zero phase: the passed tone lies on top of the input.
+    for (std::ptrdiff_t i = n / 4; i < 3 * n / 4; i += 37) CHECK(out(i, 0) == Approx(in(i, 0)).margin(0.015));
+  }
+  for (double f : {60.0, 150.0, 2200.0, 3500.0}) {
+    const auto in = tone(f);
+    INFO("f = " << f);
+    CHECK(gain_db(in, bandpass(in, o)) < -40.0);
+  }
+}
+
+TEST_CASE("bandpass: Butterworth magnitude matches its formula, -3 dB at the corners", "[filters][bandpass]") {
+  BandpassOptions o;
+  o.low_mhz = 300;
+  o.high_mhz = 1500;
+  o.shape = BandpassShape::butterworth;
+  o.order = 4;
+  CHECK(20 * std::log10(bandpass_gain(300, o)) == Approx(-3.0103).margin(0.02));
+  CHECK(20 * std::log10(bandpass_gain(1500, o)) == Approx(-3.0103).margin(0.02));
+  for (double f : {200.0, 300.0, 700.0, 1500.0, 2000.0}) {
+    const auto in = tone(f);
+    INFO("f = " << f);
+    CHECK(gain_db(in, bandpass(in, o)) == Approx(20 * std::log10(bandpass_gain(f, o))).margin(0.1));
+  }
+}
+
+TEST_CASE("bandpass: identical with 1 and 2 threads; no ringing at the ends", "[filters][bandpass]") {
+  // A large DC offset: the continuity pad must keep the ends clean (high-pass removes DC).
+  const auto in = make_section(512, 200, dt, [](double t, std::ptrdiff_t j) {
+    return 5.0 + std::sin(2 * pi * 0.8 * t + 0.01 * static_cast<double>(j));
+  });
+  BandpassOptions o{.low_mhz = 300, .high_mhz = 1500};
+  auto [a, b] = test::with_1_and_2_threads([&] { return bandpass(in, o); });
+  CHECK(test::identical(a, b));
+  double worst = 0;
+  for (std::ptrdiff_t i = 0; i < 512; ++i) worst = std::max(worst, std::abs(a(i, 0) - (in(i, 0) - 5.0)));
+  CHECK(worst < 0.15);
+}
+
+TEST_CASE("bandpass: bad corners and options are refused", "[filters][bandpass]") {
+  const auto in = tone(500);
+  CHECK_THROWS_WITH(bandpass(in, {.low_mhz = 100, .high_mhz = 6000}), Catch::Contains("Nyquist"));
+  CHECK_THROWS_WITH(bandpass(in, {.low_mhz = 900, .high_mhz = 800}), Catch::Contains("low_mhz"));
+  CHECK_THROWS_WITH(bandpass(in, {.low_mhz = -1, .high_mhz = 800}), Catch::Contains("low_mhz"));
+  BandpassOptions o{.low_mhz = 100, .high_mhz = 800, .shape = BandpassShape::butterworth};
+  o.order = 0;
+  CHECK_THROWS_WITH(bandpass(in, o), Catch::Contains("order"));
+  CHECK_THROWS_AS(bandpass(Bscan(0, 0), {}), InvalidArgument);
+}
