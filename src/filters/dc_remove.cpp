@@ -1,6 +1,8 @@
 #include "gprkit/filters/dc_remove.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <string>
 #include <cmath>
 #include <vector>
 
@@ -12,14 +14,20 @@ void dc_remove(ConstView in, MutView out, double dt_ns, double t0_ns, const DcRe
   constexpr const char* w = "dc_remove";
   check::positive(w, "dt_ns", dt_ns);
   check::finite(w, "t0_ns", t0_ns);
+  check::non_empty(w, "input", in);
+  auto span = [](double a, double b) {
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%g .. %g ns", a, b);
+    return std::string(buf);
+  };
   if (std::isnan(o.start_ns) || std::isnan(o.end_ns) || !(o.start_ns < o.end_ns))
-    check::fail(w, "window", std::to_string(o.start_ns) + " .. " + std::to_string(o.end_ns) + " ns",
+    check::fail(w, "window", span(o.start_ns, o.end_ns),
                 "start_ns < end_ns");
   const auto [i0, i1] = detail::sample_window(o.start_ns, o.end_ns, dt_ns, t0_ns, in.n_samples);
   if (i1 < i0)
-    check::fail(w, "window", std::to_string(o.start_ns) + " .. " + std::to_string(o.end_ns) + " ns",
-                "a window that overlaps the trace (" + std::to_string(t0_ns) + " .. " +
-                    std::to_string(t0_ns + dt_ns * static_cast<double>(in.n_samples - 1)) + " ns)");
+    check::fail(w, "window", span(o.start_ns, o.end_ns),
+                "a window that overlaps the trace (" +
+                    span(t0_ns, t0_ns + dt_ns * static_cast<double>(in.n_samples - 1)) + ")");
   const bool median = o.method == DcMethod::median;
   detail::for_each_trace(w, in, out, [&](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
     double total = 0.0;  // also detects NaN/Inf anywhere in the trace

@@ -16,8 +16,7 @@ void validate(const TimeZeroOptions& o) {
   constexpr const char* w = "time_zero";
   if (!(o.threshold > 0.0 && o.threshold <= 1.0)) check::fail(w, "threshold", o.threshold, "a fraction in (0, 1]");
   if (std::isnan(o.search_start_ns) || std::isnan(o.search_end_ns) || !(o.search_start_ns < o.search_end_ns))
-    check::fail(w, "search window", std::to_string(o.search_start_ns) + " .. " + std::to_string(o.search_end_ns),
-                "search_start_ns < search_end_ns");
+    check::fail(w, "search_start_ns", o.search_start_ns, "a value < search_end_ns");
   check::finite(w, "target_sample", o.target_sample);
 }
 
@@ -53,7 +52,7 @@ std::vector<double> pick_time_zero(ConstView in, double dt_ns, double t0_ns, con
   check::finite(w, "t0_ns", t0_ns);
   check::non_empty(w, "input", in);
   const auto [i0, i1] = detail::sample_window(o.search_start_ns, o.search_end_ns, dt_ns, t0_ns, in.n_samples);
-  if (i1 < i0) check::fail(w, "search window", std::to_string(o.search_start_ns) + " .. " + std::to_string(o.search_end_ns) + " ns", "a window that overlaps the trace");
+  if (i1 < i0) check::fail(w, "search window", o.search_start_ns, "a search window [search_start_ns, search_end_ns] that overlaps the trace");
   std::vector<double> picks(static_cast<std::size_t>(in.n_traces));
   const int nthreads = threads_for(static_cast<std::size_t>(in.size()));
   bool bad = false;
