@@ -13,6 +13,11 @@ from .clutter import *  # noqa: F401,F403
 from .migrate import *  # noqa: F401,F403
 from .detect import *  # noqa: F401,F403
 from .io import *  # noqa: F401,F403
-from . import filters, clutter, migrate, detect, io  # noqa: F401
+from . import filters, clutter, io, plot  # noqa: F401
+
+# The submodules gprkit/migrate.py and gprkit/detect.py share their names with the public
+# functions gprkit.migrate() and gprkit.detect(): the star imports above bind the functions
+# after the modules were loaded, so the functions win. Keep it that way (no explicit
+# `from . import migrate`).
 
 __version__ = "0.1.0"
