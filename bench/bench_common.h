@@ -20,8 +20,8 @@ inline Bscan standard_section(std::ptrdiff_t n_traces, std::ptrdiff_t n_samples 
   o.wow_amplitude = 0.2;
   o.noise_std = 0.01;
   for (int k = 0; k < 8; ++k)
-    o.diffractors.push_back({0.01 * static_cast<double>(n_traces) * (k + 0.5) / 8.0,
-                             0.05 + 0.03 * k, 0.5, 0});
+    o.diffractors.push_back(
+        {0.01 * static_cast<double>(n_traces) * (k + 0.5) / 8.0, 0.05 + 0.03 * k, 0.5, 0});
   return simulate(o).bscan;
 }
 

@@ -11,8 +11,10 @@ endfunction()
 
 function(gprkit_kernel_flags target)
   # -O3 lets the compiler vectorize the inner loops; no fast-math so results
-  # stay IEEE and reproducible across thread counts.
-  target_compile_options(${target} PRIVATE $<$<CONFIG:Release,RelWithDebInfo>:-O3>)
+  # stay IEEE and reproducible across thread counts. -fno-math-errno only stops
+  # sqrt() from setting errno, which would keep it out of vectorized loops.
+  target_compile_options(${target} PRIVATE $<$<CONFIG:Release,RelWithDebInfo>:-O3>
+                                           $<$<CXX_COMPILER_ID:GNU,Clang>:-fno-math-errno>)
   if(GPRKIT_NATIVE)
     target_compile_options(${target} PRIVATE -march=native)
   endif()

@@ -8,7 +8,8 @@ namespace gprkit::py {
 
 void bind_core(pyb::module_& m) {
   m.def("set_num_threads", &gprkit::set_num_threads, pyb::arg("n"),
-        "Threads every kernel uses (>= 1); 0 restores the default (GPRKIT_NUM_THREADS or all cores).");
+        "Threads every kernel uses (>= 1); 0 restores the default (GPRKIT_NUM_THREADS or all "
+        "cores).");
   m.def("get_num_threads", &gprkit::get_num_threads, "Threads every kernel uses.");
   m.def("fft_cached_plans", &gprkit::fft::cached_plan_count, "FFTW plans in the cache.");
   m.def("fast_fft_size", &gprkit::fft::fast_size, pyb::arg("n"),

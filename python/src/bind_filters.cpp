@@ -27,8 +27,8 @@ void bind_filters(pyb::module_& m) {
       [](const pyb::array& data, double dt_ns, double t0_ns, const std::string& method,
          double start_ns, double end_ns) {
         DcRemoveOptions o;
-        o.method = parse_choice<DcMethod>(method, {{"mean", DcMethod::mean}, {"median", DcMethod::median}},
-                                   "dc_remove: method");
+        o.method = parse_choice<DcMethod>(
+            method, {{"mean", DcMethod::mean}, {"median", DcMethod::median}}, "dc_remove: method");
         o.start_ns = start_ns;
         o.end_ns = end_ns;
         return run(data, [&](ConstView in, MutView out) { dc_remove(in, out, dt_ns, t0_ns, o); });
@@ -47,17 +47,18 @@ void bind_filters(pyb::module_& m) {
          double threshold, double search_start_ns, double search_end_ns, double target_sample,
          bool shift) {
         TimeZeroOptions o;
-        o.method = parse_choice<TimeZeroPick>(method,
-                                       {{"first_peak", TimeZeroPick::first_peak},
-                                        {"threshold", TimeZeroPick::threshold}},
-                                       "time_zero: method");
+        o.method = parse_choice<TimeZeroPick>(
+            method,
+            {{"first_peak", TimeZeroPick::first_peak}, {"threshold", TimeZeroPick::threshold}},
+            "time_zero: method");
         o.threshold = threshold;
         o.search_start_ns = search_start_ns;
         o.search_end_ns = search_end_ns;
         o.target_sample = target_sample;
         o.shift = shift;
         TimeZeroResult res;
-        farray out = run(data, [&](ConstView in, MutView ov) { res = time_zero(in, ov, dt_ns, t0_ns, o); });
+        farray out =
+            run(data, [&](ConstView in, MutView ov) { res = time_zero(in, ov, dt_ns, t0_ns, o); });
         return pyb::make_tuple(out, to_numpy(res.picks_samples), res.target_sample);
       },
       pyb::arg("data"), pyb::arg("dt_ns"), pyb::arg("t0_ns"), pyb::arg("method"),
@@ -76,10 +77,9 @@ void bind_filters(pyb::module_& m) {
         BandpassOptions o;
         o.low_mhz = low_mhz;
         o.high_mhz = high_mhz;
-        o.shape = parse_choice<BandpassShape>(shape,
-                                       {{"cosine", BandpassShape::cosine},
-                                        {"butterworth", BandpassShape::butterworth}},
-                                       "bandpass: shape");
+        o.shape = parse_choice<BandpassShape>(
+            shape, {{"cosine", BandpassShape::cosine}, {"butterworth", BandpassShape::butterworth}},
+            "bandpass: shape");
         o.transition_mhz = transition_mhz;
         o.order = order;
         o.pad_samples = pad_samples;
@@ -93,11 +93,11 @@ void bind_filters(pyb::module_& m) {
          double db_per_ns, double window_ns, double max_gain) {
         GainOptions o;
         o.kind = parse_choice<GainKind>(kind,
-                                 {{"tpow", GainKind::tpow},
-                                  {"exp", GainKind::exp},
-                                  {"sec", GainKind::sec},
-                                  {"agc", GainKind::agc}},
-                                 "gain: kind");
+                                        {{"tpow", GainKind::tpow},
+                                         {"exp", GainKind::exp},
+                                         {"sec", GainKind::sec},
+                                         {"agc", GainKind::agc}},
+                                        "gain: kind");
         o.power = power;
         o.db_per_ns = db_per_ns;
         o.window_ns = window_ns;

@@ -8,7 +8,9 @@ namespace gprkit::py {
 void bind_simulate(pyb::module_& m) {
   pyb::class_<Diffractor>(m, "Diffractor")
       .def(pyb::init<>())
-      .def(pyb::init([](double x, double d, double a, int k) { return Diffractor{x, d, a, k}; }),
+      .def(pyb::init([](double x, double d, double a, int k) {
+             return Diffractor{x, d, a, k};
+           }),
            pyb::arg("x_m"), pyb::arg("depth_m"), pyb::arg("amplitude") = 1.0, pyb::arg("kind") = 0)
       .def_readwrite("x_m", &Diffractor::x_m)
       .def_readwrite("depth_m", &Diffractor::depth_m)
@@ -29,14 +31,29 @@ void bind_simulate(pyb::module_& m) {
       .def_readwrite("amplitude", &Layer::amplitude);
   auto so = pyb::class_<SimulateOptions>(m, "SimulateOptions").def(pyb::init<>());
 #define GPRKIT_FIELD(name) so.def_readwrite(#name, &SimulateOptions::name)
-  GPRKIT_FIELD(n_samples); GPRKIT_FIELD(n_traces); GPRKIT_FIELD(dt_ns); GPRKIT_FIELD(t0_ns);
-  GPRKIT_FIELD(dx_m); GPRKIT_FIELD(x0_m); GPRKIT_FIELD(velocity_m_per_ns);
-  GPRKIT_FIELD(antenna_offset_m); GPRKIT_FIELD(antenna_height_m); GPRKIT_FIELD(height_variation_m);
-  GPRKIT_FIELD(height_variation_period_m); GPRKIT_FIELD(centre_frequency_mhz);
-  GPRKIT_FIELD(direct_wave_amplitude); GPRKIT_FIELD(ground_bounce_amplitude);
-  GPRKIT_FIELD(ringing_amplitude); GPRKIT_FIELD(ringing_period_ns); GPRKIT_FIELD(ringing_decay_ns);
-  GPRKIT_FIELD(wow_amplitude); GPRKIT_FIELD(wow_time_ns); GPRKIT_FIELD(noise_std);
-  GPRKIT_FIELD(geometric_spreading); GPRKIT_FIELD(seed); GPRKIT_FIELD(diffractors);
+  GPRKIT_FIELD(n_samples);
+  GPRKIT_FIELD(n_traces);
+  GPRKIT_FIELD(dt_ns);
+  GPRKIT_FIELD(t0_ns);
+  GPRKIT_FIELD(dx_m);
+  GPRKIT_FIELD(x0_m);
+  GPRKIT_FIELD(velocity_m_per_ns);
+  GPRKIT_FIELD(antenna_offset_m);
+  GPRKIT_FIELD(antenna_height_m);
+  GPRKIT_FIELD(height_variation_m);
+  GPRKIT_FIELD(height_variation_period_m);
+  GPRKIT_FIELD(centre_frequency_mhz);
+  GPRKIT_FIELD(direct_wave_amplitude);
+  GPRKIT_FIELD(ground_bounce_amplitude);
+  GPRKIT_FIELD(ringing_amplitude);
+  GPRKIT_FIELD(ringing_period_ns);
+  GPRKIT_FIELD(ringing_decay_ns);
+  GPRKIT_FIELD(wow_amplitude);
+  GPRKIT_FIELD(wow_time_ns);
+  GPRKIT_FIELD(noise_std);
+  GPRKIT_FIELD(geometric_spreading);
+  GPRKIT_FIELD(seed);
+  GPRKIT_FIELD(diffractors);
   GPRKIT_FIELD(layers);
 #undef GPRKIT_FIELD
 

@@ -1,16 +1,16 @@
 #include "convert.h"
 
-#include "gprkit/core/bscan.h"
-
 #include <string>
+
+#include "gprkit/core/bscan.h"
 
 namespace gprkit::py {
 
 namespace {
 void check_dtype(const pyb::array& a, const char* what) {
   if (!a.dtype().is(pyb::dtype::of<float>()))
-    throw pyb::type_error(std::string(what) + ": dtype = " +
-                          std::string(pyb::str(a.dtype())) + "; expected float32");
+    throw pyb::type_error(std::string(what) + ": dtype = " + std::string(pyb::str(a.dtype())) +
+                          "; expected float32");
   if (a.ndim() != 1 && a.ndim() != 2)
     throw pyb::value_error(std::string(what) + ": ndim = " + std::to_string(a.ndim()) +
                            "; expected 1 (one trace) or 2 (n_samples, n_traces)");
@@ -66,7 +66,8 @@ double get_double(const pyb::dict& d, const char* key, double fallback) {
 std::vector<double> get_vector(const pyb::dict& d, const char* key) {
   if (!d.contains(key) || d[key].is_none()) return {};
   auto arr = pyb::array_t<double, pyb::array::c_style | pyb::array::forcecast>::ensure(d[key]);
-  if (!arr) throw pyb::type_error(std::string("header['") + key + "']: expected a sequence of numbers");
+  if (!arr)
+    throw pyb::type_error(std::string("header['") + key + "']: expected a sequence of numbers");
   return std::vector<double>(arr.data(), arr.data() + arr.size());
 }
 }  // namespace

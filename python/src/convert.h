@@ -38,7 +38,8 @@ namespace gprkit::py {
 Header header_from_dict(const pyb::dict& d);
 pyb::dict header_to_dict(const Header& h);
 /// Maps a method name to its enum value; unknown names raise gprkit.InvalidArgument listing
-/// the accepted ones, e.g. parse_choice<DcMethod>(s, {{"mean", DcMethod::mean}}, "dc_remove: method").
+/// the accepted ones, e.g. parse_choice<DcMethod>(s, {{"mean", DcMethod::mean}}, "dc_remove:
+/// method").
 template <class E>
 E parse_choice(const std::string& name, std::initializer_list<std::pair<const char*, E>> table,
                const char* what) {

@@ -90,8 +90,8 @@ fftwf_plan get(const Key& key) {
       auto in = alloc_complex(n0);
       auto out = inplace ? nullptr : alloc_complex(n0);
       auto* o = reinterpret_cast<fftwf_complex*>(inplace ? in.get() : out.get());
-      plan = fftwf_plan_dft_1d(as_int(n0, "n"), reinterpret_cast<fftwf_complex*>(in.get()), o,
-                               sign, flags);
+      plan = fftwf_plan_dft_1d(as_int(n0, "n"), reinterpret_cast<fftwf_complex*>(in.get()), o, sign,
+                               flags);
       break;
     }
     case Kind::c2c_2d: {
@@ -145,8 +145,8 @@ void c2c_many(std::size_t n, std::size_t howmany, cfloat* in, cfloat* out, int s
   c2c_batch(n, howmany, 1, n, in, out, sign);
 }
 
-void c2c_batch(std::size_t n, std::size_t howmany, std::size_t stride, std::size_t dist,
-               cfloat* in, cfloat* out, int sign) {
+void c2c_batch(std::size_t n, std::size_t howmany, std::size_t stride, std::size_t dist, cfloat* in,
+               cfloat* out, int sign) {
   fftwf_execute_dft(get({Kind::c2c_batch, n, howmany, stride, dist, sign, in == out}), fc(in),
                     fc(out));
 }

@@ -18,8 +18,8 @@ void validate(const BandpassOptions& o, double dt_ns) {
   check::positive(w, "high_mhz", o.high_mhz);
   if (o.high_mhz >= nyquist)
     check::fail(w, "high_mhz", o.high_mhz,
-                "a corner below the Nyquist frequency " + std::to_string(nyquist) + " MHz (dt_ns = " +
-                    std::to_string(dt_ns) + ")");
+                "a corner below the Nyquist frequency " + std::to_string(nyquist) +
+                    " MHz (dt_ns = " + std::to_string(dt_ns) + ")");
   if (o.low_mhz >= o.high_mhz) check::fail(w, "low_mhz", o.low_mhz, "a value < high_mhz");
   if (o.shape == BandpassShape::butterworth && (o.order < 1 || o.order > 32))
     check::fail(w, "order", o.order, "1..32");
@@ -48,7 +48,8 @@ double bandpass_gain(double f_mhz, const BandpassOptions& o) {
   }
   if (f > o.high_mhz) {
     const double b = o.high_mhz + th;
-    g = (th <= 0 || f >= b) ? 0.0 : 0.5 * (1.0 + std::cos(std::numbers::pi * (f - o.high_mhz) / th));
+    g = (th <= 0 || f >= b) ? 0.0
+                            : 0.5 * (1.0 + std::cos(std::numbers::pi * (f - o.high_mhz) / th));
   }
   return g;
 }
@@ -63,33 +64,35 @@ void bandpass(ConstView in, MutView out, double dt_ns, const BandpassOptions& o)
   std::vector<float> h(nf);
   const double df = 1e3 / (dt_ns * static_cast<double>(len));  // MHz per bin
   for (std::size_t k = 0; k < nf; ++k)
-    h[k] = static_cast<float>(bandpass_gain(static_cast<double>(k) * df, o) / static_cast<double>(len));
+    h[k] = static_cast<float>(bandpass_gain(static_cast<double>(k) * df, o) /
+                              static_cast<double>(len));
   const float* hp = h.data();
-  detail::for_each_trace("bandpass", in, out, [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t) {
-    auto& s = detail::thread_fft_scratch();
-    s.ensure(len);
-    float* r = s.real.get();
-    float check = 0.0f;
-    for (std::ptrdiff_t i = 0; i < m; ++i) {
-      r[i] = x[i];
-      check += x[i] * 0.0f;
-    }
-    if (check != 0.0f) return false;
-    // The pad joins the last sample back to the first with a straight line, so the
-    // periodic extension has no jump to ring at the trace ends.
-    const std::ptrdiff_t pad = static_cast<std::ptrdiff_t>(len) - m;
-    const float first = x[0], last = x[m - 1];
-    for (std::ptrdiff_t i = 0; i < pad; ++i) {
-      const float a = static_cast<float>(i + 1) / static_cast<float>(pad + 1);
-      r[m + i] = last + a * (first - last);
-    }
-    fft::r2c(len, r, s.spec.get());
-    fft::cfloat* X = s.spec.get();
-    for (std::size_t k = 0; k < nf; ++k) X[k] *= hp[k];
-    fft::c2r(len, X, r);
-    for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = r[i];
-    return true;
-  });
+  detail::for_each_trace(
+      "bandpass", in, out, [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t) {
+        auto& s = detail::thread_fft_scratch();
+        s.ensure(len);
+        float* r = s.real.get();
+        float check = 0.0f;
+        for (std::ptrdiff_t i = 0; i < m; ++i) {
+          r[i] = x[i];
+          check += x[i] * 0.0f;
+        }
+        if (check != 0.0f) return false;
+        // The pad joins the last sample back to the first with a straight line, so the
+        // periodic extension has no jump to ring at the trace ends.
+        const std::ptrdiff_t pad = static_cast<std::ptrdiff_t>(len) - m;
+        const float first = x[0], last = x[m - 1];
+        for (std::ptrdiff_t i = 0; i < pad; ++i) {
+          const float a = static_cast<float>(i + 1) / static_cast<float>(pad + 1);
+          r[m + i] = last + a * (first - last);
+        }
+        fft::r2c(len, r, s.spec.get());
+        fft::cfloat* X = s.spec.get();
+        for (std::size_t k = 0; k < nf; ++k) X[k] *= hp[k];
+        fft::c2r(len, X, r);
+        for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = r[i];
+        return true;
+      });
 }
 
 Bscan bandpass(const Bscan& in, const BandpassOptions& o) {

@@ -1,9 +1,9 @@
 #include "gprkit/filters/dc_remove.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
-#include <cmath>
 #include <vector>
 
 #include "per_trace.h"
@@ -21,34 +21,31 @@ void dc_remove(ConstView in, MutView out, double dt_ns, double t0_ns, const DcRe
     return std::string(buf);
   };
   if (std::isnan(o.start_ns) || std::isnan(o.end_ns) || !(o.start_ns < o.end_ns))
-    check::fail(w, "window", span(o.start_ns, o.end_ns),
-                "start_ns < end_ns");
+    check::fail(w, "window", span(o.start_ns, o.end_ns), "start_ns < end_ns");
   const auto [i0, i1] = detail::sample_window(o.start_ns, o.end_ns, dt_ns, t0_ns, in.n_samples);
   if (i1 < i0)
     check::fail(w, "window", span(o.start_ns, o.end_ns),
                 "a window that overlaps the trace (" +
                     span(t0_ns, t0_ns + dt_ns * static_cast<double>(in.n_samples - 1)) + ")");
   const bool median = o.method == DcMethod::median;
-  detail::for_each_trace(w, in, out, [&](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
-    double total = 0.0;  // also detects NaN/Inf anywhere in the trace
-    for (std::ptrdiff_t i = 0; i < n; ++i) total += x[i];
-    if (!std::isfinite(total)) return false;
-    float level;
-    if (median) {
-      thread_local std::vector<float> tmp;
-      tmp.assign(x + i0, x + i1 + 1);
-      const auto mid = tmp.begin() + static_cast<std::ptrdiff_t>(tmp.size() / 2);
-      std::nth_element(tmp.begin(), mid, tmp.end());
-      level = *mid;
-      if (tmp.size() % 2 == 0) level = 0.5f * (level + *std::max_element(tmp.begin(), mid));
-    } else {
-      double s = 0.0;
-      for (std::ptrdiff_t i = i0; i <= i1; ++i) s += x[i];
-      level = static_cast<float>(s / static_cast<double>(i1 - i0 + 1));
-    }
-    for (std::ptrdiff_t i = 0; i < n; ++i) y[i] = x[i] - level;
-    return true;
-  });
+  detail::for_each_trace(
+      w, in, out, [&](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
+        if (!std::isfinite(detail::sum(x, n))) return false;  // NaN/Inf anywhere in the trace
+        float level;
+        if (median) {
+          thread_local std::vector<float> tmp;
+          tmp.assign(x + i0, x + i1 + 1);
+          const auto mid = tmp.begin() + static_cast<std::ptrdiff_t>(tmp.size() / 2);
+          std::nth_element(tmp.begin(), mid, tmp.end());
+          level = *mid;
+          if (tmp.size() % 2 == 0) level = 0.5f * (level + *std::max_element(tmp.begin(), mid));
+        } else {
+          level = static_cast<float>(detail::sum(x + i0, i1 - i0 + 1) /
+                                     static_cast<double>(i1 - i0 + 1));
+        }
+        for (std::ptrdiff_t i = 0; i < n; ++i) y[i] = x[i] - level;
+        return true;
+      });
 }
 
 Bscan dc_remove(const Bscan& in, const DcRemoveOptions& o) {

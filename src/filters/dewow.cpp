@@ -16,28 +16,30 @@ void dewow(ConstView in, MutView out, double dt_ns, const DewowOptions& o) {
   const double half = std::max(1.0, std::round(0.5 * o.window_ns / dt_ns));
   if (half > 1e9) check::fail(w, "window_ns", o.window_ns, "a window shorter than 1e9 samples");
   const auto h = static_cast<std::ptrdiff_t>(half);
-  detail::for_each_trace(w, in, out, [h](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
-    thread_local std::vector<double> s;
-    s.resize(static_cast<std::size_t>(n) + 1);
-    if (!std::isfinite(detail::prefix_sums(x, n, s.data()))) return false;
-    // Edges: the window shrinks symmetrically (radius min(h, i, n-1-i)), so a linear
-    // trend is removed exactly up to the ends instead of leaving a one-sided bias.
-    const double* sp = s.data();
-    auto general = [&](std::ptrdiff_t i) {
-      const std::ptrdiff_t r = std::min({h, i, n - 1 - i});
-      y[i] = static_cast<float>(x[i] - (sp[i + r + 1] - sp[i - r]) / static_cast<double>(2 * r + 1));
-    };
-    if (n < 2 * h + 1) {
-      for (std::ptrdiff_t i = 0; i < n; ++i) general(i);
-      return true;
-    }
-    for (std::ptrdiff_t i = 0; i < h; ++i) general(i);
-    const double inv = 1.0 / static_cast<double>(2 * h + 1);
-    for (std::ptrdiff_t i = h; i < n - h; ++i)
-      y[i] = static_cast<float>(x[i] - (sp[i + h + 1] - sp[i - h]) * inv);
-    for (std::ptrdiff_t i = n - h; i < n; ++i) general(i);
-    return true;
-  });
+  detail::for_each_trace(
+      w, in, out, [h](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
+        thread_local std::vector<double> s;
+        s.resize(static_cast<std::size_t>(n) + 1);
+        if (!std::isfinite(detail::prefix_sums(x, n, s.data()))) return false;
+        // Edges: the window shrinks symmetrically (radius min(h, i, n-1-i)), so a linear
+        // trend is removed exactly up to the ends instead of leaving a one-sided bias.
+        const double* sp = s.data();
+        auto general = [&](std::ptrdiff_t i) {
+          const std::ptrdiff_t r = std::min({h, i, n - 1 - i});
+          y[i] = static_cast<float>(x[i] -
+                                    (sp[i + r + 1] - sp[i - r]) / static_cast<double>(2 * r + 1));
+        };
+        if (n < 2 * h + 1) {
+          for (std::ptrdiff_t i = 0; i < n; ++i) general(i);
+          return true;
+        }
+        for (std::ptrdiff_t i = 0; i < h; ++i) general(i);
+        const double inv = 1.0 / static_cast<double>(2 * h + 1);
+        for (std::ptrdiff_t i = h; i < n - h; ++i)
+          y[i] = static_cast<float>(x[i] - (sp[i + h + 1] - sp[i - h]) * inv);
+        for (std::ptrdiff_t i = n - h; i < n; ++i) general(i);
+        return true;
+      });
 }
 
 Bscan dewow(const Bscan& in, const DewowOptions& o) {

@@ -14,27 +14,32 @@ void envelope(ConstView in, MutView out, const EnvelopeOptions& o) {
   const std::size_t len = detail::padded_length(in.n_samples, o.pad_samples);
   const std::size_t nf = len / 2 + 1;
   const float scale = 1.0f / static_cast<float>(len);
-  detail::for_each_trace("envelope", in, out, [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t) {
-    auto& s = detail::thread_fft_scratch();
-    s.ensure(len);
-    float* r = s.real.get();
-    float check = 0.0f;
-    for (std::ptrdiff_t i = 0; i < m; ++i) {
-      r[i] = x[i];
-      check += x[i] * 0.0f;
-    }
-    if (check != 0.0f) return false;
-    for (std::size_t i = static_cast<std::size_t>(m); i < len; ++i) r[i] = 0.0f;
-    fft::r2c(len, r, s.spec.get());
-    // Hilbert transform: multiply positive frequencies by -i; DC and Nyquist by 0.
-    fft::cfloat* X = s.spec.get();
-    X[0] = 0.0f;
-    for (std::size_t k = 1; k < nf; ++k) X[k] = fft::cfloat(X[k].imag(), -X[k].real()) * scale;
-    if (len % 2 == 0) X[nf - 1] = 0.0f;
-    fft::c2r(len, X, r);
-    for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = std::sqrt(x[i] * x[i] + r[i] * r[i]);
-    return true;
-  });
+  detail::for_each_trace("envelope", in, out,
+                         [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t) {
+                           auto& s = detail::thread_fft_scratch();
+                           s.ensure(len);
+                           float* r = s.real.get();
+                           float check = 0.0f;
+                           for (std::ptrdiff_t i = 0; i < m; ++i) {
+                             r[i] = x[i];
+                             check += x[i] * 0.0f;
+                           }
+                           if (check != 0.0f) return false;
+                           for (std::size_t i = static_cast<std::size_t>(m); i < len; ++i)
+                             r[i] = 0.0f;
+                           fft::r2c(len, r, s.spec.get());
+                           // Hilbert transform: multiply positive frequencies by -i; DC and Nyquist
+                           // by 0.
+                           fft::cfloat* X = s.spec.get();
+                           X[0] = 0.0f;
+                           for (std::size_t k = 1; k < nf; ++k)
+                             X[k] = fft::cfloat(X[k].imag(), -X[k].real()) * scale;
+                           if (len % 2 == 0) X[nf - 1] = 0.0f;
+                           fft::c2r(len, X, r);
+                           for (std::ptrdiff_t i = 0; i < m; ++i)
+                             y[i] = std::sqrt(x[i] * x[i] + r[i] * r[i]);
+                           return true;
+                         });
 }
 
 Bscan envelope(const Bscan& in, const EnvelopeOptions& o) {

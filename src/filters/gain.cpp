@@ -12,10 +12,18 @@ double gain_at(double t_ns, const GainOptions& o) {
   const double t = std::max(t_ns, 0.0);
   double g = 1.0;
   switch (o.kind) {
-    case GainKind::tpow: g = std::pow(t, o.power); break;
-    case GainKind::exp: g = std::pow(10.0, o.db_per_ns * t / 20.0); break;
-    case GainKind::sec: g = std::pow(t, o.power) * std::pow(10.0, o.db_per_ns * t / 20.0); break;
-    case GainKind::agc: g = 1.0; break;  // data-dependent: see gain()
+    case GainKind::tpow:
+      g = std::pow(t, o.power);
+      break;
+    case GainKind::exp:
+      g = std::pow(10.0, o.db_per_ns * t / 20.0);
+      break;
+    case GainKind::sec:
+      g = std::pow(t, o.power) * std::pow(10.0, o.db_per_ns * t / 20.0);
+      break;
+    case GainKind::agc:
+      g = 1.0;
+      break;  // data-dependent: see gain()
   }
   return std::min(g, o.max_gain);
 }
@@ -29,24 +37,34 @@ void gain(ConstView in, MutView out, double dt_ns, double t0_ns, const GainOptio
   check::in_range(w, "db_per_ns", o.db_per_ns, -1000.0, 1000.0);
   if (o.kind == GainKind::agc) {
     check::positive(w, "window_ns", o.window_ns);
-    const auto h = static_cast<std::ptrdiff_t>(std::max(1.0, std::round(0.5 * o.window_ns / dt_ns)));
+    const auto h =
+        static_cast<std::ptrdiff_t>(std::max(1.0, std::round(0.5 * o.window_ns / dt_ns)));
     const double max_gain = o.max_gain;
-    detail::for_each_trace(w, in, out, [=](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
-      thread_local std::vector<double> s;
-      thread_local std::vector<float> sq;
-      s.resize(static_cast<std::size_t>(n) + 1);
-      sq.resize(static_cast<std::size_t>(n));
-      for (std::ptrdiff_t i = 0; i < n; ++i) sq[i] = x[i] * x[i];
-      if (!std::isfinite(detail::prefix_sums(sq.data(), n, s.data()))) return false;
-      for (std::ptrdiff_t i = 0; i < n; ++i) {
-        const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, i - h);
-        const std::ptrdiff_t hi = std::min(n - 1, i + h);
-        const double ms = (s[hi + 1] - s[lo]) / static_cast<double>(hi - lo + 1);
-        const double g = ms > 0 ? std::min(max_gain, 1.0 / std::sqrt(ms)) : max_gain;
-        y[i] = static_cast<float>(x[i] * g);
-      }
-      return true;
-    });
+    detail::for_each_trace(
+        w, in, out, [=](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
+          thread_local std::vector<double> s;
+          thread_local std::vector<float> sq;
+          s.resize(static_cast<std::size_t>(n) + 1);
+          sq.resize(static_cast<std::size_t>(n));
+          for (std::ptrdiff_t i = 0; i < n; ++i) sq[i] = x[i] * x[i];
+          if (!std::isfinite(detail::prefix_sums(sq.data(), n, s.data()))) return false;
+          // g = min(max_gain, 1 / rms) == 1 / max(rms, 1 / max_gain): branch-free.
+          const double floor = 1.0 / max_gain;
+          auto at = [&](std::ptrdiff_t i, std::ptrdiff_t lo, std::ptrdiff_t hi) {
+            const double ms = (s[hi + 1] - s[lo]) / static_cast<double>(hi - lo + 1);
+            y[i] = static_cast<float>(x[i] / std::max(std::sqrt(std::max(ms, 0.0)), floor));
+          };
+          const std::ptrdiff_t a = std::min(h, n), b = std::max(a, n - h);
+          for (std::ptrdiff_t i = 0; i < a; ++i) at(i, 0, std::min(n - 1, i + h));
+          const double inv = 1.0 / static_cast<double>(2 * h + 1);
+          const double* sp = s.data();
+          for (std::ptrdiff_t i = a; i < b; ++i) {
+            const double ms = (sp[i + h + 1] - sp[i - h]) * inv;
+            y[i] = static_cast<float>(x[i] / std::max(std::sqrt(std::max(ms, 0.0)), floor));
+          }
+          for (std::ptrdiff_t i = b; i < n; ++i) at(i, std::max<std::ptrdiff_t>(0, i - h), n - 1);
+          return true;
+        });
     return;
   }
   // Deterministic curves: computed once, then one multiply per sample.
@@ -54,14 +72,15 @@ void gain(ConstView in, MutView out, double dt_ns, double t0_ns, const GainOptio
   for (std::size_t i = 0; i < curve.size(); ++i)
     curve[i] = static_cast<float>(gain_at(t0_ns + static_cast<double>(i) * dt_ns, o));
   const float* g = curve.data();
-  detail::for_each_trace(w, in, out, [g](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
-    float check = 0.0f;
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      y[i] = x[i] * g[i];
-      check += x[i] * 0.0f;  // NaN/Inf anywhere makes this NaN
-    }
-    return check == 0.0f;
-  });
+  detail::for_each_trace(w, in, out,
+                         [g](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
+                           float check = 0.0f;
+                           for (std::ptrdiff_t i = 0; i < n; ++i) {
+                             y[i] = x[i] * g[i];
+                             check += x[i] * 0.0f;  // NaN/Inf anywhere makes this NaN
+                           }
+                           return check == 0.0f;
+                         });
 }
 
 Bscan gain(const Bscan& in, const GainOptions& o) {

@@ -56,34 +56,44 @@ inline std::pair<std::ptrdiff_t, std::ptrdiff_t> sample_window(double start_ns, 
   return {i0, i1};
 }
 
-/// Exclusive prefix sums s[k] = sum_{i<k} x[i] (k = 0..n) in double, computed as four
-/// interleaved chains so the additions overlap. Returns s[n].
+/// Sum of n floats in double with eight independent accumulators (the additions overlap
+/// instead of waiting on each other). NaN or Inf anywhere makes the result non-finite.
+inline double sum(const float* x, std::ptrdiff_t n) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  std::ptrdiff_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) acc[k] += static_cast<double>(x[i + k]);
+  double s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; i < n; ++i) s += static_cast<double>(x[i]);
+  return s;
+}
+
+/// Exclusive prefix sums s[k] = sum_{i<k} x[i] (k = 0..n) in double, computed as eight
+/// interleaved chains over the eighths of the trace so the additions overlap, then offset.
+/// Returns s[n].
 inline double prefix_sums(const float* x, std::ptrdiff_t n, double* s) {
+  constexpr int kChains = 8;
   s[0] = 0.0;
-  const std::ptrdiff_t q = n / 4;
-  double a = 0, b = 0, c = 0, d = 0;
-  // Four partial scans over the quarters, interleaved.
-  for (std::ptrdiff_t i = 0; i < q; ++i) {
-    a += x[i];
-    b += x[q + i];
-    c += x[2 * q + i];
-    d += x[3 * q + i];
-    s[i + 1] = a;
-    s[q + i + 1] = b;
-    s[2 * q + i + 1] = c;
-    s[3 * q + i + 1] = d;
-  }
+  const std::ptrdiff_t q = n / kChains;
+  double acc[kChains] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (std::ptrdiff_t i = 0; i < q; ++i)
+    for (int c = 0; c < kChains; ++c) {
+      acc[c] += static_cast<double>(x[c * q + i]);
+      s[c * q + i + 1] = acc[c];
+    }
   double tail = 0;
-  for (std::ptrdiff_t i = 4 * q; i < n; ++i) {
-    tail += x[i];
+  for (std::ptrdiff_t i = kChains * q; i < n; ++i) {
+    tail += static_cast<double>(x[i]);
     s[i + 1] = tail;
   }
-  // Offsets: each quarter adds the totals before it.
-  const double o1 = a, o2 = a + b, o3 = a + b + c, o4 = a + b + c + d;
-  for (std::ptrdiff_t i = q + 1; i <= 2 * q; ++i) s[i] += o1;
-  for (std::ptrdiff_t i = 2 * q + 1; i <= 3 * q; ++i) s[i] += o2;
-  for (std::ptrdiff_t i = 3 * q + 1; i <= 4 * q; ++i) s[i] += o3;
-  for (std::ptrdiff_t i = 4 * q + 1; i <= n; ++i) s[i] += o4;
+  // Each chunk adds the totals of the chunks before it.
+  double offset = 0.0;
+  for (int c = 1; c <= kChains; ++c) {
+    offset += acc[c - 1];
+    const std::ptrdiff_t lo = c * q + 1;
+    const std::ptrdiff_t hi = c < kChains ? (c + 1) * q : n;
+    for (std::ptrdiff_t i = lo; i <= hi; ++i) s[i] += offset;
+  }
   return s[n];
 }
 

@@ -14,8 +14,10 @@ namespace {
 
 void validate(const TimeZeroOptions& o) {
   constexpr const char* w = "time_zero";
-  if (!(o.threshold > 0.0 && o.threshold <= 1.0)) check::fail(w, "threshold", o.threshold, "a fraction in (0, 1]");
-  if (std::isnan(o.search_start_ns) || std::isnan(o.search_end_ns) || !(o.search_start_ns < o.search_end_ns))
+  if (!(o.threshold > 0.0 && o.threshold <= 1.0))
+    check::fail(w, "threshold", o.threshold, "a fraction in (0, 1]");
+  if (std::isnan(o.search_start_ns) || std::isnan(o.search_end_ns) ||
+      !(o.search_start_ns < o.search_end_ns))
     check::fail(w, "search_start_ns", o.search_start_ns, "a value < search_end_ns");
   check::finite(w, "target_sample", o.target_sample);
 }
@@ -45,14 +47,18 @@ double pick_one(const float* x, std::ptrdiff_t i0, std::ptrdiff_t i1, const Time
 
 }  // namespace
 
-std::vector<double> pick_time_zero(ConstView in, double dt_ns, double t0_ns, const TimeZeroOptions& o) {
+std::vector<double> pick_time_zero(ConstView in, double dt_ns, double t0_ns,
+                                   const TimeZeroOptions& o) {
   constexpr const char* w = "time_zero";
   validate(o);
   check::positive(w, "dt_ns", dt_ns);
   check::finite(w, "t0_ns", t0_ns);
   check::non_empty(w, "input", in);
-  const auto [i0, i1] = detail::sample_window(o.search_start_ns, o.search_end_ns, dt_ns, t0_ns, in.n_samples);
-  if (i1 < i0) check::fail(w, "search window", o.search_start_ns, "a search window [search_start_ns, search_end_ns] that overlaps the trace");
+  const auto [i0, i1] =
+      detail::sample_window(o.search_start_ns, o.search_end_ns, dt_ns, t0_ns, in.n_samples);
+  if (i1 < i0)
+    check::fail(w, "search window", o.search_start_ns,
+                "a search window [search_start_ns, search_end_ns] that overlaps the trace");
   std::vector<double> picks(static_cast<std::size_t>(in.n_traces));
   const int nthreads = threads_for(static_cast<std::size_t>(in.size()));
   bool bad = false;
@@ -63,7 +69,8 @@ std::vector<double> pick_time_zero(ConstView in, double dt_ns, double t0_ns, con
     for (std::ptrdiff_t j = 0; j < in.n_traces; ++j) {
       const float* x = in.trace(j);
       if (in.sample_stride != 1) {
-        for (std::ptrdiff_t i = 0; i < in.n_samples; ++i) xs[static_cast<std::size_t>(i)] = in(i, j);
+        for (std::ptrdiff_t i = 0; i < in.n_samples; ++i)
+          xs[static_cast<std::size_t>(i)] = in(i, j);
         x = xs.data();
       }
       float check = 0.0f;
@@ -80,53 +87,59 @@ void shift_traces(ConstView in, MutView out, const std::vector<double>& shifts) 
   constexpr const char* w = "shift_traces";
   check::non_empty(w, "input", in);
   if (static_cast<std::ptrdiff_t>(shifts.size()) != in.n_traces)
-    check::fail(w, "shifts", static_cast<double>(shifts.size()), "one shift per trace (" + std::to_string(in.n_traces) + ")");
+    check::fail(w, "shifts", static_cast<double>(shifts.size()),
+                "one shift per trace (" + std::to_string(in.n_traces) + ")");
   double max_shift = 0.0;
   for (double s : shifts) {
     check::finite(w, "shift", s);
     max_shift = std::max(max_shift, std::abs(s));
   }
-  if (max_shift > static_cast<double>(in.n_samples)) check::fail(w, "shift", max_shift, "|shift| <= n_samples");
+  if (max_shift > static_cast<double>(in.n_samples))
+    check::fail(w, "shift", max_shift, "|shift| <= n_samples");
   // Zero padding of at least the largest shift plus a margin makes the circular shift linear.
   const std::ptrdiff_t n = in.n_samples;
-  const std::size_t len = detail::padded_length(n, static_cast<std::ptrdiff_t>(std::ceil(max_shift)) + std::max<std::ptrdiff_t>(16, n / 8));
+  const std::size_t len = detail::padded_length(
+      n, static_cast<std::ptrdiff_t>(std::ceil(max_shift)) + std::max<std::ptrdiff_t>(16, n / 8));
   const std::size_t nf = len / 2 + 1;
   const double inv = 1.0 / static_cast<double>(len);
-  detail::for_each_trace(w, in, out, [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t j) {
-    auto& s = detail::thread_fft_scratch();
-    s.ensure(len);
-    float* r = s.real.get();
-    float check = 0.0f;
-    for (std::ptrdiff_t i = 0; i < m; ++i) {
-      r[i] = x[i];
-      check += x[i] * 0.0f;
-    }
-    if (check != 0.0f) return false;
-    for (std::size_t i = static_cast<std::size_t>(m); i < len; ++i) r[i] = 0.0f;
-    const double sh = shifts[static_cast<std::size_t>(j)];
-    if (sh == 0.0) {
-      for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = x[i];
-      return true;
-    }
-    fft::r2c(len, r, s.spec.get());
-    fft::cfloat* X = s.spec.get();
-    // Delay by sh samples: X[k] * exp(-2 pi i k sh / len); the phase is stepped by a
-    // complex rotation in double and re-anchored every 64 bins to bound its error.
-    const double w0 = -2.0 * std::numbers::pi * sh * inv;
-    for (std::size_t k0 = 0; k0 < nf; k0 += 64) {
-      std::complex<double> ph = std::polar(1.0, w0 * static_cast<double>(k0));
-      const std::complex<double> step = std::polar(1.0, w0);
-      for (std::size_t k = k0; k < std::min(nf, k0 + 64); ++k) {
-        X[k] = fft::cfloat(static_cast<float>(ph.real() * inv), static_cast<float>(ph.imag() * inv)) * X[k];
-        ph *= step;
-      }
-    }
-    // Nyquist bin of an even length must stay real: keep its cosine part only.
-    if (len % 2 == 0) X[nf - 1] = fft::cfloat(X[nf - 1].real(), 0.0f);
-    fft::c2r(len, X, r);
-    for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = r[i];
-    return true;
-  });
+  detail::for_each_trace(
+      w, in, out, [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t j) {
+        auto& s = detail::thread_fft_scratch();
+        s.ensure(len);
+        float* r = s.real.get();
+        float check = 0.0f;
+        for (std::ptrdiff_t i = 0; i < m; ++i) {
+          r[i] = x[i];
+          check += x[i] * 0.0f;
+        }
+        if (check != 0.0f) return false;
+        for (std::size_t i = static_cast<std::size_t>(m); i < len; ++i) r[i] = 0.0f;
+        const double sh = shifts[static_cast<std::size_t>(j)];
+        if (sh == 0.0) {
+          for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = x[i];
+          return true;
+        }
+        fft::r2c(len, r, s.spec.get());
+        fft::cfloat* X = s.spec.get();
+        // Delay by sh samples: X[k] * exp(-2 pi i k sh / len); the phase is stepped by a
+        // complex rotation in double and re-anchored every 64 bins to bound its error.
+        const double w0 = -2.0 * std::numbers::pi * sh * inv;
+        for (std::size_t k0 = 0; k0 < nf; k0 += 64) {
+          std::complex<double> ph = std::polar(1.0, w0 * static_cast<double>(k0));
+          const std::complex<double> step = std::polar(1.0, w0);
+          for (std::size_t k = k0; k < std::min(nf, k0 + 64); ++k) {
+            X[k] = fft::cfloat(static_cast<float>(ph.real() * inv),
+                               static_cast<float>(ph.imag() * inv)) *
+                   X[k];
+            ph *= step;
+          }
+        }
+        // Nyquist bin of an even length must stay real: keep its cosine part only.
+        if (len % 2 == 0) X[nf - 1] = fft::cfloat(X[nf - 1].real(), 0.0f);
+        fft::c2r(len, X, r);
+        for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = r[i];
+        return true;
+      });
 }
 
 TimeZeroResult time_zero(ConstView in, MutView out, double dt_ns, double t0_ns,
@@ -134,7 +147,8 @@ TimeZeroResult time_zero(ConstView in, MutView out, double dt_ns, double t0_ns,
   TimeZeroResult res;
   res.picks_samples = pick_time_zero(in, dt_ns, t0_ns, o);
   std::vector<double> sorted = res.picks_samples;
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2),
+                   sorted.end());
   res.target_sample = o.target_sample >= 0 ? o.target_sample : sorted[sorted.size() / 2];
   if (res.target_sample > static_cast<double>(in.n_samples - 1))
     check::fail("time_zero", "target_sample", res.target_sample, "an index inside the trace");
@@ -145,7 +159,8 @@ TimeZeroResult time_zero(ConstView in, MutView out, double dt_ns, double t0_ns,
     return res;
   }
   std::vector<double> shifts(res.picks_samples.size());
-  for (std::size_t j = 0; j < shifts.size(); ++j) shifts[j] = res.target_sample - res.picks_samples[j];
+  for (std::size_t j = 0; j < shifts.size(); ++j)
+    shifts[j] = res.target_sample - res.picks_samples[j];
   shift_traces(in, out, shifts);
   return res;
 }
@@ -155,8 +170,10 @@ Bscan time_zero(const Bscan& in, const TimeZeroOptions& o, TimeZeroResult* resul
   const double t0 = in.header().t0_ns;
   Bscan out(in.n_samples(), in.n_traces(), in.header());
   TimeZeroResult res = time_zero(in.view(), out.view(), dt, t0, o);
-  if (o.shift) out.header().t0_ns = -res.target_sample * dt;
-  else out.header().t0_ns = t0;
+  if (o.shift)
+    out.header().t0_ns = -res.target_sample * dt;
+  else
+    out.header().t0_ns = t0;
   if (result) *result = std::move(res);
   return out;
 }

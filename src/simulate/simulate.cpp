@@ -31,12 +31,18 @@ double one_way_time_ns(double xa_m, double height_m, double x_m, double depth_m,
   for (int it = 0; it < 100 && hi - lo > 1e-13; ++it) {
     const double ra = std::hypot(p - xa_m, h);
     const double rg = std::hypot(x_m - p, d);
-    const double g = (p - xa_m) / (ra * c) - (x_m - p) / (rg * v);  // T'(p)
+    const double g = (p - xa_m) / (ra * c) - (x_m - p) / (rg * v);              // T'(p)
     const double gp = h * h / (ra * ra * ra * c) + d * d / (rg * rg * rg * v);  // T''(p) > 0
-    if (g > 0) hi = p; else lo = p;
+    if (g > 0)
+      hi = p;
+    else
+      lo = p;
     double next = p - g / gp;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (std::abs(next - p) < 1e-13) { p = next; break; }
+    if (std::abs(next - p) < 1e-13) {
+      p = next;
+      break;
+    }
     p = next;
   }
   return std::hypot(p - xa_m, h) / c + std::hypot(x_m - p, d) / v;
@@ -69,8 +75,8 @@ void validate(const SimulateOptions& o) {
                 "a value <= antenna_height_m (the antenna stays above ground)");
   check::positive(w, "height_variation_period_m", o.height_variation_period_m);
   check::positive(w, "centre_frequency_mhz", o.centre_frequency_mhz);
-  for (double a : {o.direct_wave_amplitude, o.ground_bounce_amplitude, o.ringing_amplitude,
-                   o.wow_amplitude})
+  for (double a :
+       {o.direct_wave_amplitude, o.ground_bounce_amplitude, o.ringing_amplitude, o.wow_amplitude})
     check::finite(w, "amplitude", a);
   check::non_negative(w, "ringing_period_ns", o.ringing_period_ns);
   check::positive(w, "ringing_decay_ns", o.ringing_decay_ns);
@@ -108,7 +114,7 @@ double plane_time_ns(const Layer& l, double xt, double xr, double v) {
   const double nx = -std::sin(th);
   const double nz = std::cos(th);
   const double dist = (l.depth_m + std::tan(th) * (xt - l.x0_m)) * nz;  // signed distance of Tx
-  const double ix = xt + 2.0 * dist * nx;  // image of the transmitter
+  const double ix = xt + 2.0 * dist * nx;                               // image of the transmitter
   const double iz = 2.0 * dist * nz;
   return std::hypot(xr - ix, iz) / v;
 }
@@ -143,8 +149,8 @@ Simulation simulate(const SimulateOptions& o) {
     t.depth_m = d.depth_m;
     t.amplitude = d.amplitude;
     t.kind = d.kind;
-    t.apex_time_ns = two_way_time_ns(d.x_m - a / 2, d.x_m + a / 2, o.antenna_height_m, d.x_m,
-                                     d.depth_m, v);
+    t.apex_time_ns =
+        two_way_time_ns(d.x_m - a / 2, d.x_m + a / 2, o.antenna_height_m, d.x_m, d.depth_m, v);
     sim.truth.push_back(t);
   }
 
@@ -154,9 +160,9 @@ Simulation simulate(const SimulateOptions& o) {
   for (std::ptrdiff_t j = 0; j < o.n_traces; ++j) {
     float* tr = out.trace(j);
     const double x = o.x0_m + static_cast<double>(j) * o.dx_m;
-    const double hj = o.antenna_height_m +
-                      o.height_variation_m * std::sin(2.0 * std::numbers::pi * x /
-                                                      o.height_variation_period_m);
+    const double hj =
+        o.antenna_height_m +
+        o.height_variation_m * std::sin(2.0 * std::numbers::pi * x / o.height_variation_period_m);
     const double xt = x - a / 2;
     const double xr = x + a / 2;
     if (o.direct_wave_amplitude != 0.0)

@@ -1,8 +1,8 @@
 // A downstream program: simulate a section and check one value, through the installed package.
-#include <cstdio>
-
 #include <gprkit/core/error.h>
 #include <gprkit/simulate/simulate.h>
+
+#include <cstdio>
 
 int main() {
   gprkit::SimulateOptions o;

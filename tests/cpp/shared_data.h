@@ -8,8 +8,8 @@ namespace gprkit::test {
 
 /// $GPRKIT_SHARED_DATA, else the folder beside the source checkout; empty path when absent.
 inline std::filesystem::path shared_data() {
-  std::filesystem::path p = std::getenv("GPRKIT_SHARED_DATA") ? std::getenv("GPRKIT_SHARED_DATA")
-                                                               : GPRKIT_SHARED_DATA;
+  std::filesystem::path p =
+      std::getenv("GPRKIT_SHARED_DATA") ? std::getenv("GPRKIT_SHARED_DATA") : GPRKIT_SHARED_DATA;
   std::error_code ec;
   return std::filesystem::is_directory(p, ec) ? p : std::filesystem::path{};
 }

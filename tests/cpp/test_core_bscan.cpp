@@ -33,7 +33,8 @@ TEST_CASE("Bscan: negative sizes are rejected with the argument's name", "[core]
   CHECK(empty.view().empty());
 }
 
-TEST_CASE("validate: messages name the function, the argument, the value and the expectation", "[core]") {
+TEST_CASE("validate: messages name the function, the argument, the value and the expectation",
+          "[core]") {
   try {
     check::positive("dewow", "window_ns", -2.5);
     FAIL("no throw");

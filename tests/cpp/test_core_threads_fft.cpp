@@ -29,7 +29,8 @@ TEST_CASE("fft: round trip, a known tone, fast sizes, plan reuse", "[core]") {
   const std::size_t n = 256;
   auto x = fft::alloc_real(n);
   auto X = fft::alloc_complex(n / 2 + 1);
-  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(std::cos(2 * std::numbers::pi * 5 * i / n));
+  for (std::size_t i = 0; i < n; ++i)
+    x[i] = static_cast<float>(std::cos(2 * std::numbers::pi * 5 * i / n));
   fft::r2c(n, x.get(), X.get());
   CHECK(std::abs(X[5]) == Approx(n / 2.0).epsilon(1e-5));
   CHECK(std::abs(X[6]) < 1e-3);

@@ -2,8 +2,8 @@
 #include <cmath>
 #include <numbers>
 
-#include "gprkit/filters/bandpass.h"
 #include "gprkit/core/error.h"
+#include "gprkit/filters/bandpass.h"
 #include "test_util.h"
 
 using namespace gprkit;
@@ -18,11 +18,14 @@ double gain_db(const Bscan& in, const Bscan& out) {
   return 20 * std::log10(test::rms(out, 0, n / 4, 3 * n / 4) / test::rms(in, 0, n / 4, 3 * n / 4));
 }
 Bscan tone(double f_mhz) {
-  return make_section(n, 1, dt, [=](double t, std::ptrdiff_t) { return std::sin(2 * pi * f_mhz * 1e-3 * t + 0.3); });
+  return make_section(n, 1, dt, [=](double t, std::ptrdiff_t) {
+    return std::sin(2 * pi * f_mhz * 1e-3 * t + 0.3);
+  });
 }
 }  // namespace
 
-TEST_CASE("bandpass: in-band tone within 0.1 dB, out-of-band tones below -40 dB", "[filters][bandpass]") {
+TEST_CASE("bandpass: in-band tone within 0.1 dB, out-of-band tones below -40 dB",
+          "[filters][bandpass]") {
   BandpassOptions o;
   o.low_mhz = 300;
   o.high_mhz = 1500;
@@ -32,7 +35,8 @@ TEST_CASE("bandpass: in-band tone within 0.1 dB, out-of-band tones below -40 dB"
     INFO("f = " << f);
     CHECK(std::abs(gain_db(in, out)) < 0.1);
     // Zero phase: the passed tone lies on top of the input.
-    for (std::ptrdiff_t i = n / 4; i < 3 * n / 4; i += 37) CHECK(out(i, 0) == Approx(in(i, 0)).margin(0.015));
+    for (std::ptrdiff_t i = n / 4; i < 3 * n / 4; i += 37)
+      CHECK(out(i, 0) == Approx(in(i, 0)).margin(0.015));
   }
   for (double f : {60.0, 150.0, 2200.0, 3500.0}) {
     const auto in = tone(f);
@@ -41,7 +45,8 @@ TEST_CASE("bandpass: in-band tone within 0.1 dB, out-of-band tones below -40 dB"
   }
 }
 
-TEST_CASE("bandpass: Butterworth magnitude matches its formula, -3 dB at the corners", "[filters][bandpass]") {
+TEST_CASE("bandpass: Butterworth magnitude matches its formula, -3 dB at the corners",
+          "[filters][bandpass]") {
   BandpassOptions o;
   o.low_mhz = 300;
   o.high_mhz = 1500;
@@ -56,7 +61,8 @@ TEST_CASE("bandpass: Butterworth magnitude matches its formula, -3 dB at the cor
   }
 }
 
-TEST_CASE("bandpass: identical with 1 and 2 threads; no ringing at the ends", "[filters][bandpass]") {
+TEST_CASE("bandpass: identical with 1 and 2 threads; no ringing at the ends",
+          "[filters][bandpass]") {
   // A large DC offset: the continuity pad must keep the ends clean (high-pass removes DC).
   const auto in = make_section(512, 200, dt, [](double t, std::ptrdiff_t j) {
     return 5.0 + std::sin(2 * pi * 0.8 * t + 0.01 * static_cast<double>(j));
@@ -65,7 +71,8 @@ TEST_CASE("bandpass: identical with 1 and 2 threads; no ringing at the ends", "[
   auto [a, b] = test::with_1_and_2_threads([&] { return bandpass(in, o); });
   CHECK(test::identical(a, b));
   double worst = 0;
-  for (std::ptrdiff_t i = 0; i < 512; ++i) worst = std::max(worst, std::abs(a(i, 0) - (in(i, 0) - 5.0)));
+  for (std::ptrdiff_t i = 0; i < 512; ++i)
+    worst = std::max(worst, std::abs(a(i, 0) - (in(i, 0) - 5.0)));
   CHECK(worst < 0.15);
 }
 

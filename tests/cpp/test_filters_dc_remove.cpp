@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "gprkit/filters/dc_remove.h"
 #include "gprkit/core/error.h"
+#include "gprkit/filters/dc_remove.h"
 #include "test_util.h"
 
 using namespace gprkit;

@@ -2,9 +2,9 @@
 #include <cmath>
 #include <numbers>
 
+#include "gprkit/core/error.h"
 #include "gprkit/filters/dewow.h"
 #include "gprkit/simulate/simulate.h"
-#include "gprkit/core/error.h"
 #include "test_util.h"
 
 using namespace gprkit;
@@ -31,7 +31,8 @@ TEST_CASE("dewow: removes a ramp + slow sinusoid to < 1% and passes a 1 GHz wave
   CHECK(std::sqrt(res_ss / drift_ss) < 0.01);
   CHECK(res_max < 0.02);  // also at the ends: the shrinking window has no one-sided bias
 
-  const auto w = make_section(n, 2, dt, [](double t, std::ptrdiff_t) { return ricker(t - 20.0, 1000.0); });
+  const auto w =
+      make_section(n, 2, dt, [](double t, std::ptrdiff_t) { return ricker(t - 20.0, 1000.0); });
   const auto wo = dewow(w, {2.0});
   const std::ptrdiff_t ipk = static_cast<std::ptrdiff_t>(std::lround(20.0 / dt));
   CHECK(wo(ipk, 0) == Approx(1.0).epsilon(0.01));
@@ -40,7 +41,8 @@ TEST_CASE("dewow: removes a ramp + slow sinusoid to < 1% and passes a 1 GHz wave
   CHECK(test::rms(wo, 0, 0, n) == Approx(test::rms(w, 0, 0, n)).epsilon(0.03));
 
   // Both at once, on a strided (row-major) input, in place on a copy.
-  auto both = make_section(n, 4, dt, [](double t, std::ptrdiff_t) { return drift(t) + ricker(t - 20.0, 1000.0); });
+  auto both = make_section(
+      n, 4, dt, [](double t, std::ptrdiff_t) { return drift(t) + ricker(t - 20.0, 1000.0); });
   dewow(both.view(), both.view(), dt, {2.0});
   CHECK(both(ipk, 3) == Approx(1.0).epsilon(0.02));
 }
@@ -58,9 +60,11 @@ TEST_CASE("dewow: identical with 1 and 2 threads; strided input gives the same r
   CHECK(test::identical(a, c));
   std::vector<float> rm(static_cast<std::size_t>(b.n_samples() * b.n_traces()));
   for (std::ptrdiff_t i = 0; i < b.n_samples(); ++i)
-    for (std::ptrdiff_t j = 0; j < b.n_traces(); ++j) rm[static_cast<std::size_t>(i * b.n_traces() + j)] = b(i, j);
+    for (std::ptrdiff_t j = 0; j < b.n_traces(); ++j)
+      rm[static_cast<std::size_t>(i * b.n_traces() + j)] = b(i, j);
   Bscan s(b.n_samples(), b.n_traces());
-  dewow(ConstView(rm.data(), b.n_samples(), b.n_traces(), b.n_traces(), 1), s.view(), b.header().dt_ns, {1.5});
+  dewow(ConstView(rm.data(), b.n_samples(), b.n_traces(), b.n_traces(), 1), s.view(),
+        b.header().dt_ns, {1.5});
   CHECK(test::identical(a, s));
 }
 

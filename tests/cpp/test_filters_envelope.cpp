@@ -2,8 +2,8 @@
 #include <cmath>
 #include <numbers>
 
-#include "gprkit/filters/envelope.h"
 #include "gprkit/core/error.h"
+#include "gprkit/filters/envelope.h"
 #include "test_util.h"
 
 using namespace gprkit;
@@ -17,11 +17,13 @@ TEST_CASE("envelope: Gaussian-modulated tone gives its Gaussian within 1%", "[fi
   const auto env = envelope(in);
   double worst = 0;
   for (std::ptrdiff_t j = 0; j < 2; ++j)
-    for (std::ptrdiff_t i = 0; i < 1000; ++i) worst = std::max(worst, std::abs(env(i, j) - gauss(i * dt)));
+    for (std::ptrdiff_t i = 0; i < 1000; ++i)
+      worst = std::max(worst, std::abs(env(i, j) - gauss(i * dt)));
   CHECK(worst < 0.01);
 }
 
-TEST_CASE("envelope: of a pure tone is flat; identical with 1 and 2 threads", "[filters][envelope]") {
+TEST_CASE("envelope: of a pure tone is flat; identical with 1 and 2 threads",
+          "[filters][envelope]") {
   const auto in = test::make_section(512, 200, 0.05, [](double t, std::ptrdiff_t j) {
     return 2.0 * std::sin(2 * std::numbers::pi * (0.5 + 0.001 * static_cast<double>(j)) * t);
   });

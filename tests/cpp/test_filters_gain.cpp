@@ -2,15 +2,16 @@
 #include <cmath>
 #include <numbers>
 
-#include "gprkit/filters/gain.h"
 #include "gprkit/core/error.h"
+#include "gprkit/filters/gain.h"
 #include "test_util.h"
 
 using namespace gprkit;
 
 TEST_CASE("gain: tpow, exp and sec follow their formulas, clamped at max_gain", "[filters][gain]") {
   const double dt = 0.1, t0 = -1.0;
-  const auto in = test::make_section(300, 3, dt, [](double t, std::ptrdiff_t j) { return std::cos(t + j); }, t0);
+  const auto in = test::make_section(
+      300, 3, dt, [](double t, std::ptrdiff_t j) { return std::cos(t + j); }, t0);
   GainOptions o;
   o.kind = GainKind::tpow;
   o.power = 2.0;
@@ -26,18 +27,22 @@ TEST_CASE("gain: tpow, exp and sec follow their formulas, clamped at max_gain", 
   out = gain(in, o);
   for (std::ptrdiff_t i = 0; i < 300; i += 7) {
     const double t = std::max(0.0, t0 + i * dt);
-    REQUIRE(out(i, 2) == Approx(in(i, 2) * std::min(500.0, std::pow(10.0, 3.0 * t / 20.0))).epsilon(1e-5).margin(1e-6));
+    REQUIRE(out(i, 2) == Approx(in(i, 2) * std::min(500.0, std::pow(10.0, 3.0 * t / 20.0)))
+                             .epsilon(1e-5)
+                             .margin(1e-6));
   }
   o.kind = GainKind::sec;
   o.power = 1.0;
   o.db_per_ns = 1.0;
   out = gain(in, o);
   const double t = t0 + 200 * dt;
-  CHECK(out(200, 0) == Approx(in(200, 0) * std::min(500.0, t * std::pow(10.0, t / 20.0))).epsilon(1e-5));
+  CHECK(out(200, 0) ==
+        Approx(in(200, 0) * std::min(500.0, t * std::pow(10.0, t / 20.0))).epsilon(1e-5));
   CHECK(gain_at(1e6, o) == 500.0);
 }
 
-TEST_CASE("gain: AGC brings any amplitude to unit RMS; the clamp holds in near-silence", "[filters][gain]") {
+TEST_CASE("gain: AGC brings any amplitude to unit RMS; the clamp holds in near-silence",
+          "[filters][gain]") {
   const double dt = 0.05;
   const auto in = test::make_section(2000, 3, dt, [](double t, std::ptrdiff_t j) {
     const double amp = j == 0 ? 100.0 : (j == 1 ? 0.01 : 1e-7);
@@ -51,9 +56,11 @@ TEST_CASE("gain: AGC brings any amplitude to unit RMS; the clamp holds in near-s
   CHECK(test::rms(out, 0, 400, 1600) == Approx(1.0).epsilon(0.03));
   CHECK(test::rms(out, 1, 400, 1600) == Approx(1.0).epsilon(0.03));
   // Trace 2 needs gains ~1e7: clamped at 1e5 exactly.
-  for (std::ptrdiff_t i = 100; i < 2000; i += 97) REQUIRE(out(i, 2) == Approx(in(i, 2) * 1e5).epsilon(1e-5));
+  for (std::ptrdiff_t i = 100; i < 2000; i += 97)
+    REQUIRE(out(i, 2) == Approx(in(i, 2) * 1e5).epsilon(1e-5));
   auto [a, b] = test::with_1_and_2_threads([&] {
-    Bscan big = test::make_section(512, 200, dt, [](double t, std::ptrdiff_t j) { return std::sin(t * (1 + j)); });
+    Bscan big = test::make_section(
+        512, 200, dt, [](double t, std::ptrdiff_t j) { return std::sin(t * (1 + j)); });
     return gain(big, o);
   });
   CHECK(test::identical(a, b));

@@ -36,8 +36,8 @@ void c2c_many(std::size_t n, std::size_t howmany, cfloat* in, cfloat* out, int s
 
 /// General batch: `howmany` complex transforms of length n; element k of batch b is at
 /// in[b * dist + k * stride]. Unnormalized. in may equal out (same layout).
-void c2c_batch(std::size_t n, std::size_t howmany, std::size_t stride, std::size_t dist,
-               cfloat* in, cfloat* out, int sign);
+void c2c_batch(std::size_t n, std::size_t howmany, std::size_t stride, std::size_t dist, cfloat* in,
+               cfloat* out, int sign);
 
 /// Number of distinct plans currently cached (for tests).
 std::size_t cached_plan_count();

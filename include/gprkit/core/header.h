@@ -7,14 +7,14 @@
 namespace gprkit {
 
 struct Header {
-  double dt_ns = 0.1;          ///< sample interval (ns)
-  double t0_ns = 0.0;          ///< time of sample 0 relative to time-zero (ns); negative when
-                               ///< the direct wave arrives after sample 0
-  double dx_m = 0.01;          ///< nominal trace spacing (m); 0 when unknown (time-based survey)
-  double antenna_separation_m = 0.0;   ///< transmitter-receiver offset (m)
-  double antenna_height_m = 0.0;       ///< antenna height above the ground (m)
-  double centre_frequency_mhz = 0.0;   ///< antenna centre frequency (MHz), 0 when unknown
-  std::vector<double> x_m, y_m, z_m;   ///< per-trace positions where known (empty otherwise)
+  double dt_ns = 0.1;  ///< sample interval (ns)
+  double t0_ns = 0.0;  ///< time of sample 0 relative to time-zero (ns); negative when
+                       ///< the direct wave arrives after sample 0
+  double dx_m = 0.01;  ///< nominal trace spacing (m); 0 when unknown (time-based survey)
+  double antenna_separation_m = 0.0;       ///< transmitter-receiver offset (m)
+  double antenna_height_m = 0.0;           ///< antenna height above the ground (m)
+  double centre_frequency_mhz = 0.0;       ///< antenna centre frequency (MHz), 0 when unknown
+  std::vector<double> x_m, y_m, z_m;       ///< per-trace positions where known (empty otherwise)
   std::map<std::string, std::string> raw;  ///< raw format fields, as text, by name
 
   /// Two-way time of sample i (ns): t0_ns + i * dt_ns.

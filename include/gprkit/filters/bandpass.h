@@ -13,9 +13,9 @@ struct BandpassOptions {
   double low_mhz = 100.0;    ///< low corner (MHz); 0 = no high-pass part
   double high_mhz = 3000.0;  ///< high corner (MHz); must be below Nyquist
   BandpassShape shape = BandpassShape::cosine;
-  double transition_mhz = -1.0;  ///< cosine: width of each transition; < 0 = 0.25 * low corner
-                                 ///< (low side) / 0.25 * high corner (high side)
-  int order = 4;                 ///< butterworth order (1..32)
+  double transition_mhz = -1.0;     ///< cosine: width of each transition; < 0 = 0.25 * low corner
+                                    ///< (low side) / 0.25 * high corner (high side)
+  int order = 4;                    ///< butterworth order (1..32)
   std::ptrdiff_t pad_samples = -1;  ///< zero padding against wrap-around; < 0 = auto (n / 8)
 };
 

@@ -14,7 +14,8 @@ struct DcRemoveOptions {
 
 /// out(i, j) = in(i, j) - level_j, level_j = mean or median of trace j over [start_ns, end_ns].
 /// dt_ns / t0_ns place the window. O(samples) per trace (median: nth_element). In-place allowed.
-void dc_remove(ConstView in, MutView out, double dt_ns, double t0_ns, const DcRemoveOptions& o = {});
+void dc_remove(ConstView in, MutView out, double dt_ns, double t0_ns,
+               const DcRemoveOptions& o = {});
 Bscan dc_remove(const Bscan& in, const DcRemoveOptions& o = {});
 
 }  // namespace gprkit

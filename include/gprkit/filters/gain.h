@@ -13,10 +13,10 @@ enum class GainKind {
 
 struct GainOptions {
   GainKind kind = GainKind::tpow;
-  double power = 1.0;       ///< tpow / sec exponent
-  double db_per_ns = 0.5;   ///< exp / sec attenuation compensation (dB/ns)
-  double window_ns = 5.0;   ///< agc window (ns)
-  double max_gain = 1e4;    ///< every gain is clamped to <= max_gain (> 0)
+  double power = 1.0;      ///< tpow / sec exponent
+  double db_per_ns = 0.5;  ///< exp / sec attenuation compensation (dB/ns)
+  double window_ns = 5.0;  ///< agc window (ns)
+  double max_gain = 1e4;   ///< every gain is clamped to <= max_gain (> 0)
 };
 
 /// t is time since time-zero in ns (t0_ns + i * dt_ns); samples at t <= 0 get the gain of t = 0

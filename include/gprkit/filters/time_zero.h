@@ -13,7 +13,7 @@ enum class TimeZeroPick {
 
 struct TimeZeroOptions {
   TimeZeroPick method = TimeZeroPick::first_peak;
-  double threshold = 0.5;        ///< fraction of the trace's maximum |amplitude|, in (0, 1]
+  double threshold = 0.5;           ///< fraction of the trace's maximum |amplitude|, in (0, 1]
   double search_start_ns = -1e300;  ///< only picks inside [search_start_ns, search_end_ns]
                                     ///< (times relative to the input's time-zero, t0_ns)
   double search_end_ns = 1e300;

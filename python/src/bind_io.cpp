@@ -1,0 +1,84 @@
+// gprkit.io bindings: read/write every instrument format, info tables.
+#include <pybind11/stl.h>
+
+#include <string>
+
+#include "convert.h"
+#include "gprkit/io.h"
+
+namespace gprkit::py {
+
+namespace {
+pyb::list to_list(std::vector<Bscan>&& v) {
+  pyb::list out;
+  for (auto& b : v) {
+    pyb::dict h = header_to_dict(b.header());
+    out.append(pyb::make_tuple(bscan_to_numpy(std::move(b)), h));
+  }
+  return out;
+}
+}  // namespace
+
+void bind_io(pyb::module_& m) {
+  m.def(
+      "io_read",
+      [](const std::string& path, const std::string& component, double gprmax_dt_ns,
+         double segy_unit_ns, bool read_gps) {
+        std::vector<Bscan> v;
+        {
+          pyb::gil_scoped_release nogil;
+          io::ReadOptions o;
+          o.gprmax_component = component;
+          o.gprmax_dt_ns = gprmax_dt_ns;
+          o.segy_interval_unit_ns = segy_unit_ns;
+          o.read_gps = read_gps;
+          v = io::read(path, o);
+        }
+        return to_list(std::move(v));
+      },
+      pyb::arg("path"), pyb::arg("gprmax_component") = "Ez", pyb::arg("gprmax_dt_ns") = 0.0,
+      pyb::arg("segy_interval_unit_ns") = 0.001, pyb::arg("read_gps") = true,
+      "Read any supported file: list of (data, header) per channel.");
+  m.def(
+      "io_write",
+      [](const std::string& path, const std::vector<pyb::tuple>& channels) {
+        std::vector<Bscan> bs;
+        for (const auto& t : channels) {
+          if (t.size() != 2) throw pyb::value_error("io_write: expected (data, header) tuples");
+          pyb::array a = pyb::cast<pyb::array>(t[0]);
+          bs.emplace_back(as_view(a, "data"), header_from_dict(pyb::cast<pyb::dict>(t[1])));
+        }
+        pyb::gil_scoped_release nogil;
+        io::write(path, bs);
+      },
+      pyb::arg("path"), pyb::arg("channels"), "Write (data, header) channels; format from the extension.");
+  m.def(
+      "io_info_table",
+      [](const std::string& path) {
+        pyb::gil_scoped_release nogil;
+        return io::info_table(path);
+      },
+      pyb::arg("path"));
+  m.def(
+      "io_detect_format",
+      [](const std::string& path) {
+        pyb::gil_scoped_release nogil;
+        return io::format_name(io::detect_format(path));
+      },
+      pyb::arg("path"));
+  m.def(
+      "io_resample",
+      [](const pyb::array& data, const pyb::dict& header, double dt_out_ns) {
+        Bscan b(as_view(data, "data"), header_from_dict(header));
+        Bscan r;
+        {
+          pyb::gil_scoped_release nogil;
+          r = io::resample_traces(b, dt_out_ns);
+        }
+        pyb::dict h = header_to_dict(r.header());
+        return pyb::make_tuple(bscan_to_numpy(std::move(r)), h);
+      },
+      pyb::arg("data"), pyb::arg("header"), pyb::arg("dt_out_ns"));
+}
+
+}  // namespace gprkit::py
