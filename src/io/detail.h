@@ -1,0 +1,128 @@
+// Internal helpers shared by the format readers and writers (not installed).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gprkit/core/bscan.h"
+#include "gprkit/core/error.h"
+
+namespace gprkit::io::detail {
+
+using Bytes = std::span<const std::uint8_t>;
+
+/// Read-only memory map of a whole file (empty files map to an empty span).
+/// Throws IoError when the file cannot be opened or mapped.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::filesystem::path& path);
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  Bytes bytes() const { return {static_cast<const std::uint8_t*>(ptr_), size_}; }
+
+ private:
+  void* ptr_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// Whole text file (companion headers): IoError when unreadable, FormatError when larger
+/// than max_bytes (a header file is small; a huge one is not a header).
+std::string read_text_file(const std::filesystem::path& path, std::size_t max_bytes = 1 << 20);
+bool file_exists(const std::filesystem::path& p);
+/// `base` with another extension, trying the given case variants (e.g. "HD", "hd").
+std::filesystem::path sibling(const std::filesystem::path& base, std::string_view ext);
+
+/// Throws FormatError("<format>: <what>").
+[[noreturn]] void fail(std::string_view format, const std::string& what);
+
+// ---- bounded little/big-endian access ------------------------------------------
+inline void need(Bytes b, std::size_t off, std::size_t n, std::string_view format,
+                 std::string_view what) {
+  if (off > b.size() || n > b.size() - off)
+    fail(format, "file truncated: " + std::string(what) + " needs bytes [" +
+                     std::to_string(off) + ", " + std::to_string(off + n) + ") but the file has " +
+                     std::to_string(b.size()));
+}
+template <class T>
+T load_le(const std::uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;  // the library targets little-endian hosts (x86-64, aarch64)
+}
+template <class T>
+T load_be(const std::uint8_t* p) {
+  std::uint8_t tmp[sizeof(T)];
+  for (std::size_t i = 0; i < sizeof(T); ++i) tmp[i] = p[sizeof(T) - 1 - i];
+  T v;
+  std::memcpy(&v, tmp, sizeof(T));
+  return v;
+}
+template <class T>
+void store_le(std::uint8_t* p, T v) {
+  std::memcpy(p, &v, sizeof(T));
+}
+template <class T>
+void store_be(std::uint8_t* p, T v) {
+  std::uint8_t tmp[sizeof(T)];
+  std::memcpy(tmp, &v, sizeof(T));
+  for (std::size_t i = 0; i < sizeof(T); ++i) p[i] = tmp[sizeof(T) - 1 - i];
+}
+
+// ---- sample conversion (parallel over traces, identical for any thread count) -----
+enum class SampleType { u8, i8, u16, i16, u32, i32, f32, f64, ibm32 };
+std::size_t sample_bytes(SampleType t);
+/// Converts n_traces traces of n_samples samples each into `out` (column-major). Trace j's
+/// first sample is at src + j * trace_stride_bytes; samples are contiguous. `offset` is
+/// added after conversion (e.g. -32768 to centre unsigned 16-bit data). big_endian selects
+/// the byte order.
+void convert_traces(const std::uint8_t* src, std::size_t trace_stride_bytes, SampleType type,
+                    bool big_endian, double offset, std::ptrdiff_t n_samples,
+                    std::ptrdiff_t n_traces, float* out);
+float ibm_to_float(std::uint32_t ibm);
+std::uint32_t float_to_ibm(float f);
+
+// ---- text ------------------------------------------------------------------------
+/// Shortest text that reads back to the same double (std::to_chars).
+std::string num(double v);
+std::string num(long long v);
+/// Parses a whole (trimmed) string as a double; false if it is not a finite number.
+bool parse_double(std::string_view s, double& out);
+/// Parses the leading number of s ("12.39V" -> 12.39); false if none.
+bool parse_leading_double(std::string_view s, double& out);
+std::string_view trim(std::string_view s);
+std::string to_upper(std::string_view s);
+std::string lower_ext(const std::filesystem::path& p);
+/// Splits on '\n' (dropping '\r').
+std::vector<std::string_view> lines(std::string_view text);
+/// Comma-separated list of doubles (exact round trip) and back.
+std::string join(const std::vector<double>& v);
+std::vector<double> split_doubles(std::string_view s);
+/// Leading digits of an antenna name as MHz ("400MHz" -> 400, "500_shielded" -> 500); 0 if none.
+double leading_mhz(std::string_view name);
+
+// ---- GPS (NMEA $GPGGA) --------------------------------------------------------------
+struct GpsFix {
+  double lat_deg = 0, lon_deg = 0, alt_m = 0;
+};
+/// Parses a $xxGGA sentence with a fix; false when it is not one or has no position.
+bool parse_gga(std::string_view line, GpsFix& fix);
+/// Stores per-trace GPS fixes in raw (gps_trace, gps_latitude_deg, gps_longitude_deg,
+/// gps_altitude_m, comma-separated, one entry per fix).
+void store_gps(std::map<std::string, std::string>& raw, const std::vector<double>& trace,
+               const std::vector<GpsFix>& fixes, const std::string& source);
+
+// ---- output ------------------------------------------------------------------------
+/// Writes `bytes` to `path` (replacing it); IoError on failure.
+void write_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+void write_text(const std::filesystem::path& path, std::string_view text);
+/// True when every sample is an integer in [lo, hi].
+bool all_integers_in(const Bscan& b, double lo, double hi);
+
+}  // namespace gprkit::io::detail
