@@ -72,12 +72,8 @@ void bandpass(ConstView in, MutView out, double dt_ns, const BandpassOptions& o)
         auto& s = detail::thread_fft_scratch();
         s.ensure(len);
         float* r = s.real.get();
-        float check = 0.0f;
-        for (std::ptrdiff_t i = 0; i < m; ++i) {
-          r[i] = x[i];
-          check += x[i] * 0.0f;
-        }
-        if (check != 0.0f) return false;
+        if (!detail::all_finite(x, m)) return false;
+        for (std::ptrdiff_t i = 0; i < m; ++i) r[i] = x[i];
         // The pad joins the last sample back to the first with a straight line, so the
         // periodic extension has no jump to ring at the trace ends.
         const std::ptrdiff_t pad = static_cast<std::ptrdiff_t>(len) - m;

@@ -19,12 +19,8 @@ void envelope(ConstView in, MutView out, const EnvelopeOptions& o) {
                            auto& s = detail::thread_fft_scratch();
                            s.ensure(len);
                            float* r = s.real.get();
-                           float check = 0.0f;
-                           for (std::ptrdiff_t i = 0; i < m; ++i) {
-                             r[i] = x[i];
-                             check += x[i] * 0.0f;
-                           }
-                           if (check != 0.0f) return false;
+                           if (!detail::all_finite(x, m)) return false;
+                           for (std::ptrdiff_t i = 0; i < m; ++i) r[i] = x[i];
                            for (std::size_t i = static_cast<std::size_t>(m); i < len; ++i)
                              r[i] = 0.0f;
                            fft::r2c(len, r, s.spec.get());

@@ -74,12 +74,9 @@ void gain(ConstView in, MutView out, double dt_ns, double t0_ns, const GainOptio
   const float* g = curve.data();
   detail::for_each_trace(w, in, out,
                          [g](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
-                           float check = 0.0f;
-                           for (std::ptrdiff_t i = 0; i < n; ++i) {
-                             y[i] = x[i] * g[i];
-                             check += x[i] * 0.0f;  // NaN/Inf anywhere makes this NaN
-                           }
-                           return check == 0.0f;
+                           if (!detail::all_finite(x, n)) return false;
+                           for (std::ptrdiff_t i = 0; i < n; ++i) y[i] = x[i] * g[i];
+                           return true;
                          });
 }
 

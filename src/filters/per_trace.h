@@ -2,6 +2,8 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -54,6 +56,18 @@ inline std::pair<std::ptrdiff_t, std::ptrdiff_t> sample_window(double start_ns, 
   const auto i0 = static_cast<std::ptrdiff_t>(std::clamp(a, 0.0, static_cast<double>(n)));
   const auto i1 = static_cast<std::ptrdiff_t>(std::clamp(b, -1.0, static_cast<double>(n - 1)));
   return {i0, i1};
+}
+
+/// True when every one of the n floats is finite. Integer bit tests (exponent all ones means
+/// Inf or NaN) reduce with OR, which vectorizes, unlike a floating-point reduction.
+inline bool all_finite(const float* x, std::ptrdiff_t n) {
+  std::uint32_t bad = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    bad |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
 }
 
 /// Sum of n floats in double with eight independent accumulators (the additions overlap
