@@ -118,7 +118,9 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
                            std::to_string(nt) + " traces; all are read";
   h.dt_ns = window / static_cast<double>(ns);
   double tz = 1, step = 0, freq = 0, sep = 0;
-  if (get_num(hd, "TIMEZERO AT POINT", tz) && std::isfinite(tz)) h.t0_ns = -(tz - 1.0) * h.dt_ns;
+  // TIMEZERO AT POINT counts points from 1; 0 (or absent) means "not set": t0 stays 0.
+  if (get_num(hd, "TIMEZERO AT POINT", tz) && std::isfinite(tz) && tz > 0)
+    h.t0_ns = -(tz - 1.0) * h.dt_ns;
   const std::string* unit = find(hd, "POSITION UNITS");
   double u = unit != nullptr ? unit_to_m(*unit) : 1.0;
   if (u == 0.0) {
@@ -242,7 +244,7 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
   std::vector<std::pair<std::string, std::string>> values = {
       {"NUMBER OF TRACES", std::to_string(nt)},
       {"NUMBER OF PTS/TRC", std::to_string(ns)},
-      {"TIMEZERO AT POINT", num(1.0 - h.t0_ns / h.dt_ns)},
+      {"TIMEZERO AT POINT", h.t0_ns == 0.0 ? std::string("0") : num(1.0 - h.t0_ns / h.dt_ns)},
       {"TOTAL TIME WINDOW", num(h.dt_ns * static_cast<double>(ns))},
       {"STARTING POSITION", num(static_cast<double>(static_cast<float>(pos.front())))},
       {"FINAL POSITION", num(static_cast<double>(static_cast<float>(pos.back())))},
@@ -256,6 +258,18 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
   };
   std::string text;
   auto it = h.raw.find("hd_text");
+  if (it != h.raw.end()) {
+    // Keep the HD's start/final positions when they are the ends of the line in either order
+    // (pulseEKKO writes them in acquisition direction, the trace positions may run the other way).
+    double s0 = 0, s1 = 0;
+    const Hd old = parse_hd(it->second);
+    const double a = static_cast<float>(pos.front()), z = static_cast<float>(pos.back());
+    if (get_num(old, "STARTING POSITION", s0) && get_num(old, "FINAL POSITION", s1) &&
+        ((s0 == a && s1 == z) || (s0 == z && s1 == a))) {
+      values[4].second = num(s0);
+      values[5].second = num(s1);
+    }
+  }
   if (it != h.raw.end() && h.raw.count("format") && h.raw.at("format") == "dt1") {
     std::vector<bool> done(values.size(), false);
     const std::string& src = it->second;

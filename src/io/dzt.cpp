@@ -145,6 +145,16 @@ std::map<std::string, std::string> raw_fields(Bytes b, const Layout& L) {
   r["rh_name"] = cstr(&b[114], 12);
   r["rh_chksum"] = u16(126);
   r["data_offset"] = num(static_cast<long long>(L.data_offset));
+  {
+    static const char* hexd = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(2 * (kBlock - 128));
+    for (std::size_t k = 128; k < kBlock; ++k) {
+      hex += hexd[b[k] >> 4];
+      hex += hexd[b[k] & 15];
+    }
+    r["rh_variable_hex"] = hex;
+  }
   r["n_scans"] = num(static_cast<long long>(L.n_scans));
   // Range gain: at rh_rgain, a count of break points then that many float32 dB values.
   const std::size_t rg = load_le<std::uint16_t>(&b[40]), nrg = load_le<std::uint16_t>(&b[42]);
@@ -292,7 +302,7 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch, con
     store_le<float>(p + 10, static_cast<float>(raw_num(hc, "rhf_sps", 0)));
     store_le<float>(p + 14, static_cast<float>(h.dx_m > 0 ? 1.0 / h.dx_m : 0.0));
     store_le<float>(p + 18, static_cast<float>(raw_num(hc, "rhf_mpm", 0)));
-    store_le<float>(p + 22, static_cast<float>(-h.t0_ns));
+    store_le<float>(p + 22, static_cast<float>(h.t0_ns == 0.0 ? 0.0 : -h.t0_ns));
     store_le<float>(p + 26, static_cast<float>(h.dt_ns * static_cast<double>(ns)));
     store_le<std::uint16_t>(p + 30, static_cast<std::uint16_t>(raw_num(hc, "rh_npass", 0)));
     store_le<std::uint32_t>(p + 32, static_cast<std::uint32_t>(raw_num(hc, "rhb_cdt", 0)));
@@ -301,8 +311,20 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch, con
     store_le<float>(p + 54, static_cast<float>(raw_num(hc, "rhf_epsr", 0)));
     store_le<float>(p + 58, static_cast<float>(raw_num(hc, "rhf_top", 0)));
     store_le<float>(p + 62, static_cast<float>(raw_num(hc, "rhf_depth", 0)));
-    p[97] = fmt == DztSampleFormat::u16 ? 0x02 : fmt == DztSampleFormat::i32 ? 0x04 : 0x10;
-    if (fmt == DztSampleFormat::i32) p[97] = 0x00;  // the 32-bit default (signed) needs no flag
+    // rh_dtype: 0 means "the default for rh_bits" (u16 for 16, s32 for 32); keep the file's own
+    // choice when it says the same thing.
+    const auto old_dtype = static_cast<int>(raw_num(hc, "rh_dtype", -1));
+    if (fmt == DztSampleFormat::u16) p[97] = old_dtype == 0 ? 0x00 : 0x02;
+    else if (fmt == DztSampleFormat::i32) p[97] = old_dtype == 4 ? 0x04 : 0x00;
+    else p[97] = 0x10;
+    // The variable area (range gain, text, processing history) is copied back verbatim.
+    if (auto it = hc.raw.find("rh_variable_hex"); it != hc.raw.end() && it->second.size() == 2 * (kBlock - 128)) {
+      for (std::size_t k = 0; k < kBlock - 128; ++k)
+        p[128 + k] = static_cast<std::uint8_t>(std::stoul(it->second.substr(2 * k, 2), nullptr, 16));
+      for (const auto& [off, key] : {std::pair<std::size_t, const char*>{40, "rh_rgain"}, {42, "rh_nrgain"},
+                                     {44, "rh_text"}, {46, "rh_ntext"}, {48, "rh_proc"}, {50, "rh_nproc"}})
+        store_le<std::uint16_t>(p + off, static_cast<std::uint16_t>(raw_num(hc, key, 0)));
+    }
     std::string ant;
     if (auto it = hc.raw.find("rh_antname"); it != hc.raw.end()) ant = it->second;
     else if (hc.centre_frequency_mhz > 0) ant = num(std::round(hc.centre_frequency_mhz)) + "MHz";

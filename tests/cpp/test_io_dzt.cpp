@@ -1,0 +1,120 @@
+#include <catch2/catch.hpp>
+#include <cstring>
+
+#include "gprkit/core/error.h"
+#include "gprkit/io/dzt.h"
+#include "io_test_util.h"
+#include "shared_data.h"
+
+using namespace gprkit;
+
+TEST_CASE("read_dzt: GPRPy's SIR-3000 400 MHz file matches its header and size arithmetic") {
+  GPRKIT_REQUIRE_SHARED_DATA(root);
+  const auto path = root / "real/gprpy/GSSI/FILE____032.DZT";
+  if (!std::filesystem::exists(path)) {
+    WARN("skipped: " << path << " is absent");
+    return;
+  }
+  const auto ch = io::read_dzt(path);
+  REQUIRE(ch.size() == 1);
+  const Bscan& b = ch[0];
+  // header: 512 samples, 16 bits, one channel, header of 1024 bytes -> (size-1024)/(512*2) scans
+  const auto size = std::filesystem::file_size(path);
+  CHECK(b.n_samples() == 512);
+  CHECK(static_cast<std::uintmax_t>(b.n_traces()) == (size - 1024) / (512 * 2));
+  CHECK(b.n_traces() == 1040);
+  CHECK(b.header().raw.at("rh_bits") == "16");
+  CHECK(b.header().raw.at("rh_antname") == "400MHz");
+  CHECK(b.header().centre_frequency_mhz == 400.0);
+  CHECK(b.header().dt_ns == Approx(48.0 / 512));  // rhf_range = 48 ns over 512 samples
+  CHECK(b.header().dx_m == Approx(1.0 / 50));     // 50 scans per metre
+  // marks every 100 scans (the mark word of GSSI scans)
+  CHECK(b.header().raw.at("marks") == "0,100,200,300,400,500,600,700,800,900,1000");
+  // data: centred 16-bit (quiet samples near 0, not near 32768), finite, direct wave early
+  CHECK(test::all_finite(b));
+  CHECK(std::fabs(b(10, 500)) < 100.0f);
+  const auto t = test::first_arrival(b);
+  CHECK(t > 2);
+  CHECK(static_cast<double>(t) < 0.1 * static_cast<double>(b.n_samples()));
+}
+
+TEST_CASE("DZT round trip: real file and multi-channel synthetic data read back identical") {
+  const auto dir = test::scratch("dzt");
+  SECTION("synthetic, two channels, integers -> 16-bit") {
+    std::vector<Bscan> ch = {test::random_section(256, 40, true, 1), test::random_section(256, 40, true, 2)};
+    for (auto& c : ch) {
+      c.header().dt_ns = 0.05;
+      c.header().dx_m = 0.02;
+      c.header().t0_ns = -1.5;
+      c.header().centre_frequency_mhz = 1600;
+    }
+    io::write_dzt(dir / "two.dzt", ch);
+    const auto back = io::read_dzt(dir / "two.dzt");
+    REQUIRE(back.size() == 2);
+    CHECK(test::same_data(back[0], ch[0]));
+    CHECK(test::same_data(back[1], ch[1]));
+    CHECK(back[0].header().raw.at("rh_bits") == "16");
+    CHECK(back[0].header().dt_ns == Approx(0.05).epsilon(1e-6));  // float32 range field
+    CHECK(back[1].header().t0_ns == Approx(-1.5));
+    CHECK(back[1].header().dx_m == Approx(0.02).epsilon(1e-6));
+    CHECK(back[0].header().centre_frequency_mhz == 1600.0);
+    // a second round trip is exact in every field (the header is now float32-representable)
+    io::write_dzt(dir / "two_b.dzt", back);
+    const auto again = io::read_dzt(dir / "two_b.dzt");
+    CHECK(again[1].header().raw == back[1].header().raw);
+    CHECK(again[1].header().dt_ns == back[1].header().dt_ns);
+  }
+  SECTION("floats -> 32-bit float samples, exact") {
+    Bscan b = test::random_section(100, 7, false);
+    io::write_dzt(dir / "f.dzt", b);
+    const auto back = io::read_dzt(dir / "f.dzt");
+    CHECK(back[0].header().raw.at("rh_dtype") == "16");
+    CHECK(test::same_data(back[0], b));
+  }
+  SECTION("real file") {
+    const auto root = test::shared_data();
+    const auto path = root / "real/gprpy/GSSI/FILE____032.DZT";
+    if (root.empty() || !std::filesystem::exists(path)) return;
+    const auto a = io::read_dzt(path);
+    io::write_dzt(dir / "copy.dzt", a);
+    const auto b = io::read_dzt(dir / "copy.dzt");
+    CHECK(test::same_data(a[0], b[0]));
+    CHECK(a[0].header().raw == b[0].header().raw);
+    CHECK(a[0].header().dt_ns == b[0].header().dt_ns);
+    CHECK(a[0].header().dx_m == b[0].header().dx_m);
+    CHECK(a[0].header().t0_ns == b[0].header().t0_ns);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("decode_dzt: bad, truncated and absurd files raise FormatError") {
+  Bscan s = test::random_section(64, 10, true);
+  s.header().dt_ns = 0.1;
+  const auto dir = test::scratch("dztbad");
+  io::write_dzt(dir / "ok.dzt", s);
+  const auto good = test::slurp(dir / "ok.dzt");
+  REQUIRE(io::decode_dzt(good).size() == 1);
+  auto patched = [&](std::size_t off, std::uint16_t v) {
+    auto b = good;
+    std::memcpy(&b[off], &v, 2);
+    return b;
+  };
+  // truncated header / partial scan / no scans
+  CHECK_THROWS_AS(io::decode_dzt(std::span(good.data(), 500)), FormatError);
+  CHECK_THROWS_AS(io::decode_dzt(std::span(good.data(), good.size() - 3)), FormatError);
+  CHECK_THROWS_AS(io::decode_dzt(std::span(good.data(), 1024)), FormatError);
+  CHECK_THROWS_WITH(io::decode_dzt(std::span(good.data(), good.size() - 3)), Catch::Contains("whole number of scans"));
+  // absurd header values
+  CHECK_THROWS_AS(io::decode_dzt(patched(4, 65535)), FormatError);   // huge sample count
+  CHECK_THROWS_AS(io::decode_dzt(patched(4, 0)), FormatError);       // zero samples
+  CHECK_THROWS_AS(io::decode_dzt(patched(6, 12)), FormatError);      // 12 bits
+  CHECK_THROWS_AS(io::decode_dzt(patched(52, 0)), FormatError);      // zero channels
+  CHECK_THROWS_AS(io::decode_dzt(patched(52, 900)), FormatError);    // 900 channels
+  CHECK_THROWS_AS(io::decode_dzt(patched(2, 1000)), FormatError);    // header past the end
+  auto bad_range = good;
+  const float nan = std::nanf("");
+  std::memcpy(&bad_range[26], &nan, 4);
+  CHECK_THROWS_AS(io::decode_dzt(bad_range), FormatError);
+  CHECK_THROWS_AS(io::read_dzt(dir / "missing.dzt"), IoError);
+  std::filesystem::remove_all(dir);
+}
