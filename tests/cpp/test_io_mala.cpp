@@ -3,7 +3,7 @@
 
 #include "gprkit/core/error.h"
 #include "gprkit/io/mala.h"
-#include "io_test_util.h"
+#include "test_io_util.h"
 #include "shared_data.h"
 
 using namespace gprkit;
