@@ -1,4 +1,5 @@
-// gprkit._core: the compiled kernels. Each library folder binds itself in bind_<folder>.cpp.
+// gprkit._core: the compiled kernels. Each library folder binds itself in bind_<folder>.cpp;
+// GPRKIT_BIND_<FOLDER> is defined for each bind file that is built.
 #include <pybind11/pybind11.h>
 
 #include "gprkit/core/error.h"
@@ -7,22 +8,22 @@ namespace pyb = pybind11;
 
 namespace gprkit::py {
 void bind_core(pyb::module_& m);
-#ifdef GPRKIT_HAS_SIMULATE
+#ifdef GPRKIT_BIND_SIMULATE
 void bind_simulate(pyb::module_& m);
 #endif
-#ifdef GPRKIT_HAS_FILTERS
+#ifdef GPRKIT_BIND_FILTERS
 void bind_filters(pyb::module_& m);
 #endif
-#ifdef GPRKIT_HAS_CLUTTER
+#ifdef GPRKIT_BIND_CLUTTER
 void bind_clutter(pyb::module_& m);
 #endif
-#ifdef GPRKIT_HAS_MIGRATE
+#ifdef GPRKIT_BIND_MIGRATE
 void bind_migrate(pyb::module_& m);
 #endif
-#ifdef GPRKIT_HAS_DETECT
+#ifdef GPRKIT_BIND_DETECT
 void bind_detect(pyb::module_& m);
 #endif
-#ifdef GPRKIT_HAS_IO
+#ifdef GPRKIT_BIND_IO
 void bind_io(pyb::module_& m);
 #endif
 }  // namespace gprkit::py
@@ -57,22 +58,22 @@ PYBIND11_MODULE(_core, m) {
     }
   });
   gprkit::py::bind_core(m);
-#ifdef GPRKIT_HAS_SIMULATE
+#ifdef GPRKIT_BIND_SIMULATE
   gprkit::py::bind_simulate(m);
 #endif
-#ifdef GPRKIT_HAS_FILTERS
+#ifdef GPRKIT_BIND_FILTERS
   gprkit::py::bind_filters(m);
 #endif
-#ifdef GPRKIT_HAS_CLUTTER
+#ifdef GPRKIT_BIND_CLUTTER
   gprkit::py::bind_clutter(m);
 #endif
-#ifdef GPRKIT_HAS_MIGRATE
+#ifdef GPRKIT_BIND_MIGRATE
   gprkit::py::bind_migrate(m);
 #endif
-#ifdef GPRKIT_HAS_DETECT
+#ifdef GPRKIT_BIND_DETECT
   gprkit::py::bind_detect(m);
 #endif
-#ifdef GPRKIT_HAS_IO
+#ifdef GPRKIT_BIND_IO
   gprkit::py::bind_io(m);
 #endif
 }
