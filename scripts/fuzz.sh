@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz and runs each reader for a
+# bounded time on seeds made from ../shared/data/real (or from gprkit's own writers when that
+# folder is absent). Exits non-zero when a fuzzer finds a crash. ~2.5 minutes on 2 cores.
+#   FUZZ_SECONDS=20 scripts/fuzz.sh     (seconds per target, default 15)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build-fuzz}
+SECONDS_PER=${FUZZ_SECONDS:-15}
+REAL=${GPRKIT_SHARED_DATA:-$ROOT/../shared/data}/real
+CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DGPRKIT_BUILD_FUZZ=ON -DGPRKIT_BUILD_TESTS=OFF -DGPRKIT_BUILD_PYTHON=OFF -DGPRKIT_INSTALL=OFF \
+  -DGPRKIT_MODULES="core;io" >/dev/null
+cmake --build "$BUILD" -j2 --target gprkit_fuzz_dzt gprkit_fuzz_dt1 gprkit_fuzz_mala \
+  gprkit_fuzz_segy gprkit_fuzz_npy >/dev/null
+SEEDS=$(mktemp -d)
+trap 'rm -rf "$SEEDS"' EXIT
+mkdir -p "$SEEDS"/{dzt,dt1,mala,segy,npy}
+# Seeds are cut to a few kB so the fuzzer mutates headers, not megabytes of samples.
+cut_to() { head -c "$2" "$1"; }
+if [ -d "$REAL" ]; then
+  echo "seeds from $REAL"
+  i=0
+  while IFS= read -r f; do cut_to "$f" 5120 >"$SEEDS/dzt/s$((i++))"; done < <(find "$REAL" -iname '*.dzt')
+  while IFS= read -r f; do
+    hd="${f%.*}.HD"; [ -f "$hd" ] || hd="${f%.*}.hd"; [ -f "$hd" ] || continue
+    npts=$(grep -a 'PTS/TRC' "$hd" | sed 's/.*= *//' | tr -d '\r ')
+    { cat "$hd"; printf '\0'; cut_to "$f" $(( 3 * (128 + 2 * npts) )); } >"$SEEDS/dt1/s$((i++))"
+  done < <(find "$REAL" -iname '*.dt1')
+  while IFS= read -r f; do
+    rad="${f%.*}.rad"; [ -f "$rad" ] || rad="${f%.*}.RAD"; [ -f "$rad" ] || continue
+    { cat "$rad"; printf '\0'; cut_to "$f" 4096; printf '\0'; } >"$SEEDS/mala/s$((i++))"
+  done < <(find "$REAL" -iname '*.rd3')
+fi
+# Synthetic seeds from the library's writers (always: SEG-Y and npy have no real files).
+python3 - "$SEEDS" <<'PY'
+import struct, sys, json, pathlib
+s = pathlib.Path(sys.argv[1])
+ns, nt = 32, 3
+# SEG-Y: textual + binary header + 3 IEEE traces
+text = bytes([0x40]) * 3200
+binh = bytearray(400); struct.pack_into(">HHh", binh, 16, 100, ns, 5); struct.pack_into(">H", binh, 300, 0x0100)
+tr = b"".join(bytes(114) + struct.pack(">HH", ns, 100) + bytes(240 - 118) + struct.pack(f">{ns}f", *range(ns)) for _ in range(nt))
+(s / "segy/s0").write_bytes(text + bytes(binh) + tr)
+binh2 = bytearray(binh); struct.pack_into(">h", binh2, 24, 1)
+(s / "segy/s1").write_bytes(text + bytes(binh2) + tr)
+# npy: sidecar JSON \0 npy bytes
+d = "{'descr': '<f4', 'fortran_order': True, 'shape': (%d, %d), }" % (ns, nt)
+d = d.ljust(117) + "\n"
+npy = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(d)) + d.encode() + struct.pack(f"<{ns*nt}f", *range(ns * nt))
+side = json.dumps({"dt_ns": 0.1, "x_m": [0, 1, 2], "raw": {"a": "b"}}).encode()
+(s / "npy/s0").write_bytes(side + b"\0" + npy)
+# DZT / DT1 / MALA when no real file gave one
+if not any((s / "dzt").iterdir()):
+    h = bytearray(1024); struct.pack_into("<HHHHh", h, 0, 0xFF, 1024, ns, 16, 0); struct.pack_into("<f", h, 26, 10.0)
+    struct.pack_into("<H", h, 52, 1)
+    (s / "dzt/s0").write_bytes(bytes(h) + struct.pack(f"<{ns*nt}H", *[32768] * (ns * nt)))
+if not any((s / "dt1").iterdir()):
+    hd = b"1234\nNUMBER OF TRACES = 3\nNUMBER OF PTS/TRC = 32\nTOTAL TIME WINDOW = 16\nTIMEZERO AT POINT = 3\n"
+    rec = b"".join(struct.pack("<8f", j + 1, j, ns, 0, 0, 2, 500, 1) + bytes(96) + bytes(2 * ns) for j in range(nt))
+    (s / "dt1/s0").write_bytes(hd + b"\0" + rec)
+if not any((s / "mala").iterdir()):
+    rad = b"SAMPLES:32\nFREQUENCY:1000\nTIMEWINDOW:32\nLAST TRACE:3\n"
+    (s / "mala/s0").write_bytes(rad + b"\0" + bytes(2 * ns * nt) + b"\0")
+PY
+status=0
+for r in dzt dt1 mala segy npy; do
+  work=$(mktemp -d -p "$SEEDS")
+  echo "== fuzz $r (${SECONDS_PER}s, $(ls "$SEEDS/$r" | wc -l) seeds)"
+  if ! "$BUILD/fuzz/gprkit_fuzz_$r" -max_total_time="$SECONDS_PER" -max_len=65536 -rss_limit_mb=2048 \
+       -artifact_prefix="$BUILD/crash-$r-" -print_final_stats=1 "$work" "$SEEDS/$r" 2>"$BUILD/fuzz-$r.log"; then
+    echo "!! fuzz $r found a crash: see $BUILD/fuzz-$r.log and $BUILD/crash-$r-*"
+    tail -30 "$BUILD/fuzz-$r.log"
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|cov:" "$BUILD/fuzz-$r.log" | tail -2
+  fi
+done
+exit $status
