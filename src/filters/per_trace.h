@@ -111,4 +111,75 @@ inline double prefix_sums(const float* x, std::ptrdiff_t n, double* s) {
   return s[n];
 }
 
+/// Prefix sums kept as eight chunk-local scans plus a tail (so the scans overlap) and the
+/// offset of each chunk: the true exclusive prefix sum at index k (0..n) is s[k] + offset of
+/// k's chunk. Saves the pass that would add the offsets in.
+struct ChunkedPrefix {
+  static constexpr int kChunks = 8;
+  std::ptrdiff_t q = 0;             ///< chunk length; the tail (chunk 8) covers [8q, n)
+  double offset[kChunks + 1] = {};  ///< sum of everything before each chunk
+  double tail_total = 0.0;
+
+  /// Chunk holding prefix index k: index c*q + i + 1 (0 <= i < q) belongs to chunk c.
+  std::ptrdiff_t chunk(std::ptrdiff_t k) const {
+    if (q == 0) return kChunks;
+    const std::ptrdiff_t c = k == 0 ? 0 : (k - 1) / q;
+    return c < kChunks ? c : kChunks;
+  }
+  double at(const double* s, std::ptrdiff_t k) const { return s[k] + offset[chunk(k)]; }
+  double total() const { return offset[kChunks] + tail_total; }
+
+  /// Calls f(a, b, delta) for consecutive pieces [a, b) of [lo, hi) on which the chunks of
+  /// i + da and i + db are constant; delta = offset(chunk(i + da)) - offset(chunk(i + db)).
+  template <class F>
+  void for_each_segment(std::ptrdiff_t lo, std::ptrdiff_t hi, std::ptrdiff_t da, std::ptrdiff_t db,
+                        F&& f) const {
+    std::ptrdiff_t cuts[2 * kChunks + 4];
+    int nc = 0;
+    cuts[nc++] = lo;
+    cuts[nc++] = hi;
+    for (int c = 1; c <= kChunks && q > 0; ++c) {
+      // chunk(k) changes where k = c*q + 1.
+      for (std::ptrdiff_t d : {da, db}) {
+        const std::ptrdiff_t i = c * q + 1 - d;
+        if (i > lo && i < hi) cuts[nc++] = i;
+      }
+    }
+    std::sort(cuts, cuts + nc);
+    for (int k = 0; k + 1 < nc; ++k) {
+      const std::ptrdiff_t a = cuts[k], b = cuts[k + 1];
+      if (a >= b) continue;
+      f(a, b, offset[chunk(a + da)] - offset[chunk(a + db)]);
+    }
+  }
+};
+
+/// Fills s[0..n] with chunk-local prefix sums of x (see ChunkedPrefix), in double.
+inline ChunkedPrefix chunked_prefix_sums(const float* x, std::ptrdiff_t n, double* s) {
+  constexpr int kChunks = ChunkedPrefix::kChunks;
+  ChunkedPrefix p;
+  p.q = n / kChunks;
+  const std::ptrdiff_t q = p.q;
+  s[0] = 0.0;
+  double acc[kChunks] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (std::ptrdiff_t i = 0; i < q; ++i)
+    for (int c = 0; c < kChunks; ++c) {
+      acc[c] += static_cast<double>(x[c * q + i]);
+      s[c * q + i + 1] = acc[c];
+    }
+  double tail = 0.0;
+  for (std::ptrdiff_t i = kChunks * q; i < n; ++i) {
+    tail += static_cast<double>(x[i]);
+    s[i + 1] = tail;
+  }
+  double o = 0.0;
+  for (int c = 0; c < kChunks; ++c) {
+    p.offset[c] = o;
+    o += acc[c];
+  }
+  p.offset[kChunks] = o;
+  p.tail_total = tail;
+  return p;
+}
+
 }  // namespace gprkit::detail
