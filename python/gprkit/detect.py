@@ -1,2 +1,343 @@
-"""gprkit.detect (to be filled in)."""
-__all__: list[str] = []
+"""Anomaly scores, CFAR thresholds, detections and their evaluation.
+
+The chain ``detect`` runs per-trace filters (dewow, band-pass), clutter removal (ground-bounce
+flattening), migration, scoring (``score``), thresholding (fixed or ``cfar``) and non-maximum
+suppression, and returns :class:`Detection` objects. ``evaluate`` matches alarms to ground
+truth within a halo and returns Pd, false alarms and the ROC / FROC curves.
+The GIL is released while the kernels run.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _core
+from ._errors import InvalidArgument
+from .bscan import Bscan, as_bscan
+
+__all__ = ["Detection", "Evaluation", "score", "trace_score", "cfar", "detect", "evaluate",
+           "find_detections", "preprocess_for_detection"]
+
+_SCORE_KEYS = ("window_ns", "window_m", "guard_m", "reference_m", "rel_floor", "rx_features",
+               "rx_feature_spacing_ns", "rx_regularization", "velocity_m_per_ns", "aperture_m",
+               "semblance_window_ns")
+_CFAR_KEYS = ("method", "model", "pfa", "guard_traces", "train_traces", "guard_samples",
+              "train_samples", "os_rank")
+_DETECT_KEYS = ("dewow", "dewow_window_ns", "bandpass", "bandpass_low_mhz", "bandpass_high_mhz",
+                "background", "background_window_m", "migration", "velocity_m_per_ns", "method",
+                "threshold_method", "threshold", "nms_radius_m", "nms_depth_radius_m", "min_depth_m",
+                "max_depth_m", "max_detections") + _SCORE_KEYS + tuple("cfar_" + k for k in _CFAR_KEYS)
+
+
+class _ItemAccess:
+    """Dict-style read access to dataclass fields: ``obj["x_m"]``, ``"x_m" in obj``, ``keys()``."""
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.keys():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys()
+
+    def keys(self) -> list[str]:
+        return [f.name for f in fields(self)]  # type: ignore[arg-type]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in self.keys() else default
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+
+@dataclass
+class Detection(_ItemAccess):
+    """One alarm. Positions in m (``x_m`` along the line, ``depth_m`` below the ground),
+    ``t_ns`` two-way time from time-zero, ``trace``/``sample`` indices into the section,
+    ``score`` the score at that cell (higher = more target-like)."""
+    x_m: float
+    depth_m: float
+    t_ns: float
+    trace: int
+    sample: int
+    score: float
+
+
+@dataclass
+class Evaluation(_ItemAccess):
+    """What :func:`evaluate` found (also readable as ``ev["pd"]``).
+
+    pd: detected targets / targets; false_alarms: alarms outside every target halo;
+    false_alarm_rate: per m of line (per m^2 with a swath); curve_*: the ROC/FROC curve over the
+    score threshold (first point: threshold +inf); auc: ROC area (Pd against the fraction of
+    false alarms, = P(target outscores a false alarm)); froc_auc: mean Pd over false-alarm
+    rates [0, froc_max_rate]."""
+    n_targets: int
+    n_detected: int
+    pd: float
+    false_alarms: int
+    false_alarm_rate: float
+    area_m: float
+    auc: float
+    froc_auc: float
+    thresholds: np.ndarray = field(repr=False)
+    curve_pd: np.ndarray = field(repr=False)
+    curve_false_alarms: np.ndarray = field(repr=False)
+    curve_false_alarm_rate: np.ndarray = field(repr=False)
+    detection_target: list = field(repr=False)
+    target_detected_by: list = field(repr=False)
+    missed: list = field(default_factory=list, repr=False)
+
+
+def _num(value: Any, name: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} = {value!r}; expected a number") from None
+
+
+def _score_input(s: Any) -> tuple[np.ndarray, Optional[Bscan]]:
+    if isinstance(s, Bscan):
+        return s.data, s
+    arr = np.asarray(s)
+    if arr.dtype != np.float32:
+        arr = np.asfortranarray(arr, dtype=np.float32)
+    return arr, None
+
+
+def score(b: Any, method: str = "energy", per_trace: bool = False, dt_ns: Optional[float] = None,
+          **options: Any) -> Union[Bscan, np.ndarray]:
+    """Anomaly score of a section.
+
+    Parameters
+    ----------
+    b : Bscan or array (n_samples, n_traces) with ``dt_ns``
+        Usually a section after clutter removal (and migration): see :func:`detect`.
+    method : ``"energy"`` (windowed energy as a z-score against a sliding reference window of
+        traces at the same time, beyond a guard band), ``"rx"`` (Reed-Xiaoli: Mahalanobis
+        distance of a short vertical feature vector from the mean and regularized covariance of
+        an annulus of traces; running sums), or ``"hyperbola"`` (semblance, 0..1, along the
+        diffraction hyperbola of ``velocity_m_per_ns`` for an apex at each cell, with the air gap
+        ``antenna_height_m`` of the header honoured).
+    per_trace : return the maximum over time of each trace (1-D array, n_traces) instead.
+    options : window_ns (time window, ns; default one period of the centre frequency),
+        window_m (horizontal window, m; default 2 cm), guard_m (guard half-width, m; 0.15),
+        reference_m (reference length each side, m; 0.5), rel_floor (0.1), rx_features (4),
+        rx_feature_spacing_ns (quarter period), rx_regularization (0.01), velocity_m_per_ns
+        (0.1), aperture_m (hyperbola half-width, m; 0.15), semblance_window_ns (half a period).
+        Defaults come from the header (dt_ns, dx_m, centre_frequency_mhz; when that is 0 the
+        dominant frequency of the data is used).
+
+    Returns
+    -------
+    Bscan of scores (same shape and header), or a float32 array (n_traces,) with per_trace.
+    """
+    b = as_bscan(b, dt_ns)
+    unknown = set(options) - set(_SCORE_KEYS)
+    if unknown:
+        raise TypeError(f"score: unknown options {sorted(unknown)}; expected {_SCORE_KEYS}")
+    opts = {k: _num(v, k) if k != "rx_features" else int(v) for k, v in options.items()}
+    opts["method"] = str(method)
+    out, _ = _core.score(b.data, b.header, opts)
+    if per_trace:
+        return _core.trace_score(out, 0, -1)
+    return b.with_data(out)
+
+
+def trace_score(s: Any, first_sample: int = 0, n_samples: int = -1) -> np.ndarray:
+    """Per-trace score: the maximum over samples [first_sample, first_sample + n_samples) of
+    each trace of a score image (Bscan or array)."""
+    arr, _ = _score_input(s)
+    return _core.trace_score(arr, int(first_sample), int(n_samples))
+
+
+def cfar(s: Any, method: str = "ca", pfa: float = 1e-3, model: str = "exponential",
+         guard_traces: int = 4, train_traces: int = 16, guard_samples: int = 0,
+         train_samples: int = 0, os_rank: float = 0.75, return_mask: bool = False) -> Any:
+    """CFAR threshold image of a score image: a cell is an alarm where ``score > threshold``.
+
+    method: ``"ca"`` (cell averaging, running sums, O(1) per cell) or ``"os"`` (order
+    statistic, O(N) per cell). model: ``"exponential"`` for a non-negative power-like score
+    (square-law; exact factors: ca N (pfa^(-1/N) - 1), os from the order-statistic formula), or
+    ``"gaussian"`` for real-valued scores (ca: mean + t-quantile x std x sqrt(1 + 1/N), exact for
+    Gaussian cells; os: q50 + z (q84 - q50)). Training cells: the rectangle of
+    +-(guard + train) traces by +-(guard + train) samples minus the guard rectangle, clipped at
+    the edges. pfa: false-alarm probability per cell in (0, 0.5).
+
+    Returns the threshold (a Bscan when ``s`` is one, else an array), or (threshold, mask) with
+    ``return_mask``.
+    """
+    arr, sb = _score_input(s)
+    opts = {"method": str(method), "model": str(model), "pfa": _num(pfa, "pfa"),
+            "guard_traces": int(guard_traces), "train_traces": int(train_traces),
+            "guard_samples": int(guard_samples), "train_samples": int(train_samples),
+            "os_rank": _num(os_rank, "os_rank")}
+    thr = _core.cfar(arr, opts)
+    out = sb.with_data(thr) if sb is not None else thr
+    if return_mask:
+        return out, np.asarray(arr) > thr
+    return out
+
+
+def _to_detections(rows: Iterable[tuple]) -> list[Detection]:
+    return [Detection(float(x), float(z), float(t), int(j), int(i), float(s)) for x, z, t, j, i, s in rows]
+
+
+def find_detections(s: Any, threshold: float = 0.0, radius_m: float = 0.1,
+                    depth_radius_m: Optional[float] = None, min_depth_m: Optional[float] = None,
+                    max_depth_m: Optional[float] = None, velocity_m_per_ns: float = 0.1,
+                    threshold_image: Any = None, max_detections: int = 10000,
+                    dt_ns: Optional[float] = None) -> list[Detection]:
+    """Local maxima of a score image above ``threshold`` (or above ``threshold_image``, e.g.
+    from :func:`cfar`), thinned by greedy non-maximum suppression: no two alarms closer than
+    ``radius_m`` along the line (unless further apart than ``depth_radius_m`` in depth).
+    Depth from time with ``velocity_m_per_ns`` and the header's air gap. Highest score first."""
+    sb = as_bscan(s, dt_ns, what="score")
+    thr = None
+    if threshold_image is not None:
+        thr, _ = _score_input(threshold_image)
+    rows = _core.find_detections(sb.data, sb.header, thr, _num(threshold, "threshold"), _num(radius_m, "radius_m"),
+                                 -1.0 if depth_radius_m is None else _num(depth_radius_m, "depth_radius_m"),
+                                 -1e300 if min_depth_m is None else _num(min_depth_m, "min_depth_m"),
+                                 1e300 if max_depth_m is None else _num(max_depth_m, "max_depth_m"),
+                                 _num(velocity_m_per_ns, "velocity_m_per_ns"), int(max_detections))
+    return _to_detections(rows)
+
+
+def _options(pipeline: Optional[Mapping[str, Any]], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    opts: dict[str, Any] = dict(pipeline or {})
+    opts.update(overrides)
+    unknown = set(opts) - set(_DETECT_KEYS)
+    if unknown:
+        raise TypeError(f"detect: unknown options {sorted(unknown)}; expected some of {sorted(_DETECT_KEYS)}")
+    return opts
+
+
+def preprocess_for_detection(b: Any, pipeline: Optional[Mapping[str, Any]] = None,
+                             dt_ns: Optional[float] = None, **overrides: Any) -> Bscan:
+    """The preprocessing part of :func:`detect` (filters, clutter removal, migration) alone.
+    The velocity used is in the returned header's ``raw['detect_velocity_m_per_ns']``."""
+    b = as_bscan(b, dt_ns)
+    _, data, header, _, info = _core.detect(b.data, b.header, _options(pipeline, overrides), True)
+    header["raw"] = dict(header.get("raw") or {})
+    header["raw"]["detect_velocity_m_per_ns"] = repr(info["velocity_m_per_ns"])
+    return Bscan(data, header=header)
+
+
+def detect(b: Any, pipeline: Union[None, Mapping[str, Any], Callable[[Bscan], Any]] = None,
+           return_score: bool = False, dt_ns: Optional[float] = None,
+           **overrides: Any) -> Union[list[Detection], tuple[list[Detection], Bscan]]:
+    """Find buried objects: the default chain with every parameter overridable.
+
+    Chain: dewow (three periods) -> band-pass (0.3 to 2.5 x the centre frequency) -> clutter
+    removal (``background="ground_bounce"``: flatten to the surface reflection, remove its local
+    average over ``background_window_m`` = 1 m) -> migration (``migration="phase_shift"`` at
+    ``velocity_m_per_ns``, default estimated from the data, else 0.1 m/ns; the air gap
+    ``antenna_height_m`` of the header is honoured) -> ``score`` (``method="energy"``) ->
+    threshold (``threshold_method="fixed"`` at ``threshold``, default 6 for energy, 40 for
+    rx, 0.3 for hyperbola; or ``"cfar"`` with ``cfar_method``, ``cfar_pfa``, ...) ->
+    non-maximum suppression (``nms_radius_m`` = 0.1 m, depths ``min_depth_m`` = 0 to
+    ``max_depth_m``).
+
+    Parameters
+    ----------
+    b : Bscan or array with ``dt_ns``. Its header should give dt_ns, t0_ns (time-zero),
+        dx_m or x_m, antenna_height_m and centre_frequency_mhz (0: measured from the data).
+    pipeline : None (the default chain), a dict of options (the same names as ``overrides``),
+        or a callable ``f(Bscan) -> Bscan | array`` that replaces the preprocessing steps
+        (filters, clutter removal, migration); scoring, threshold and suppression still apply.
+    return_score : also return the score image (a Bscan).
+    overrides : any option: dewow, dewow_window_ns, bandpass, bandpass_low_mhz,
+        bandpass_high_mhz, background ("none", "mean", "median", "moving_mean",
+        "moving_median", "svd", "ground_bounce"), background_window_m, migration ("none",
+        "stolt", "phase_shift", "kirchhoff", "backprojection"), velocity_m_per_ns, method, the
+        options of :func:`score`, threshold_method, threshold, cfar_method, cfar_model,
+        cfar_pfa, cfar_guard_traces, cfar_train_traces, cfar_guard_samples,
+        cfar_train_samples, cfar_os_rank, nms_radius_m, nms_depth_radius_m, min_depth_m,
+        max_depth_m, max_detections.
+
+    Returns
+    -------
+    list of :class:`Detection` (highest score first), and the score Bscan with return_score.
+    """
+    b = as_bscan(b, dt_ns)
+    if callable(pipeline):
+        pre = pipeline(b)
+        pre = pre if isinstance(pre, Bscan) else b.with_data(np.asarray(pre, dtype=np.float32))
+        opts = _options(None, overrides)
+        opts.update({"dewow": False, "bandpass": False, "background": "none", "migration": "none"})
+        opts.setdefault("velocity_m_per_ns", 0.1)
+        b = pre
+    else:
+        opts = _options(pipeline, overrides)
+    if "method" in opts:
+        opts["method"] = str(opts["method"])
+    rows, _, header, score_arr, _info = _core.detect(b.data, b.header, opts, False)
+    dets = _to_detections(rows)
+    if return_score:
+        return dets, Bscan(score_arr, header=header)
+    return dets
+
+
+def _field(obj: Any, *names: str, default: Any = None) -> Any:
+    for n in names:
+        if isinstance(obj, Mapping):
+            if n in obj and obj[n] is not None:
+                return obj[n]
+        elif getattr(obj, n, None) is not None:
+            return getattr(obj, n)
+    return default
+
+
+def evaluate(detections: Sequence[Any], truth: Sequence[Any], halo_m: float = 0.1,
+             line_length_m: Optional[float] = None, swath_m: Optional[float] = None,
+             depth_halo_m: Optional[float] = None, target_kinds: Sequence[Any] = ("mine", 0),
+             froc_max_rate: float = 1.0) -> Evaluation:
+    """Match alarms to ground truth and measure Pd and false alarms.
+
+    Parameters
+    ----------
+    detections : :class:`Detection` objects, dicts or objects with ``x_m``, ``score`` (and
+        ``depth_m``).
+    truth : dicts or objects with ``x_m`` (or gprMax's ``x_center_m``), ``depth_m`` (or
+        ``top_depth_m``) and an optional ``kind``: objects whose kind is in ``target_kinds``
+        (default ``"mine"`` and the simulator's 0), or without a kind, are targets; the others
+        are clutter (alarms on them are false alarms).
+    halo_m : an alarm within this distance along the line of a target declares it (m).
+    line_length_m : the length the false-alarm rate is per (m); default the span of all x.
+    swath_m : with a swath width (m), the rate is per m^2 of line_length_m x swath_m.
+    depth_halo_m : also require |depth difference| <= this (m); default: depth ignored.
+    froc_max_rate : the FROC area is the mean Pd over rates [0, froc_max_rate].
+
+    Returns
+    -------
+    :class:`Evaluation`: pd, false_alarms, false_alarm_rate, the curve over the threshold and
+    its areas (auc, froc_auc), the detection -> target and target -> detection matches and the
+    indices of missed targets. An alarm inside a target's halo is never a false alarm (extra
+    alarms on one target are duplicates); ties of score enter the curve together.
+    """
+    dets = []
+    for k, d in enumerate(detections):
+        x, s = _field(d, "x_m"), _field(d, "score")
+        if x is None or s is None:
+            raise InvalidArgument(f"evaluate: detections[{k}] = {d!r}; expected x_m and score")
+        dets.append((float(x), float(_field(d, "depth_m", default=0.0)), float(s)))
+    kinds = list(target_kinds)
+    tr = []
+    for k, t in enumerate(truth):
+        x = _field(t, "x_m", "x_center_m")
+        if x is None:
+            raise InvalidArgument(f"evaluate: truth[{k}] = {t!r}; expected x_m (or x_center_m)")
+        z = _field(t, "depth_m", "top_depth_m", "center_depth_m", default=0.0)
+        kind = _field(t, "kind")
+        is_target = kind is None or any(kind == q and type(kind) is type(q) for q in kinds)
+        tr.append((float(x), float(z), bool(is_target)))
+    r = _core.evaluate(dets, tr, _num(halo_m, "halo_m"),
+                       -1.0 if depth_halo_m is None else _num(depth_halo_m, "depth_halo_m"),
+                       -1.0 if line_length_m is None else _num(line_length_m, "line_length_m"),
+                       0.0 if swath_m is None else _num(swath_m, "swath_m"), _num(froc_max_rate, "froc_max_rate"))
+    missed = [q for q, (_, _, is_t) in enumerate(tr) if is_t and r["target_detected_by"][q] < 0]
+    return Evaluation(missed=missed, **r)

@@ -1,0 +1,39 @@
+// Detections: local maxima of a score image above a threshold, thinned by
+// non-maximum suppression, with position, depth, time and score.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "gprkit/core/bscan.h"
+
+namespace gprkit {
+
+/// One alarm.
+struct Detection {
+  double x_m = 0.0;      ///< position along the line (m): header x_m[trace] or trace * dx_m
+  double depth_m = 0.0;  ///< depth below the ground (m), from t_ns, the velocity and the air gap
+  double t_ns = 0.0;     ///< two-way time from time-zero (ns)
+  std::ptrdiff_t trace = 0;
+  std::ptrdiff_t sample = 0;
+  double score = 0.0;
+};
+
+struct NmsOptions {
+  double threshold = 0.0;        ///< a cell is a candidate when score > threshold
+  double radius_m = 0.1;         ///< no two detections closer than this along the line (m)
+  double depth_radius_m = -1.0;  ///< ... unless further apart in depth (m); < 0: depth ignored
+  double min_depth_m = -1e300;   ///< keep detections with depth in [min_depth_m, max_depth_m]
+  double max_depth_m = 1e300;
+  double velocity_m_per_ns = 0.1;         ///< converts time to depth
+  std::ptrdiff_t max_detections = 10000;  ///< keep at most this many (highest scores)
+};
+
+/// Greedy non-maximum suppression: candidates are the cells above the threshold (or above
+/// the per-cell threshold image when `threshold_image` is given) that are maxima of their
+/// 3 x 3 neighbourhood, taken in decreasing score (ties: lower trace, then lower sample,
+/// first); a candidate is kept unless a kept one lies within radius_m (and depth_radius_m).
+/// Returns detections sorted by decreasing score. O(cells + c log c + c * kept).
+std::vector<Detection> find_detections(ConstView score, const Header& h, const NmsOptions& o,
+                                       const ConstView* threshold_image = nullptr);
+
+}  // namespace gprkit

@@ -1,0 +1,539 @@
+#include "gprkit/detect/score.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "common.h"
+#include "gprkit/core/fft.h"
+#include "gprkit/core/validate.h"
+#include "gprkit/simulate/simulate.h"
+
+namespace gprkit {
+
+using detect_detail::ContigIn;
+using detect_detail::ContigOut;
+
+namespace {
+
+constexpr const char* kWhere = "score";
+
+std::ptrdiff_t rounded(double v, std::ptrdiff_t lo) {
+  return std::max(lo, static_cast<std::ptrdiff_t>(std::llround(v)));
+}
+
+// Trace spacing: dx_m, else the median spacing of x_m, else 1 cm.
+double spacing_m(const Header& h, std::ptrdiff_t n) {
+  if (h.dx_m > 0) return h.dx_m;
+  if (static_cast<std::ptrdiff_t>(h.x_m.size()) == n && n > 1) {
+    std::vector<double> d;
+    for (std::size_t j = 1; j < h.x_m.size(); ++j) d.push_back(std::abs(h.x_m[j] - h.x_m[j - 1]));
+    std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(d.size() / 2), d.end());
+    if (d[d.size() / 2] > 0) return d[d.size() / 2];
+  }
+  return 0.01;
+}
+
+// Sum over a trace of x^2 in double, in fixed order.
+double sum_sq(const float* x, std::ptrdiff_t m) {
+  double s = 0;
+  for (std::ptrdiff_t i = 0; i < m; ++i) s += static_cast<double>(x[i]) * x[i];
+  return s;
+}
+
+// Mean of a per-trace quantity, summed serially (independent of the thread count).
+template <class F>
+double mean_over_traces(std::ptrdiff_t n, std::ptrdiff_t m, F&& per_trace_sum) {
+  std::vector<double> s(static_cast<std::size_t>(n));
+  const int nt = detect_detail::threads_for_cells(m, n);
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (std::ptrdiff_t j = 0; j < n; ++j) s[static_cast<std::size_t>(j)] = per_trace_sum(j);
+  double t = 0;
+  for (double v : s) t += v;
+  return t / (static_cast<double>(n) * static_cast<double>(m));
+}
+
+// ---------------------------------------------------------------------------------------
+// energy: box energy, then z-score against the reference traces at the same sample.
+void energy_score(const ContigIn& x, const ContigOut& out, const ScoreWindows& w,
+                  const ScoreOptions& o) {
+  const std::ptrdiff_t m = x.m, n = x.n;
+  const std::ptrdiff_t ht = w.window_samples, hx = w.window_traces;
+  const std::ptrdiff_t G = w.guard_traces, R = w.reference_traces;
+  std::vector<float> tb(static_cast<std::size_t>(m * n)), e(static_cast<std::size_t>(m * n));
+  const int nt = detect_detail::threads_for_cells(m, n);
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<double> p(static_cast<std::size_t>(m + 1));
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+      const float* c = x.col(j);
+      p[0] = 0;
+      for (std::ptrdiff_t i = 0; i < m; ++i)
+        p[static_cast<std::size_t>(i + 1)] = p[static_cast<std::size_t>(i)] + double(c[i]) * c[i];
+      float* t = tb.data() + j * m;
+      for (std::ptrdiff_t i = 0; i < m; ++i) {
+        const std::ptrdiff_t a = std::max<std::ptrdiff_t>(0, i - ht);
+        const std::ptrdiff_t b = std::min(m - 1, i + ht);
+        t[i] = static_cast<float>(
+            (p[static_cast<std::size_t>(b + 1)] - p[static_cast<std::size_t>(a)]) /
+            static_cast<double>(b - a + 1));
+      }
+    }
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+      const std::ptrdiff_t a = std::max<std::ptrdiff_t>(0, j - hx);
+      const std::ptrdiff_t b = std::min(n - 1, j + hx);
+      float* ej = e.data() + j * m;
+      std::fill(ej, ej + m, 0.0f);
+      for (std::ptrdiff_t jj = a; jj <= b; ++jj) {
+        const float* t = tb.data() + jj * m;
+        for (std::ptrdiff_t i = 0; i < m; ++i) ej[i] += t[i];
+      }
+      const float inv = 1.0f / static_cast<float>(b - a + 1);
+      for (std::ptrdiff_t i = 0; i < m; ++i) ej[i] *= inv;
+    }
+  }
+  tb.clear();
+  tb.shrink_to_fit();
+  const double mean_e = mean_over_traces(n, m, [&](std::ptrdiff_t j) {
+    double s = 0;
+    const float* ej = e.data() + j * m;
+    for (std::ptrdiff_t i = 0; i < m; ++i) s += ej[i];
+    return s;
+  });
+  const double tiny = 1e-30 + (1e-6 * mean_e) * (1e-6 * mean_e);
+  const double rel2 = o.rel_floor * o.rel_floor;
+  const std::ptrdiff_t nb = detect_detail::n_blocks(n);
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<double> s1(static_cast<std::size_t>(m)), s2(static_cast<std::size_t>(m));
+    auto add = [&](std::ptrdiff_t jj, double sg) {
+      const float* c = e.data() + jj * m;
+      for (std::ptrdiff_t i = 0; i < m; ++i) {
+        const double v = c[i];
+        s1[static_cast<std::size_t>(i)] += sg * v;
+        s2[static_cast<std::size_t>(i)] += sg * v * v;
+      }
+    };
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t blk = 0; blk < nb; ++blk) {
+      const std::ptrdiff_t j0 = blk * detect_detail::block_traces;
+      const std::ptrdiff_t j1 = std::min(n, j0 + detect_detail::block_traces);
+      std::fill(s1.begin(), s1.end(), 0.0);
+      std::fill(s2.begin(), s2.end(), 0.0);
+      std::ptrdiff_t cnt = 0;
+      for (std::ptrdiff_t jj = std::max<std::ptrdiff_t>(0, j0 - G - R); jj <= j0 - G - 1; ++jj) {
+        add(jj, 1.0);
+        ++cnt;
+      }
+      for (std::ptrdiff_t jj = j0 + G + 1; jj <= std::min(n - 1, j0 + G + R); ++jj) {
+        add(jj, 1.0);
+        ++cnt;
+      }
+      for (std::ptrdiff_t j = j0; j < j1; ++j) {
+        if (j > j0) {
+          if (j - 1 - G - R >= 0) {
+            add(j - 1 - G - R, -1.0);
+            --cnt;
+          }
+          if (j - 1 - G >= 0 && j - 1 - G < n) {
+            add(j - 1 - G, 1.0);
+            ++cnt;
+          }
+          if (j + G < n) {
+            add(j + G, -1.0);
+            --cnt;
+          }
+          if (j + G + R < n) {
+            add(j + G + R, 1.0);
+            ++cnt;
+          }
+        }
+        float* z = out.col(j);
+        const float* ej = e.data() + j * m;
+        if (cnt <= 0) {
+          std::fill(z, z + m, 0.0f);
+          continue;
+        }
+        const double inv = 1.0 / static_cast<double>(cnt);
+        for (std::ptrdiff_t i = 0; i < m; ++i) {
+          const double mu = s1[static_cast<std::size_t>(i)] * inv;
+          const double var = std::max(0.0, s2[static_cast<std::size_t>(i)] * inv - mu * mu);
+          z[i] = static_cast<float>((ej[i] - mu) / std::sqrt(var + rel2 * mu * mu + tiny));
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// rx: Mahalanobis distance of the feature vector from the annulus' mean and covariance.
+void rx_score(const ContigIn& x, const ContigOut& out, const ScoreWindows& w,
+              const ScoreOptions& o) {
+  const std::ptrdiff_t m = x.m, n = x.n;
+  const int d = o.rx_features;
+  const std::ptrdiff_t G = w.guard_traces, R = w.reference_traces;
+  const std::size_t P = static_cast<std::size_t>(d + d * (d + 1) / 2);
+  std::vector<std::ptrdiff_t> offs(static_cast<std::size_t>(d));
+  for (int k = 0; k < d; ++k) offs[static_cast<std::size_t>(k)] = (k - d / 2) * w.feature_step;
+  // Row index table: feature k of row i reads sample idx[i * d + k] (clamped to the trace).
+  std::vector<std::ptrdiff_t> idx(static_cast<std::size_t>(m) * static_cast<std::size_t>(d));
+  for (std::ptrdiff_t i = 0; i < m; ++i)
+    for (int k = 0; k < d; ++k)
+      idx[static_cast<std::size_t>(i * d + k)] =
+          std::clamp<std::ptrdiff_t>(i + offs[static_cast<std::size_t>(k)], 0, m - 1);
+  const double var_global =
+      mean_over_traces(n, m, [&](std::ptrdiff_t j) { return sum_sq(x.col(j), m); });
+  const double abs_floor = 1e-6 * var_global + 1e-30;
+  const double reg = o.rx_regularization;
+  const int nt = detect_detail::threads_for_cells(m, n);
+  const std::ptrdiff_t nb = detect_detail::n_blocks(n);
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<double> acc(static_cast<std::size_t>(m) * P);
+    double f[16], c[16 * 16], dl[16];
+    auto add = [&](std::ptrdiff_t jj, double sg) {
+      const float* col = x.col(jj);
+      for (std::ptrdiff_t i = 0; i < m; ++i) {
+        double* a = acc.data() + static_cast<std::size_t>(i) * P;
+        const std::ptrdiff_t* ix = idx.data() + i * d;
+        for (int k = 0; k < d; ++k) f[k] = col[ix[k]];
+        for (int k = 0; k < d; ++k) a[k] += sg * f[k];
+        std::size_t q = static_cast<std::size_t>(d);
+        for (int k = 0; k < d; ++k)
+          for (int l = k; l < d; ++l) a[q++] += sg * f[k] * f[l];
+      }
+    };
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t blk = 0; blk < nb; ++blk) {
+      const std::ptrdiff_t j0 = blk * detect_detail::block_traces;
+      const std::ptrdiff_t j1 = std::min(n, j0 + detect_detail::block_traces);
+      std::fill(acc.begin(), acc.end(), 0.0);
+      std::ptrdiff_t cnt = 0;
+      for (std::ptrdiff_t jj = std::max<std::ptrdiff_t>(0, j0 - G - R); jj <= j0 - G - 1; ++jj) {
+        add(jj, 1.0);
+        ++cnt;
+      }
+      for (std::ptrdiff_t jj = j0 + G + 1; jj <= std::min(n - 1, j0 + G + R); ++jj) {
+        add(jj, 1.0);
+        ++cnt;
+      }
+      for (std::ptrdiff_t j = j0; j < j1; ++j) {
+        if (j > j0) {
+          if (j - 1 - G - R >= 0) {
+            add(j - 1 - G - R, -1.0);
+            --cnt;
+          }
+          if (j - 1 - G >= 0 && j - 1 - G < n) {
+            add(j - 1 - G, 1.0);
+            ++cnt;
+          }
+          if (j + G < n) {
+            add(j + G, -1.0);
+            --cnt;
+          }
+          if (j + G + R < n) {
+            add(j + G + R, 1.0);
+            ++cnt;
+          }
+        }
+        float* z = out.col(j);
+        if (cnt < 2) {
+          std::fill(z, z + m, 0.0f);
+          continue;
+        }
+        const double inv = 1.0 / static_cast<double>(cnt);
+        const float* col = x.col(j);
+        for (std::ptrdiff_t i = 0; i < m; ++i) {
+          const double* a = acc.data() + static_cast<std::size_t>(i) * P;
+          const std::ptrdiff_t* ix = idx.data() + i * d;
+          std::size_t q = static_cast<std::size_t>(d);
+          double tr = 0;
+          for (int k = 0; k < d; ++k)
+            for (int l = k; l < d; ++l) {
+              const double v = a[q++] * inv - a[k] * inv * a[l] * inv;
+              c[k * d + l] = c[l * d + k] = v;
+              if (k == l) tr += v;
+            }
+          const double load = reg * std::max(0.0, tr) / d + abs_floor;
+          for (int k = 0; k < d; ++k) c[k * d + k] += load;
+          for (int k = 0; k < d; ++k) dl[k] = col[ix[k]] - a[k] * inv;
+          // Cholesky c = L L^T in place (lower), then r = |L^-1 dl|^2.
+          bool ok = true;
+          for (int k = 0; k < d && ok; ++k) {
+            double s = c[k * d + k];
+            for (int p = 0; p < k; ++p) s -= c[k * d + p] * c[k * d + p];
+            if (!(s > 0)) {
+              ok = false;
+              break;
+            }
+            const double lkk = std::sqrt(s);
+            c[k * d + k] = lkk;
+            for (int r = k + 1; r < d; ++r) {
+              double t = c[r * d + k];
+              for (int p = 0; p < k; ++p) t -= c[r * d + p] * c[k * d + p];
+              c[r * d + k] = t / lkk;
+            }
+          }
+          double r2 = 0;
+          if (ok) {
+            for (int k = 0; k < d; ++k) {
+              double t = dl[k];
+              for (int p = 0; p < k; ++p) t -= c[k * d + p] * f[p];
+              f[k] = t / c[k * d + k];
+              r2 += f[k] * f[k];
+            }
+          }
+          z[i] = static_cast<float>(r2);
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// hyperbola: semblance along the diffraction curve of an apex at every cell.
+void hyperbola_score(const ContigIn& x, const ContigOut& out, const Header& h,
+                     const ScoreWindows& w, const ScoreOptions& o) {
+  const std::ptrdiff_t m = x.m, n = x.n;
+  const std::ptrdiff_t A = w.aperture_traces;
+  const double dx = spacing_m(h, n);
+  const double v = o.velocity_m_per_ns;
+  const double a = h.antenna_separation_m;
+  const double height = h.antenna_height_m;
+  // off[k * m + i0]: delay (samples) of trace offset +-k for an apex at row i0; rows above
+  // the ground (or invalid) have first_row > i0.
+  std::vector<std::ptrdiff_t> off(static_cast<std::size_t>((A + 1) * m), 0);
+  std::vector<std::ptrdiff_t> lim(static_cast<std::size_t>(A + 1), m);
+  std::ptrdiff_t first_row = m;
+  for (std::ptrdiff_t i0 = 0; i0 < m; ++i0) {
+    const double t0 = h.time_ns(static_cast<double>(i0));
+    const double z0 = depth_from_time_m(t0, h, v);
+    if (!(z0 > 0)) continue;
+    first_row = std::min(first_row, i0);
+    for (std::ptrdiff_t k = 0; k <= A; ++k) {
+      const double xk = static_cast<double>(k) * dx;
+      const double t = two_way_time_ns(xk - a / 2, xk + a / 2, height, 0.0, z0, v);
+      off[static_cast<std::size_t>(k * m + i0)] =
+          std::max<std::ptrdiff_t>(0, std::llround((t - t0) / h.dt_ns));
+    }
+  }
+  for (std::ptrdiff_t k = 0; k <= A; ++k) {
+    // i0 + off is non-decreasing in i0: the valid rows are a prefix.
+    std::ptrdiff_t l = first_row;
+    while (l < m && l + off[static_cast<std::size_t>(k * m + l)] < m) ++l;
+    lim[static_cast<std::size_t>(k)] = l;
+  }
+  // Noise floor: robust variance of the data from a deterministic subsample.
+  std::vector<float> sub;
+  const std::ptrdiff_t total = m * n;
+  const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, total / 200003);
+  for (std::ptrdiff_t k = 0; k < total; k += step) sub.push_back(std::abs(x.p[k]));
+  std::nth_element(sub.begin(), sub.begin() + static_cast<std::ptrdiff_t>(sub.size() / 2),
+                   sub.end());
+  const double sigma = sub[sub.size() / 2] / 0.6745;
+  const double floor2 = sigma * sigma;
+  const std::ptrdiff_t L = w.window_samples;
+  const int nt = detect_detail::threads_for_cells(m, n * (2 * A + 1) / 8);
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<float> cs(static_cast<std::size_t>(m)), es(static_cast<std::size_t>(m));
+    std::vector<int> cnt(static_cast<std::size_t>(m));
+    std::vector<double> pn(static_cast<std::size_t>(m + 1)), pd(static_cast<std::size_t>(m + 1));
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j0 = 0; j0 < n; ++j0) {
+      std::fill(cs.begin(), cs.end(), 0.0f);
+      std::fill(es.begin(), es.end(), 0.0f);
+      std::fill(cnt.begin(), cnt.end(), 0);
+      for (std::ptrdiff_t k = -A; k <= A; ++k) {
+        const std::ptrdiff_t jj = j0 + k;
+        if (jj < 0 || jj >= n) continue;
+        const std::ptrdiff_t ak = k < 0 ? -k : k;
+        const float* col = x.col(jj);
+        const std::ptrdiff_t* of = off.data() + ak * m;
+        const std::ptrdiff_t l = lim[static_cast<std::size_t>(ak)];
+        for (std::ptrdiff_t i0 = first_row; i0 < l; ++i0) {
+          const float val = col[i0 + of[i0]];
+          cs[static_cast<std::size_t>(i0)] += val;
+          es[static_cast<std::size_t>(i0)] += val * val;
+          cnt[static_cast<std::size_t>(i0)] += 1;
+        }
+      }
+      pn[0] = pd[0] = 0;
+      for (std::ptrdiff_t i = 0; i < m; ++i) {
+        const double c = cs[static_cast<std::size_t>(i)];
+        const double nn = cnt[static_cast<std::size_t>(i)];
+        pn[static_cast<std::size_t>(i + 1)] = pn[static_cast<std::size_t>(i)] + c * c;
+        pd[static_cast<std::size_t>(i + 1)] = pd[static_cast<std::size_t>(i)] +
+                                              nn * es[static_cast<std::size_t>(i)] +
+                                              nn * nn * floor2;
+      }
+      float* z = out.col(j0);
+      for (std::ptrdiff_t i = 0; i < m; ++i) {
+        if (i < first_row) {
+          z[i] = 0.0f;
+          continue;
+        }
+        const std::ptrdiff_t lo = std::max(first_row, i - L);
+        const std::ptrdiff_t hi = std::min(m - 1, i + L);
+        const double num = pn[static_cast<std::size_t>(hi + 1)] - pn[static_cast<std::size_t>(lo)];
+        const double den = pd[static_cast<std::size_t>(hi + 1)] - pd[static_cast<std::size_t>(lo)];
+        z[i] = den > 0 ? static_cast<float>(num / den) : 0.0f;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+double dominant_frequency_mhz(ConstView in, double dt_ns) {
+  check::non_empty("dominant_frequency_mhz", "input", in);
+  check::positive("dominant_frequency_mhz", "dt_ns", dt_ns);
+  const std::ptrdiff_t m = in.n_samples;
+  if (m < 8) return 0.25e3 / dt_ns;
+  const std::size_t nf = fft::fast_size(static_cast<std::size_t>(m));
+  auto buf = fft::alloc_real(nf);
+  auto spec = fft::alloc_complex(nf / 2 + 1);
+  std::vector<double> power(nf / 2 + 1, 0.0);
+  const std::ptrdiff_t nt = std::min<std::ptrdiff_t>(64, in.n_traces);
+  for (std::ptrdiff_t q = 0; q < nt; ++q) {
+    const std::ptrdiff_t j = nt > 1 ? q * (in.n_traces - 1) / (nt - 1) : 0;
+    double mean = 0;
+    for (std::ptrdiff_t i = 0; i < m; ++i) mean += in(i, j);
+    mean /= static_cast<double>(m);
+    for (std::size_t i = 0; i < nf; ++i)
+      buf[i] = i < static_cast<std::size_t>(m)
+                   ? static_cast<float>(in(static_cast<std::ptrdiff_t>(i), j) - mean)
+                   : 0.0f;
+    fft::r2c(nf, buf.get(), spec.get());
+    for (std::size_t k = 0; k <= nf / 2; ++k) power[k] += std::norm(spec[k]);
+  }
+  // Peak of the smoothed power spectrum above five cycles per trace (skips drift / wow).
+  const std::size_t k0 = std::min<std::size_t>(nf / 2, 5 * nf / static_cast<std::size_t>(m));
+  double best = -1;
+  std::size_t kb = k0;
+  for (std::size_t k = k0; k <= nf / 2; ++k) {
+    double s = 0;
+    int c = 0;
+    for (std::size_t q = (k >= 2 ? k - 2 : 0); q <= std::min(nf / 2, k + 2); ++q, ++c)
+      s += power[q];
+    s /= c;
+    if (s > best) {
+      best = s;
+      kb = k;
+    }
+  }
+  if (!(best > 0)) return 0.25e3 / dt_ns;
+  return static_cast<double>(kb) / (static_cast<double>(nf) * dt_ns) * 1e3;
+}
+
+double depth_from_time_m(double t_ns, const Header& h, double v) {
+  check::positive("depth_from_time_m", "velocity_m_per_ns", v);
+  const double a = h.antenna_separation_m;
+  const double ts = 2.0 * std::hypot(h.antenna_height_m, a / 2) / c_air_m_per_ns;
+  if (!(t_ns > ts)) return -(ts - t_ns) * c_air_m_per_ns / 2.0;
+  double lo = 0.0, hi = v * t_ns / 2.0 + 1e-9;
+  for (int it = 0; it < 60 && hi - lo > 1e-9; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    if (two_way_time_ns(-a / 2, a / 2, h.antenna_height_m, 0.0, mid, v) < t_ns)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+ScoreWindows score_windows(ConstView in, const Header& h, const ScoreOptions& o) {
+  check::positive(kWhere, "dt_ns", h.dt_ns);
+  check::finite(kWhere, "t0_ns", h.t0_ns);
+  check::non_negative(kWhere, "antenna_height_m", h.antenna_height_m);
+  check::non_negative(kWhere, "antenna_separation_m", h.antenna_separation_m);
+  check::non_negative(kWhere, "centre_frequency_mhz", h.centre_frequency_mhz);
+  for (auto [name, v] : {std::pair{"window_ns", o.window_ns},
+                         {"window_m", o.window_m},
+                         {"guard_m", o.guard_m},
+                         {"reference_m", o.reference_m},
+                         {"rx_feature_spacing_ns", o.rx_feature_spacing_ns},
+                         {"aperture_m", o.aperture_m},
+                         {"semblance_window_ns", o.semblance_window_ns}})
+    check::finite(kWhere, name, v);
+  check::non_negative(kWhere, "rel_floor", o.rel_floor);
+  if (o.rx_features < 1 || o.rx_features > 16)
+    check::fail(kWhere, "rx_features", o.rx_features, "1..16");
+  check::non_negative(kWhere, "rx_regularization", o.rx_regularization);
+  check::positive(kWhere, "velocity_m_per_ns", o.velocity_m_per_ns);
+  ScoreWindows w;
+  const double f =
+      h.centre_frequency_mhz > 0 ? h.centre_frequency_mhz : dominant_frequency_mhz(in, h.dt_ns);
+  w.centre_frequency_mhz = f;
+  const double period = 1e3 / f;
+  const double dt = h.dt_ns;
+  const double dx = spacing_m(h, in.n_traces);
+  const bool semb = o.method == ScoreMethod::hyperbola;
+  const double win_ns = semb ? (o.semblance_window_ns > 0 ? o.semblance_window_ns : 0.5 * period)
+                             : (o.window_ns > 0 ? o.window_ns : period);
+  w.window_samples = rounded(win_ns / 2 / dt, semb ? 0 : 1);
+  w.window_traces = rounded((o.window_m > 0 ? o.window_m : std::max(dx, 0.02)) / 2 / dx, 0);
+  w.guard_traces =
+      std::max(w.window_traces + 1, rounded((o.guard_m > 0 ? o.guard_m : 0.15) / dx, 1));
+  w.reference_traces = rounded((o.reference_m > 0 ? o.reference_m : 0.5) / dx, 2);
+  w.feature_step =
+      rounded((o.rx_feature_spacing_ns > 0 ? o.rx_feature_spacing_ns : period / 4) / dt, 1);
+  w.aperture_traces = rounded((o.aperture_m > 0 ? o.aperture_m : 0.15) / dx, 1);
+  return w;
+}
+
+void score(ConstView in, MutView out, const Header& h, const ScoreOptions& o) {
+  check::finite_data(kWhere, "input", in);
+  check::same_shape(kWhere, in, out);
+  if (!(in.data + (in.n_samples - 1) * in.sample_stride + (in.n_traces - 1) * in.trace_stride <
+            out.data ||
+        out.data + (out.n_samples - 1) * out.sample_stride + (out.n_traces - 1) * out.trace_stride <
+            in.data))
+    check::fail(kWhere, "out", "a view overlapping the input", "a separate output (not in-place)");
+  const ScoreWindows w = score_windows(in, h, o);
+  ContigIn x(in);
+  ContigOut y(out);
+  switch (o.method) {
+    case ScoreMethod::energy:
+      energy_score(x, y, w, o);
+      break;
+    case ScoreMethod::rx:
+      rx_score(x, y, w, o);
+      break;
+    case ScoreMethod::hyperbola:
+      hyperbola_score(x, y, h, w, o);
+      break;
+    default:
+      check::fail(kWhere, "method", static_cast<double>(o.method), "energy, rx or hyperbola");
+  }
+  y.finish();
+}
+
+Bscan score(const Bscan& in, const ScoreOptions& o) {
+  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  score(in.view(), out.view(), in.header(), o);
+  return out;
+}
+
+std::vector<float> trace_score(ConstView s, std::ptrdiff_t first_sample, std::ptrdiff_t n_samples) {
+  check::non_empty("trace_score", "score", s);
+  if (first_sample < 0 || first_sample >= s.n_samples)
+    check::fail("trace_score", "first_sample", static_cast<double>(first_sample),
+                "0.." + std::to_string(s.n_samples - 1));
+  const std::ptrdiff_t count = n_samples < 0 ? s.n_samples - first_sample : n_samples;
+  if (count < 1 || first_sample + count > s.n_samples)
+    check::fail("trace_score", "n_samples", static_cast<double>(n_samples),
+                "-1 or 1.." + std::to_string(s.n_samples - first_sample));
+  std::vector<float> r(static_cast<std::size_t>(s.n_traces));
+  for (std::ptrdiff_t j = 0; j < s.n_traces; ++j) {
+    float best = s(first_sample, j);
+    for (std::ptrdiff_t i = first_sample + 1; i < first_sample + count; ++i)
+      best = std::max(best, s(i, j));
+    r[static_cast<std::size_t>(j)] = best;
+  }
+  return r;
+}
+
+}  // namespace gprkit
