@@ -31,6 +31,19 @@ Bscan::Bscan(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces, Header header)
   if (data_) std::memset(data_.get(), 0, static_cast<std::size_t>(n_samples * n_traces) * 4);
 }
 
+Bscan Bscan::uninitialized(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces, Header header) {
+  if (n_samples < 0) check::fail("Bscan", "n_samples", static_cast<double>(n_samples), ">= 0");
+  if (n_traces < 0) check::fail("Bscan", "n_traces", static_cast<double>(n_traces), ">= 0");
+  if (n_traces > 0 && n_samples > PTRDIFF_MAX / 4 / n_traces)
+    check::fail("Bscan", "size", check::shape_str(n_samples, n_traces), "a size that fits memory");
+  Bscan b;
+  b.n_samples_ = n_samples;
+  b.n_traces_ = n_traces;
+  b.header_ = std::move(header);
+  b.data_.reset(allocate(n_samples * n_traces));
+  return b;
+}
+
 Bscan::Bscan(ConstView v, Header header) : Bscan(v.n_samples, v.n_traces, std::move(header)) {
   for (std::ptrdiff_t j = 0; j < n_traces_; ++j) {
     float* dst = trace(j);

@@ -165,7 +165,7 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
   }
   h.raw["trace_header_word7"] = num(static_cast<double>(load_le<float>(&b[24])));
   h.raw["bytes_per_point"] = num(static_cast<double>(bpp_f));
-  Bscan out(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
+  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
   convert_traces(b.data() + kTraceHeader, rec, type, false, 0.0, out.n_samples(), out.n_traces(),
                  out.data());
   return out;

@@ -226,7 +226,7 @@ std::vector<Bscan> decode_dzt(std::span<const std::uint8_t> b) {
     h.raw["rh_antname"] = ant;
     h.raw["channel"] = num(static_cast<long long>(c));
     h.centre_frequency_mhz = antenna_mhz(ant);
-    Bscan s(static_cast<std::ptrdiff_t>(L.nsamp), static_cast<std::ptrdiff_t>(L.n_scans), std::move(h));
+    Bscan s = Bscan::uninitialized(static_cast<std::ptrdiff_t>(L.nsamp), static_cast<std::ptrdiff_t>(L.n_scans), std::move(h));
     const std::uint8_t* src = b.data() + L.data_offset + c * L.nsamp * bps;
     convert_traces(src, scan_bytes, L.type, false, L.offset, s.n_samples(), s.n_traces(), s.data());
     // Marks: GSSI flags a marked scan in its second word. Report the scans whose second word

@@ -99,7 +99,7 @@ Bscan decode_mala(std::span<const std::uint8_t> data, std::string_view rad_text,
   else h.dx_m = 0.0;
   if (get(rad, "ANTENNA SEPARATION", sep) && sep >= 0) h.antenna_separation_m = sep;
   if (auto it = rad.find("ANTENNAS"); it != rad.end()) h.centre_frequency_mhz = leading_mhz(it->second);
-  Bscan out(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
+  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
   convert_traces(data.data(), rec, rd7 ? SampleType::i32 : SampleType::i16, false, 0.0,
                  out.n_samples(), out.n_traces(), out.data());
   return out;

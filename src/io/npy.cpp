@@ -333,7 +333,7 @@ Bscan decode_npy(std::span<const std::uint8_t> b, std::string_view sidecar) {
   if (sidecar.empty()) h.raw["gprkit_note"] = "no JSON sidecar: default header";
   h.raw["format"] = "npy";
   h.raw["npy_descr"] = descr;
-  Bscan out(ns, nt, std::move(h));
+  Bscan out = Bscan::uninitialized(ns, nt, std::move(h));
   const std::uint8_t* src = b.data() + data_off;
   if (fortran || nt == 1) {
     convert_traces(src, static_cast<std::size_t>(ns) * bps, type, be, 0.0, ns, nt, out.data());

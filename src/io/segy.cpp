@@ -140,7 +140,7 @@ Bscan decode_segy(std::span<const std::uint8_t> b, const SegyReadOptions& o) {
   if (any_y) h.y_m = y;
   if (any_z) h.z_m = z;
   h.raw["trace_cdp"] = join(cdp);
-  Bscan out(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
+  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
   convert_traces(b.data() + first + kTrace, rec, type, true, 0.0, out.n_samples(), out.n_traces(),
                  out.data());
   return out;

@@ -18,6 +18,9 @@ class Bscan {
   Bscan(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces, Header header = {});
   /// Copies any strided view.
   explicit Bscan(ConstView v, Header header = {});
+  /// A section whose samples are left uninitialised, for code that writes every sample
+  /// (file readers): saves the zero-fill pass over memory. Throws like the constructor.
+  static Bscan uninitialized(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces, Header header = {});
 
   Bscan(const Bscan& o);
   Bscan& operator=(const Bscan& o);
