@@ -1,2 +1,203 @@
-"""gprkit.clutter (to be filled in)."""
-__all__: list[str] = []
+"""Clutter and ground-bounce removal: background traces, eigenimages, robust PCA.
+
+Every function takes a :class:`~gprkit.Bscan` (or a float array of shape
+(n_samples, n_traces) plus ``dt_ns``) and returns new data; the GIL is released while
+the C++ kernels run.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from .bscan import Bscan, as_bscan, as_float32
+
+__all__ = ["remove_background", "rpca", "truncated_svd", "BACKGROUND_METHODS"]
+
+#: The method names accepted by :func:`remove_background`.
+BACKGROUND_METHODS = ("mean", "median", "moving_mean", "moving_median", "svd", "rpca", "ground_bounce")
+
+_SIMPLE = ("window_traces", "first_trace", "n_traces", "svd_components", "svd_max_components",
+           "svd_oversampling", "svd_power_iterations", "seed", "rpca_lambda", "rpca_tolerance",
+           "rpca_max_iterations", "rpca_rho", "ground_smooth_traces", "ground_median",
+           "ground_remove_horizontal", "ground_iterations")
+
+
+def _int_arg(name: str, value: Any) -> int:
+    if isinstance(value, (bool, np.bool_)) or not float(value).is_integer():
+        raise _core.InvalidArgument(f"remove_background: {name} = {value!r}; expected an integer")
+    return int(value)
+
+
+def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = None,
+                      trace_mask: Any = None, ground_window_ns: tuple[float, float] | None = None,
+                      ground_time_ns: Any = None, rpca_svd: str = "randomized",
+                      return_report: bool = False, **options: Any) -> Any:
+    """Subtract the clutter background of a section and return a new Bscan.
+
+    Parameters
+    ----------
+    b : Bscan or array (n_samples, n_traces)
+        The section (an array needs ``dt_ns``). Not modified.
+    method : str
+        ``"mean"`` / ``"median"``: the mean / sample-wise median trace of the selected traces.
+        ``"moving_mean"`` / ``"moving_median"``: the same over a window of ``window_traces``
+        selected traces centred on each trace (running sums; sorted-window running median).
+        ``"svd"``: the first ``svd_components`` eigenimages (randomized SVD; -1 picks k at the
+        largest gap s_i / s_{i+1}, i <= ``svd_max_components``).
+        ``"rpca"``: robust PCA by inexact ALM; the result is the sparse part.
+        ``"ground_bounce"``: picks the surface reflection per trace (strongest |amplitude| in
+        ``ground_window_ns``, or ``ground_time_ns`` given), flattens to it, subtracts a local
+        average (``window_traces``) of the flattened section in the original geometry, plus a
+        time-fixed mean trace (antenna ringing) unless ``ground_remove_horizontal=False``.
+    dt_ns : float, optional
+        Sample interval (ns) when ``b`` is an array.
+    trace_mask : array of bool (n_traces,), optional
+        Only traces marked True (and inside ``first_trace``/``n_traces``) are used to estimate
+        the background, which is removed from every trace.
+    ground_window_ns : (float, float), optional
+        Time window (ns, same axis as ``b.time_ns()``) searched for the ground reflection.
+    ground_time_ns : array (n_traces,), optional
+        Known two-way time of the ground reflection per trace (ns); skips the picking.
+    rpca_svd : {"randomized", "full"}
+        Singular-value thresholding of rpca: randomized partial SVD (default) or full SVD.
+    return_report : bool
+        Also return a dict: ``background_trace`` (mean/median/ground_bounce's horizontal part),
+        ``singular_values``, ``components`` (k for svd, rank of L for rpca), ``iterations``,
+        ``residual`` (rpca), ``ground_time_ns`` / ``ground_pick_samples`` (ground_bounce),
+        ``traces_used`` and ``removed`` (the removed image, n_samples x n_traces).
+    **options
+        ``window_traces`` (odd, default 31), ``first_trace``, ``n_traces`` (-1 = all),
+        ``svd_components``, ``svd_max_components``, ``svd_oversampling``,
+        ``svd_power_iterations``, ``seed``, ``rpca_lambda`` (default 1/sqrt(max(m, n))),
+        ``rpca_tolerance``, ``rpca_max_iterations``, ``rpca_rho``, ``ground_smooth_traces``,
+        ``ground_median``, ``ground_remove_horizontal``, ``ground_iterations``.
+
+    Returns
+    -------
+    Bscan, or (Bscan, dict) with ``return_report=True``.
+
+    Raises
+    ------
+    gprkit.InvalidArgument
+        Unknown method, a window longer than the line or even, k larger than the rank, a mask of
+        the wrong shape, non-finite data, ...
+    """
+    bs = as_bscan(b, dt_ns=dt_ns)
+    if method not in BACKGROUND_METHODS:
+        raise _core.InvalidArgument(f"remove_background: method = {method!r}; expected one of {BACKGROUND_METHODS}")
+    o = _core.BackgroundOptions()
+    o.method = getattr(_core.BackgroundMethod, method)
+    for key, value in options.items():
+        if key not in _SIMPLE:
+            raise TypeError(f"remove_background: unknown option {key!r}")
+        current = getattr(o, key)
+        if isinstance(current, bool):
+            setattr(o, key, bool(value))
+        elif isinstance(current, int):
+            setattr(o, key, _int_arg(key, value))
+        else:
+            setattr(o, key, float(value))
+    if rpca_svd not in ("randomized", "full"):
+        raise _core.InvalidArgument(f"remove_background: rpca_svd = {rpca_svd!r}; expected 'randomized' or 'full'")
+    o.rpca_svd = getattr(_core.RpcaSvd, rpca_svd)
+    if trace_mask is not None:
+        mask = np.asarray(trace_mask)
+        if mask.ndim != 1 or mask.size != bs.n_traces:
+            raise _core.InvalidArgument(f"remove_background: trace_mask shape = {mask.shape}; "
+                                        f"expected ({bs.n_traces},) (one entry per trace)")
+        o.trace_mask = (mask != 0).astype(np.uint8).tolist()
+    if ground_window_ns is not None:
+        lo, hi = (float(v) for v in ground_window_ns)
+        if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+            raise _core.InvalidArgument(f"remove_background: ground_window_ns = {ground_window_ns!r}; "
+                                        "expected (start, end) with end > start")
+        i0 = max(0, int(np.ceil((lo - bs.t0_ns) / bs.dt_ns)))
+        i1 = min(bs.n_samples, int(np.floor((hi - bs.t0_ns) / bs.dt_ns)) + 1)
+        if i1 <= i0:
+            raise _core.InvalidArgument(f"remove_background: ground_window_ns = {ground_window_ns!r}; "
+                                        f"expected a window inside the section ({bs.time_ns()[0]:g}.."
+                                        f"{bs.time_ns()[-1]:g} ns)")
+        o.ground_first_sample, o.ground_n_samples = i0, i1 - i0
+    if ground_time_ns is not None:
+        t = np.asarray(ground_time_ns, dtype=np.float64)
+        if t.shape != (bs.n_traces,):
+            raise _core.InvalidArgument(f"remove_background: ground_time_ns shape = {t.shape}; "
+                                        f"expected ({bs.n_traces},) (one time per trace)")
+        o.ground_pick_samples = ((t - bs.t0_ns) / bs.dt_ns).tolist()
+    o.report_removed = bool(return_report)
+    data, report = _core.remove_background(bs.data, o)
+    out = bs.with_data(data)
+    if not return_report:
+        return out
+    report = dict(report)
+    report["method"] = method
+    picks = report.get("ground_pick_samples")
+    report["ground_time_ns"] = bs.t0_ns + bs.dt_ns * np.asarray(picks) if picks is not None else None
+    return out, report
+
+
+def rpca(data: Any, lam: float | None = None, *, tolerance: float = 1e-6, max_iterations: int = 500,
+         rho: float = 1.5, svd: str = "randomized", oversampling: int = 10,
+         power_iterations: int = 2, seed: int = 1,
+         return_report: bool = False) -> Any:
+    """Robust PCA: split ``data`` into low-rank + sparse (inexact augmented Lagrange multipliers).
+
+    Minimises ||L||_* + lam ||S||_1 subject to L + S = D (to ``tolerance`` in relative
+    Frobenius norm).
+
+    Parameters
+    ----------
+    data : Bscan or array (m, n)
+        Real, finite; float32 is used without a copy.
+    lam : float, optional
+        Sparsity weight; default 1 / sqrt(max(m, n)).
+    tolerance : float
+        Stop when ||D - L - S||_F / ||D||_F < tolerance.
+    max_iterations : int
+        Iteration cap.
+    rho : float
+        Growth factor (> 1) of the penalty mu per iteration.
+    svd : {"randomized", "full"}
+        Singular-value thresholding by a randomized partial SVD of a predicted rank (fast) or a
+        full thin SVD every iteration (textbook).
+    oversampling, power_iterations, seed : int
+        Randomized SVD settings.
+    return_report : bool
+        Also return a dict (iterations, converged, residual, lambda, rank, singular_values of L).
+
+    Returns
+    -------
+    (low_rank, sparse) float32 arrays of data's shape (Fortran order), plus the report dict
+    when ``return_report``.
+    """
+    arr = data.data if isinstance(data, Bscan) else as_float32(data)
+    if arr.ndim != 2:
+        raise _core.InvalidArgument(f"rpca: data ndim = {arr.ndim}; expected 2 (m, n)")
+    if svd not in ("randomized", "full"):
+        raise _core.InvalidArgument(f"rpca: svd = {svd!r}; expected 'randomized' or 'full'")
+    o = _core.RpcaOptions()
+    o.lambda_ = -1.0 if lam is None else float(lam)
+    if lam is not None and not o.lambda_ > 0:
+        raise _core.InvalidArgument(f"rpca: lam = {lam!r}; expected a value > 0 (or None)")
+    o.tolerance = float(tolerance)
+    o.max_iterations = int(max_iterations)
+    o.rho = float(rho)
+    o.svd = getattr(_core.RpcaSvd, svd)
+    o.oversampling = int(oversampling)
+    o.power_iterations = int(power_iterations)
+    o.seed = int(seed)
+    low, sparse, report = _core.rpca(arr, o)
+    return (low, sparse, dict(report)) if return_report else (low, sparse)
+
+
+def truncated_svd(data: Any, k: int, *, oversampling: int = 10, power_iterations: int = 2,
+                  seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Leading ``k`` singular values (descending, float64) and left singular vectors
+    (float32, shape (m, k), orthonormal columns) of ``data`` (m, n), by a randomized range
+    finder with ``power_iterations`` subspace iterations (a full SVD for small matrices)."""
+    arr = data.data if isinstance(data, Bscan) else as_float32(data)
+    if arr.ndim != 2:
+        raise _core.InvalidArgument(f"truncated_svd: data ndim = {arr.ndim}; expected 2 (m, n)")
+    return _core.truncated_svd(arr, int(k), int(oversampling), int(power_iterations), int(seed))

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "gprkit/clutter/rpca.h"
 #include "gprkit/core/bscan.h"
 
 namespace gprkit {
@@ -18,12 +19,6 @@ enum class BackgroundMethod {
   svd,            ///< the first k singular components (eigenimages), randomized SVD
   rpca,           ///< robust PCA (inexact ALM): the output is the sparse part
   ground_bounce,  ///< local average of the ground reflection after flattening to it
-};
-
-/// How rpca computes its singular-value thresholding step.
-enum class RpcaSvd {
-  randomized,  ///< randomized partial SVD of a predicted rank (fast; default)
-  full,        ///< a full thin SVD every iteration (the textbook algorithm; slow)
 };
 
 struct BackgroundOptions {
@@ -45,10 +40,10 @@ struct BackgroundOptions {
   std::uint64_t seed = 1;        ///< random directions (results are reproducible)
 
   // ---- rpca ----------------------------------------------------------------------
-  double rpca_lambda = -1.0;        ///< sparsity weight; <= 0: 1 / sqrt(max(m, n))
-  double rpca_tolerance = 1e-6;     ///< stop when ||D - L - S||_F / ||D||_F < tolerance
-  int rpca_max_iterations = 500;    ///< iteration cap
-  double rpca_rho = 1.5;            ///< growth of the penalty mu per iteration (> 1)
+  double rpca_lambda = -1.0;      ///< sparsity weight; <= 0: 1 / sqrt(max(m, n))
+  double rpca_tolerance = 1e-6;   ///< stop when ||D - L - S||_F / ||D||_F < tolerance
+  int rpca_max_iterations = 500;  ///< iteration cap
+  double rpca_rho = 1.5;          ///< growth of the penalty mu per iteration (> 1)
   RpcaSvd rpca_svd = RpcaSvd::randomized;
 
   // ---- ground_bounce -------------------------------------------------------------
@@ -61,9 +56,9 @@ struct BackgroundOptions {
   /// Surface picks supplied by the caller (fractional sample index per trace of the
   /// whole section); empty = pick the strongest |amplitude| per trace.
   std::vector<double> ground_pick_samples;
-  bool ground_median = false;          ///< local median instead of the local mean
+  bool ground_median = false;            ///< local median instead of the local mean
   bool ground_remove_horizontal = true;  ///< also remove a time-fixed mean (antenna ringing)
-  int ground_iterations = 2;           ///< alternations between the two backgrounds (>= 1)
+  int ground_iterations = 2;             ///< alternations between the two backgrounds (>= 1)
 
   /// Fill BackgroundReport::removed with the full removed image (memory: one section).
   bool report_removed = false;
@@ -72,15 +67,16 @@ struct BackgroundOptions {
 /// What was removed (filled when a report is asked for).
 struct BackgroundReport {
   BackgroundMethod method = BackgroundMethod::mean;
-  std::ptrdiff_t traces_used = 0;          ///< traces the estimate came from
-  std::vector<float> background_trace;     ///< mean/median/ground_bounce (horizontal part):
-                                           ///< the subtracted trace (n_samples)
-  std::vector<double> singular_values;     ///< svd: the leading estimates; rpca: of L
-  int components = 0;                      ///< svd: k removed; rpca: rank of L
-  int iterations = 0;                      ///< rpca iterations
-  double residual = 0.0;                   ///< rpca: final ||D - L - S||_F / ||D||_F
-  std::vector<double> ground_pick_samples; ///< ground_bounce: surface (fractional sample) per trace
-  Bscan removed;                           ///< the removed image, when report_removed
+  std::ptrdiff_t traces_used = 0;       ///< traces the estimate came from
+  std::vector<float> background_trace;  ///< mean/median/ground_bounce (horizontal part):
+                                        ///< the subtracted trace (n_samples)
+  std::vector<double> singular_values;  ///< svd: the leading estimates; rpca: of L
+  int components = 0;                   ///< svd: k removed; rpca: rank of L
+  int iterations = 0;                   ///< rpca iterations
+  double residual = 0.0;                ///< rpca: final ||D - L - S||_F / ||D||_F
+  std::vector<double>
+      ground_pick_samples;  ///< ground_bounce: surface (fractional sample) per trace
+  Bscan removed;            ///< the removed image, when report_removed
 };
 
 /// out = in - background (n_samples x n_traces, any strides). out may be the same view as

@@ -1,0 +1,555 @@
+#include "gprkit/clutter/background.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "gprkit/core/validate.h"
+#include "linalg.h"
+
+namespace gprkit {
+namespace {
+
+using namespace clutter_detail;
+using idx_t = std::ptrdiff_t;
+constexpr const char* kWhere = "remove_background";
+constexpr idx_t kTraceChunk = 256;  // fixed work unit over traces (thread-count independent)
+
+/// The traces the background is estimated from (sorted).
+struct Selection {
+  std::vector<idx_t> idx;
+  bool contiguous = true;  ///< idx is first, first+1, ..., first+count-1
+  idx_t size() const { return static_cast<idx_t>(idx.size()); }
+};
+
+Selection select(const BackgroundOptions& o, idx_t n) {
+  if (o.first_trace < 0 || o.first_trace >= n)
+    check::fail(kWhere, "first_trace", static_cast<double>(o.first_trace),
+                "0.." + std::to_string(n - 1) + " (a trace of the section)");
+  const idx_t count = o.n_traces < 0 ? n - o.first_trace : o.n_traces;
+  if (o.n_traces == 0 || (o.n_traces < 0 && o.n_traces != -1) || o.first_trace + count > n)
+    check::fail(kWhere, "n_traces", static_cast<double>(o.n_traces),
+                "-1 (to the end) or 1.." + std::to_string(n - o.first_trace) +
+                    " (first_trace + n_traces <= " + std::to_string(n) + ")");
+  if (!o.trace_mask.empty() && static_cast<idx_t>(o.trace_mask.size()) != n)
+    check::fail(kWhere, "trace_mask size", static_cast<double>(o.trace_mask.size()),
+                "0 (no mask) or one entry per trace (" + std::to_string(n) + ")");
+  Selection s;
+  s.idx.reserve(static_cast<std::size_t>(count));
+  for (idx_t j = o.first_trace; j < o.first_trace + count; ++j)
+    if (o.trace_mask.empty() || o.trace_mask[static_cast<std::size_t>(j)] != 0) s.idx.push_back(j);
+  if (s.idx.empty())
+    check::fail(kWhere, "trace_mask", "no selected trace in the range",
+                "at least one non-zero entry in [first_trace, first_trace + n_traces)");
+  s.contiguous = s.idx.back() - s.idx.front() + 1 == s.size();
+  return s;
+}
+
+bool needs_window(BackgroundMethod m) {
+  return m == BackgroundMethod::moving_mean || m == BackgroundMethod::moving_median ||
+         m == BackgroundMethod::ground_bounce;
+}
+
+void validate(ConstView in, const MutView& out, const BackgroundOptions& o, const Selection& sel) {
+  const int mi = static_cast<int>(o.method);
+  if (mi < 0 || mi > static_cast<int>(BackgroundMethod::ground_bounce))
+    check::fail(kWhere, "method", mi, "a BackgroundMethod");
+  if (needs_window(o.method)) {
+    if (o.window_traces < 1 || o.window_traces % 2 == 0 || o.window_traces > sel.size())
+      check::fail(kWhere, "window_traces", static_cast<double>(o.window_traces),
+                  "an odd number of traces in 1.." + std::to_string(sel.size()) +
+                      " (no longer than the traces used)");
+  }
+  if (o.method == BackgroundMethod::svd) {
+    const idx_t rank_max = std::min(in.n_samples, sel.size());
+    if (o.svd_components != -1 && (o.svd_components < 1 || o.svd_components > rank_max))
+      check::fail(kWhere, "svd_components", o.svd_components,
+                  "-1 (automatic) or 1.." + std::to_string(rank_max) +
+                      " (the largest possible rank of the " +
+                      check::shape_str(in.n_samples, sel.size()) + " traces used)");
+    if (o.svd_max_components < 1)
+      check::fail(kWhere, "svd_max_components", o.svd_max_components, ">= 1");
+    if (o.svd_oversampling < 0) check::fail(kWhere, "svd_oversampling", o.svd_oversampling, ">= 0");
+    if (o.svd_power_iterations < 0)
+      check::fail(kWhere, "svd_power_iterations", o.svd_power_iterations, ">= 0");
+  }
+  if (o.method == BackgroundMethod::rpca) {
+    RpcaOptions r{o.rpca_lambda, o.rpca_tolerance,   o.rpca_max_iterations,  o.rpca_rho,
+                  o.rpca_svd,    o.svd_oversampling, o.svd_power_iterations, o.seed};
+    check_rpca_options(kWhere, r);
+    const int svd_kind = static_cast<int>(o.rpca_svd);
+    if (svd_kind < 0 || svd_kind > 1) check::fail(kWhere, "rpca_svd", svd_kind, "an RpcaSvd");
+  }
+  if (o.method == BackgroundMethod::ground_bounce) {
+    const idx_t m = in.n_samples;
+    if (o.ground_first_sample < 0 || o.ground_first_sample >= m)
+      check::fail(kWhere, "ground_first_sample", static_cast<double>(o.ground_first_sample),
+                  "0.." + std::to_string(m - 1));
+    if (o.ground_n_samples == 0 || o.ground_n_samples < -1 ||
+        o.ground_first_sample + o.ground_n_samples > m)
+      check::fail(kWhere, "ground_n_samples", static_cast<double>(o.ground_n_samples),
+                  "-1 (to the end) or 1.." + std::to_string(m - o.ground_first_sample));
+    if (o.ground_smooth_traces < 1 || o.ground_smooth_traces % 2 == 0 ||
+        o.ground_smooth_traces > in.n_traces)
+      check::fail(kWhere, "ground_smooth_traces", static_cast<double>(o.ground_smooth_traces),
+                  "an odd number in 1.." + std::to_string(in.n_traces));
+    if (!o.ground_pick_samples.empty()) {
+      if (static_cast<idx_t>(o.ground_pick_samples.size()) != in.n_traces)
+        check::fail(kWhere, "ground_pick_samples size",
+                    static_cast<double>(o.ground_pick_samples.size()),
+                    "one pick per trace (" + std::to_string(in.n_traces) + ")");
+      for (double p : o.ground_pick_samples)
+        check::in_range(kWhere, "ground_pick_samples", p, 0.0, static_cast<double>(m - 1));
+    }
+    if (o.ground_iterations < 1)
+      check::fail(kWhere, "ground_iterations", o.ground_iterations, ">= 1");
+  }
+  (void)out;
+}
+
+MapCF map_of(ConstView v) {
+  return {v.data, v.n_samples, v.n_traces, Eigen::OuterStride<>(v.trace_stride)};
+}
+MapF map_of(MutView v) {
+  return {v.data, v.n_samples, v.n_traces, Eigen::OuterStride<>(v.trace_stride)};
+}
+
+// ---- mean / median trace ------------------------------------------------------------
+
+std::vector<float> mean_trace(ConstView in, const Selection& sel) {
+  const idx_t m = in.n_samples, ns = sel.size();
+  const idx_t n_chunks = (ns + kTraceChunk - 1) / kTraceChunk;
+  std::vector<double> part(static_cast<std::size_t>(n_chunks * m), 0.0);
+  for_chunks(ns, kTraceChunk, static_cast<std::size_t>(m * ns), [&](idx_t q0, idx_t len) {
+    double* acc = part.data() + (q0 / kTraceChunk) * m;
+    for (idx_t q = q0; q < q0 + len; ++q) {
+      const float* x = in.trace(sel.idx[static_cast<std::size_t>(q)]);
+      for (idx_t i = 0; i < m; ++i) acc[i] += static_cast<double>(x[i]);
+    }
+  });
+  std::vector<float> bg(static_cast<std::size_t>(m));
+  for (idx_t i = 0; i < m; ++i) {
+    double s = 0.0;
+    for (idx_t c = 0; c < n_chunks; ++c) s += part[static_cast<std::size_t>(c * m + i)];
+    bg[static_cast<std::size_t>(i)] = static_cast<float>(s / static_cast<double>(ns));
+  }
+  return bg;
+}
+
+std::vector<float> median_trace(ConstView in, const Selection& sel) {
+  const idx_t m = in.n_samples, ns = sel.size();
+  constexpr idx_t rows = 16;
+  std::vector<float> bg(static_cast<std::size_t>(m));
+  for_chunks(m, rows, static_cast<std::size_t>(m * ns), [&](idx_t r0, idx_t len) {
+    std::vector<float> buf(static_cast<std::size_t>(rows * ns));
+    for (idx_t q = 0; q < ns; ++q) {
+      const float* x = in.trace(sel.idx[static_cast<std::size_t>(q)]) + r0;
+      for (idx_t r = 0; r < len; ++r) buf[static_cast<std::size_t>(r * ns + q)] = x[r];
+    }
+    for (idx_t r = 0; r < len; ++r) {
+      float* b = buf.data() + r * ns;
+      std::nth_element(b, b + ns / 2, b + ns);
+      float med = b[ns / 2];
+      if (ns % 2 == 0) med = 0.5f * (med + *std::max_element(b, b + ns / 2));
+      bg[static_cast<std::size_t>(r0 + r)] = med;
+    }
+  });
+  return bg;
+}
+
+void subtract_trace(ConstView in, MutView out, const float* bg) {
+  const idx_t m = in.n_samples;
+  for_chunks(in.n_traces, kTraceChunk, static_cast<std::size_t>(in.size()),
+             [&](idx_t j0, idx_t len) {
+               for (idx_t j = j0; j < j0 + len; ++j) {
+                 const float* x = in.trace(j);
+                 float* y = out.trace(j);
+                 for (idx_t i = 0; i < m; ++i) y[i] = x[i] - bg[i];
+               }
+             });
+}
+
+// ---- moving windows -------------------------------------------------------------------
+
+/// First position (in sel) of the window of `win` selected traces centred on trace j.
+idx_t window_start(const Selection& sel, idx_t j, idx_t win) {
+  const auto p =
+      static_cast<idx_t>(std::lower_bound(sel.idx.begin(), sel.idx.end(), j) - sel.idx.begin());
+  return std::clamp<idx_t>(p - win / 2, 0, sel.size() - win);
+}
+
+/// dst(:, j) = [src(:, j) -] mean of src over the window around j, for every trace j.
+void moving_mean(ConstView src, const Selection& sel, idx_t win, MutView dst, bool subtract) {
+  const idx_t m = src.n_samples;
+  const double inv = 1.0 / static_cast<double>(win);
+  for_chunks(src.n_traces, kTraceChunk, static_cast<std::size_t>(src.size()),
+             [&](idx_t j0, idx_t len) {
+               std::vector<double> sum(static_cast<std::size_t>(m), 0.0);
+               idx_t cur = window_start(sel, j0, win);
+               for (idx_t q = cur; q < cur + win; ++q) {
+                 const float* x = src.trace(sel.idx[static_cast<std::size_t>(q)]);
+                 for (idx_t i = 0; i < m; ++i)
+                   sum[static_cast<std::size_t>(i)] += static_cast<double>(x[i]);
+               }
+               double* s = sum.data();
+               for (idx_t j = j0; j < j0 + len; ++j) {
+                 for (const idx_t st = window_start(sel, j, win); cur < st; ++cur) {
+                   const float* old_x = src.trace(sel.idx[static_cast<std::size_t>(cur)]);
+                   const float* new_x = src.trace(sel.idx[static_cast<std::size_t>(cur + win)]);
+                   for (idx_t i = 0; i < m; ++i)
+                     s[i] += static_cast<double>(new_x[i]) - static_cast<double>(old_x[i]);
+                 }
+                 float* y = dst.trace(j);
+                 if (subtract) {
+                   const float* x = src.trace(j);
+                   for (idx_t i = 0; i < m; ++i) y[i] = x[i] - static_cast<float>(s[i] * inv);
+                 } else {
+                   for (idx_t i = 0; i < m; ++i) y[i] = static_cast<float>(s[i] * inv);
+                 }
+               }
+             });
+}
+
+/// In a sorted window w[0..n), replaces one element equal to old_v by new_v, keeping order.
+inline void replace_sorted(float* w, idx_t n, float old_v, float new_v) {
+  idx_t pos = std::lower_bound(w, w + n, old_v) - w;
+  if (new_v >= old_v) {
+    while (pos + 1 < n && w[pos + 1] < new_v) {
+      w[pos] = w[pos + 1];
+      ++pos;
+    }
+  } else {
+    while (pos > 0 && w[pos - 1] > new_v) {
+      w[pos] = w[pos - 1];
+      --pos;
+    }
+  }
+  w[pos] = new_v;
+}
+
+/// dst(:, j) = [src(:, j) -] median of src over the window around j. One sorted window of
+/// `win` values per sample, updated by one deletion + insertion per step.
+void moving_median(ConstView src, const Selection& sel, idx_t win, MutView dst, bool subtract) {
+  const idx_t m = src.n_samples, h = win / 2;
+  for_chunks(src.n_traces, kTraceChunk, static_cast<std::size_t>(src.size()) * 8,
+             [&](idx_t j0, idx_t len) {
+               std::vector<float> windows(static_cast<std::size_t>(m * win));
+               float* wb = windows.data();
+               idx_t cur = window_start(sel, j0, win);
+               for (idx_t q = 0; q < win; ++q) {
+                 const float* x = src.trace(sel.idx[static_cast<std::size_t>(cur + q)]);
+                 for (idx_t i = 0; i < m; ++i) wb[i * win + q] = x[i];
+               }
+               for (idx_t i = 0; i < m; ++i) std::sort(wb + i * win, wb + (i + 1) * win);
+               for (idx_t j = j0; j < j0 + len; ++j) {
+                 for (const idx_t st = window_start(sel, j, win); cur < st; ++cur) {
+                   const float* old_x = src.trace(sel.idx[static_cast<std::size_t>(cur)]);
+                   const float* new_x = src.trace(sel.idx[static_cast<std::size_t>(cur + win)]);
+                   for (idx_t i = 0; i < m; ++i)
+                     replace_sorted(wb + i * win, win, old_x[i], new_x[i]);
+                 }
+                 float* y = dst.trace(j);
+                 if (subtract) {
+                   const float* x = src.trace(j);
+                   for (idx_t i = 0; i < m; ++i) y[i] = x[i] - wb[i * win + h];
+                 } else {
+                   for (idx_t i = 0; i < m; ++i) y[i] = wb[i * win + h];
+                 }
+               }
+             });
+}
+
+// ---- svd / rpca ------------------------------------------------------------------------
+
+/// The selected traces as a contiguous matrix (a map when they already are).
+struct SelectedMatrix {
+  MatF copy;
+  ConstView view;
+};
+SelectedMatrix selected(ConstView in, const Selection& sel) {
+  SelectedMatrix s;
+  if (sel.contiguous) {
+    s.view = in.traces(sel.idx.front(), sel.size());
+    return s;
+  }
+  s.copy.resize(in.n_samples, sel.size());
+  for_chunks(sel.size(), kTraceChunk, static_cast<std::size_t>(in.n_samples * sel.size()),
+             [&](idx_t q0, idx_t len) {
+               for (idx_t q = q0; q < q0 + len; ++q)
+                 s.copy.col(q) = map_of(in.traces(sel.idx[static_cast<std::size_t>(q)], 1)).col(0);
+             });
+  s.view = ConstView(s.copy.data(), in.n_samples, sel.size());
+  return s;
+}
+
+/// out = in - basis basis^T in for every trace (basis m x k, orthonormal columns).
+void project_out(ConstView in, MutView out, const MatF& basis) {
+  const MapCF a = map_of(in);
+  MapF y = map_of(out);
+  for_chunks(in.n_traces, kTraceChunk, static_cast<std::size_t>(in.size() * (basis.cols() + 1)),
+             [&](idx_t j0, idx_t len) {
+               if (basis.cols() == 0) {
+                 y.middleCols(j0, len) = a.middleCols(j0, len);
+                 return;
+               }
+               const MatF w = basis.transpose() * a.middleCols(j0, len);
+               y.middleCols(j0, len).noalias() = a.middleCols(j0, len) - basis * w;
+             });
+}
+
+void remove_svd(ConstView in, MutView out, const BackgroundOptions& o, const Selection& sel,
+                BackgroundReport* rep) {
+  const SelectedMatrix a = selected(in, sel);
+  const idx_t mn = std::min(a.view.n_samples, a.view.n_traces);
+  const bool automatic = o.svd_components < 0;
+  const idx_t r = automatic ? std::min<idx_t>(o.svd_max_components + 1, mn) : o.svd_components;
+  MatF u;
+  std::vector<double> s;
+  leading_svd(map_of(a.view), r, o.svd_oversampling, o.svd_power_iterations, o.seed, false, u, s);
+  idx_t k = r;
+  if (automatic) {  // the largest relative gap s_i / s_{i+1}
+    k = 1;
+    double best = -1.0;
+    for (idx_t i = 0; i + 1 < static_cast<idx_t>(s.size()); ++i) {
+      const double lo = s[static_cast<std::size_t>(i + 1)];
+      const double ratio =
+          lo > 0 ? s[static_cast<std::size_t>(i)] / lo : std::numeric_limits<double>::infinity();
+      if (ratio > best) {
+        best = ratio;
+        k = i + 1;
+      }
+      if (lo <= 0) break;
+    }
+  } else {
+    // k must not exceed the numerical rank (numpy's matrix_rank tolerance, in float).
+    const double tol = s[0] * static_cast<double>(std::max(a.view.n_samples, a.view.n_traces)) *
+                       static_cast<double>(std::numeric_limits<float>::epsilon());
+    idx_t rank = 0;
+    while (rank < static_cast<idx_t>(s.size()) && s[static_cast<std::size_t>(rank)] > tol) ++rank;
+    if (rank < k)
+      check::fail(kWhere, "svd_components", static_cast<double>(k),
+                  "at most the numerical rank of the traces used (" + std::to_string(rank) + ")");
+  }
+  project_out(in, out, u.leftCols(k));
+  if (rep) {
+    rep->singular_values = s;
+    rep->components = static_cast<int>(k);
+  }
+}
+
+void remove_rpca(ConstView in, MutView out, const BackgroundOptions& o, const Selection& sel,
+                 BackgroundReport* rep) {
+  const SelectedMatrix a = selected(in, sel);
+  const RpcaOptions ro{o.rpca_lambda, o.rpca_tolerance,   o.rpca_max_iterations,  o.rpca_rho,
+                       o.rpca_svd,    o.svd_oversampling, o.svd_power_iterations, o.seed};
+  MatF low, sparse, basis;
+  RpcaReport rr;
+  rpca_core(map_of(a.view), low, sparse, ro, rr, basis);
+  // Traces outside the selection: remove their projection on L's column space.
+  if (sel.size() != in.n_traces) project_out(in, out, basis);
+  MapF y = map_of(out);
+  for_chunks(sel.size(), kTraceChunk, static_cast<std::size_t>(in.n_samples * sel.size()),
+             [&](idx_t q0, idx_t len) {
+               for (idx_t q = q0; q < q0 + len; ++q)
+                 y.col(sel.idx[static_cast<std::size_t>(q)]) = sparse.col(q);
+             });
+  if (rep) {
+    rep->singular_values = rr.singular_values;
+    rep->components = rr.rank;
+    rep->iterations = rr.iterations;
+    rep->residual = rr.residual;
+  }
+}
+
+// ---- ground bounce ---------------------------------------------------------------------
+
+/// Keys cubic (a = -0.5) interpolation of x[0..m) at fractional index pos, edges clamped.
+inline float cubic_at(const float* x, idx_t m, double pos) {
+  const double fl = std::floor(pos);
+  const auto i = static_cast<idx_t>(fl);
+  const double t = pos - fl;
+  auto at = [&](idx_t k) { return static_cast<double>(x[std::clamp<idx_t>(k, 0, m - 1)]); };
+  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
+  const double v =
+      p1 +
+      0.5 * t *
+          (p2 - p0 + t * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3 + t * (3.0 * (p1 - p2) + p3 - p0)));
+  return static_cast<float>(v);
+}
+
+/// Surface pick per trace: the strongest |in - horizontal| in the search window, refined by
+/// a parabola through its neighbours, then a running median over ground_smooth_traces.
+std::vector<double> pick_ground(ConstView in, const std::vector<float>& horizontal,
+                                const BackgroundOptions& o) {
+  const idx_t m = in.n_samples, n = in.n_traces;
+  const float* hz = horizontal.data();
+  std::vector<double> raw(static_cast<std::size_t>(n));
+  const idx_t g0 = o.ground_first_sample;
+  const idx_t g1 = o.ground_n_samples < 0 ? m : g0 + o.ground_n_samples;
+  for_chunks(n, kTraceChunk, static_cast<std::size_t>(n * (g1 - g0)), [&](idx_t j0, idx_t len) {
+    for (idx_t j = j0; j < j0 + len; ++j) {
+      const float* x = in.trace(j);
+      auto at = [&](idx_t i) { return std::abs(static_cast<double>(x[i]) - hz[i]); };
+      idx_t best = g0;
+      for (idx_t i = g0; i < g1; ++i)
+        if (at(i) > at(best)) best = i;
+      double p = static_cast<double>(best);
+      if (best > 0 && best + 1 < m) {
+        const double a = at(best - 1), b = at(best), c = at(best + 1);
+        const double den = a - 2.0 * b + c;
+        if (den < 0) p += std::clamp(0.5 * (a - c) / den, -0.5, 0.5);
+      }
+      raw[static_cast<std::size_t>(j)] = p;
+    }
+  });
+  const idx_t win = o.ground_smooth_traces;
+  if (win == 1) return raw;
+  std::vector<double> out(static_cast<std::size_t>(n)), buf(static_cast<std::size_t>(win));
+  for (idx_t j = 0; j < n; ++j) {  // running median, window clamped inside the line
+    const idx_t st = std::clamp<idx_t>(j - win / 2, 0, n - win);
+    std::copy(raw.begin() + st, raw.begin() + st + win, buf.begin());
+    std::nth_element(buf.begin(), buf.begin() + win / 2, buf.end());
+    out[static_cast<std::size_t>(j)] = buf[static_cast<std::size_t>(win / 2)];
+  }
+  return out;
+}
+
+void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const Selection& sel,
+                   BackgroundReport* rep) {
+  const idx_t m = in.n_samples, n = in.n_traces;
+  Bscan flat(m, n), bg_flat(m, n);  // flattened (D - R), then its local background
+  std::vector<float> horizontal(static_cast<std::size_t>(m), 0.0f);
+  const auto work = static_cast<std::size_t>(m * n);
+  std::vector<double> picks;
+  double ref = 0.0;
+  for (int it = 0; it < o.ground_iterations; ++it) {
+    // Picks (re-made on D - R once the ringing estimate R exists), and the reference
+    // time the ground is flattened to: their median over the selected traces.
+    if (it == 0 || (o.ground_pick_samples.empty() && o.ground_remove_horizontal)) {
+      picks =
+          o.ground_pick_samples.empty() ? pick_ground(in, horizontal, o) : o.ground_pick_samples;
+      std::vector<double> sel_picks;
+      for (idx_t j : sel.idx) sel_picks.push_back(picks[static_cast<std::size_t>(j)]);
+      std::nth_element(sel_picks.begin(), sel_picks.begin() + sel.size() / 2, sel_picks.end());
+      ref = sel_picks[static_cast<std::size_t>(sel.size() / 2)];
+    }
+    // Flatten D - R: the ground moves to sample `ref` on every trace.
+    for_chunks(n, kTraceChunk, work, [&](idx_t j0, idx_t len) {
+      std::vector<float> tmp(static_cast<std::size_t>(m));
+      for (idx_t j = j0; j < j0 + len; ++j) {
+        const float* x = in.trace(j);
+        for (idx_t i = 0; i < m; ++i)
+          tmp[static_cast<std::size_t>(i)] = x[i] - horizontal[static_cast<std::size_t>(i)];
+        const double shift = picks[static_cast<std::size_t>(j)] - ref;
+        float* f = flat.trace(j);
+        for (idx_t i = 0; i < m; ++i)
+          f[i] = cubic_at(tmp.data(), m, static_cast<double>(i) + shift);
+      }
+    });
+    if (o.ground_median)
+      moving_median(flat.cview(), sel, o.window_traces, bg_flat.view(), false);
+    else
+      moving_mean(flat.cview(), sel, o.window_traces, bg_flat.view(), false);
+    // Restore the geometry of the local ground background: G(:, j), kept in `flat`.
+    for_chunks(n, kTraceChunk, work, [&](idx_t j0, idx_t len) {
+      for (idx_t j = j0; j < j0 + len; ++j) {
+        const double shift = picks[static_cast<std::size_t>(j)] - ref;
+        const float* b = bg_flat.trace(j);
+        float* g = flat.trace(j);
+        for (idx_t i = 0; i < m; ++i) g[i] = cubic_at(b, m, static_cast<double>(i) - shift);
+      }
+    });
+    if (o.ground_remove_horizontal) {  // R = mean over the selected traces of (D - G)
+      const std::vector<float> md = mean_trace(in, sel);
+      const std::vector<float> mg = mean_trace(flat.cview(), sel);
+      for (idx_t i = 0; i < m; ++i)
+        horizontal[static_cast<std::size_t>(i)] =
+            md[static_cast<std::size_t>(i)] - mg[static_cast<std::size_t>(i)];
+    }
+  }
+  for_chunks(n, kTraceChunk, work, [&](idx_t j0, idx_t len) {
+    for (idx_t j = j0; j < j0 + len; ++j) {
+      const float* x = in.trace(j);
+      const float* g = flat.trace(j);
+      float* y = out.trace(j);
+      for (idx_t i = 0; i < m; ++i) y[i] = x[i] - g[i] - horizontal[static_cast<std::size_t>(i)];
+    }
+  });
+  if (rep) {
+    rep->ground_pick_samples = picks;
+    if (o.ground_remove_horizontal) rep->background_trace = horizontal;
+  }
+}
+
+}  // namespace
+
+void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
+                       BackgroundReport* report) {
+  check::finite_data(kWhere, "in", in);
+  check::same_shape(kWhere, in, out);
+  check::no_partial_overlap(kWhere, in, out);
+  const Selection sel = select(o, in.n_traces);
+  validate(in, out, o, sel);
+
+  // Kernels work on contiguous traces and separate buffers; copy when that is not so.
+  Bscan in_copy, out_copy;
+  ConstView src = in;
+  if (!in.traces_contiguous() || in.data == out.data) {
+    in_copy = Bscan(in);
+    src = in_copy.cview();
+  }
+  MutView dst = out;
+  if (!out.traces_contiguous()) {
+    out_copy = Bscan(in.n_samples, in.n_traces);
+    dst = out_copy.view();
+  }
+  BackgroundReport local;
+  BackgroundReport* rep = report ? &local : nullptr;
+  switch (o.method) {
+    case BackgroundMethod::mean:
+    case BackgroundMethod::median: {
+      const std::vector<float> bg =
+          o.method == BackgroundMethod::mean ? mean_trace(src, sel) : median_trace(src, sel);
+      subtract_trace(src, dst, bg.data());
+      if (rep) rep->background_trace = bg;
+      break;
+    }
+    case BackgroundMethod::moving_mean:
+      moving_mean(src, sel, o.window_traces, dst, true);
+      break;
+    case BackgroundMethod::moving_median:
+      moving_median(src, sel, o.window_traces, dst, true);
+      break;
+    case BackgroundMethod::svd:
+      remove_svd(src, dst, o, sel, rep);
+      break;
+    case BackgroundMethod::rpca:
+      remove_rpca(src, dst, o, sel, rep);
+      break;
+    case BackgroundMethod::ground_bounce:
+      remove_ground(src, dst, o, sel, rep);
+      break;
+  }
+  if (report && o.report_removed) {
+    local.removed = Bscan(in.n_samples, in.n_traces);
+    for (idx_t j = 0; j < in.n_traces; ++j)
+      for (idx_t i = 0; i < in.n_samples; ++i) local.removed(i, j) = src(i, j) - dst(i, j);
+  }
+  if (out_copy.n_traces() > 0)
+    for (idx_t j = 0; j < in.n_traces; ++j)
+      for (idx_t i = 0; i < in.n_samples; ++i) out(i, j) = out_copy(i, j);
+  if (report) {
+    local.method = o.method;
+    local.traces_used = sel.size();
+    *report = std::move(local);
+  }
+}
+
+Bscan remove_background(const Bscan& in, const BackgroundOptions& o, BackgroundReport* report) {
+  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  remove_background(in.cview(), out.view(), o, report);
+  return out;
+}
+
+}  // namespace gprkit
