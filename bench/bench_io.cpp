@@ -24,7 +24,8 @@ struct BigFile {
     gprkit::Bscan b(ns, nt);
     b.header().dt_ns = 0.02;
     for (std::ptrdiff_t j = 0; j < nt; ++j)
-      for (std::ptrdiff_t i = 0; i < ns; ++i) b(i, j) = static_cast<float>(((i * 7 + j * 13) % 2001) - 1000);
+      for (std::ptrdiff_t i = 0; i < ns; ++i)
+        b(i, j) = static_cast<float>(((i * 7 + j * 13) % 2001) - 1000);
     path = fs::temp_directory_path() / "gprkit_bench_io.dzt";
     gprkit::io::write_dzt(path, b);
     std::ifstream f(path, std::ios::binary);

@@ -51,7 +51,8 @@ void bind_io(pyb::module_& m) {
         pyb::gil_scoped_release nogil;
         io::write(path, bs);
       },
-      pyb::arg("path"), pyb::arg("channels"), "Write (data, header) channels; format from the extension.");
+      pyb::arg("path"), pyb::arg("channels"),
+      "Write (data, header) channels; format from the extension.");
   m.def(
       "io_info_table",
       [](const std::string& path) {

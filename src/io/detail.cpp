@@ -160,8 +160,10 @@ void convert_typed(const std::uint8_t* src, std::size_t stride, double offset, s
     } else {
       for (std::ptrdiff_t i = 0; i < ns; ++i) {
         T v;
-        if constexpr (BE) v = load_be<T>(s + i * sizeof(T));
-        else v = load_le<T>(s + i * sizeof(T));
+        if constexpr (BE)
+          v = load_be<T>(s + i * sizeof(T));
+        else
+          v = load_le<T>(s + i * sizeof(T));
         o[i] = static_cast<float>(static_cast<double>(v) + offset);
       }
     }
@@ -177,7 +179,8 @@ void convert_ibm(const std::uint8_t* src, std::size_t stride, std::ptrdiff_t ns,
     const std::uint8_t* s = src + static_cast<std::size_t>(j) * stride;
     float* o = out + j * ns;
     for (std::ptrdiff_t i = 0; i < ns; ++i)
-      o[i] = ibm_to_float(BE ? load_be<std::uint32_t>(s + 4 * i) : load_le<std::uint32_t>(s + 4 * i));
+      o[i] =
+          ibm_to_float(BE ? load_be<std::uint32_t>(s + 4 * i) : load_le<std::uint32_t>(s + 4 * i));
   }
 }
 
@@ -185,15 +188,24 @@ template <bool BE>
 void convert_dispatch(const std::uint8_t* src, std::size_t stride, SampleType t, double offset,
                       std::ptrdiff_t ns, std::ptrdiff_t nt, float* out) {
   switch (t) {
-    case SampleType::u8: return convert_typed<std::uint8_t, BE>(src, stride, offset, ns, nt, out);
-    case SampleType::i8: return convert_typed<std::int8_t, BE>(src, stride, offset, ns, nt, out);
-    case SampleType::u16: return convert_typed<std::uint16_t, BE>(src, stride, offset, ns, nt, out);
-    case SampleType::i16: return convert_typed<std::int16_t, BE>(src, stride, offset, ns, nt, out);
-    case SampleType::u32: return convert_typed<std::uint32_t, BE>(src, stride, offset, ns, nt, out);
-    case SampleType::i32: return convert_typed<std::int32_t, BE>(src, stride, offset, ns, nt, out);
-    case SampleType::f32: return convert_typed<float, BE>(src, stride, offset, ns, nt, out);
-    case SampleType::f64: return convert_typed<double, BE>(src, stride, offset, ns, nt, out);
-    case SampleType::ibm32: return convert_ibm<BE>(src, stride, ns, nt, out);
+    case SampleType::u8:
+      return convert_typed<std::uint8_t, BE>(src, stride, offset, ns, nt, out);
+    case SampleType::i8:
+      return convert_typed<std::int8_t, BE>(src, stride, offset, ns, nt, out);
+    case SampleType::u16:
+      return convert_typed<std::uint16_t, BE>(src, stride, offset, ns, nt, out);
+    case SampleType::i16:
+      return convert_typed<std::int16_t, BE>(src, stride, offset, ns, nt, out);
+    case SampleType::u32:
+      return convert_typed<std::uint32_t, BE>(src, stride, offset, ns, nt, out);
+    case SampleType::i32:
+      return convert_typed<std::int32_t, BE>(src, stride, offset, ns, nt, out);
+    case SampleType::f32:
+      return convert_typed<float, BE>(src, stride, offset, ns, nt, out);
+    case SampleType::f64:
+      return convert_typed<double, BE>(src, stride, offset, ns, nt, out);
+    case SampleType::ibm32:
+      return convert_ibm<BE>(src, stride, ns, nt, out);
   }
 }
 }  // namespace
@@ -204,7 +216,8 @@ void convert_traces(const std::uint8_t* src, std::size_t trace_stride_bytes, Sam
   if (n_samples <= 0 || n_traces <= 0) return;
   // Large outputs are fresh memory: ask for transparent huge pages (as numpy does) so the
   // first touch faults 2 MB at a time instead of 4 kB.
-  const std::size_t bytes = static_cast<std::size_t>(n_samples) * static_cast<std::size_t>(n_traces) * 4;
+  const std::size_t bytes =
+      static_cast<std::size_t>(n_samples) * static_cast<std::size_t>(n_traces) * 4;
   if (bytes >= (std::size_t{4} << 20)) {
     constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
     const auto lo = (reinterpret_cast<std::uintptr_t>(out) + huge - 1) & ~(huge - 1);

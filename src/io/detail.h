@@ -46,8 +46,8 @@ std::filesystem::path sibling(const std::filesystem::path& base, std::string_vie
 inline void need(Bytes b, std::size_t off, std::size_t n, std::string_view format,
                  std::string_view what) {
   if (off > b.size() || n > b.size() - off)
-    fail(format, "file truncated: " + std::string(what) + " needs bytes [" +
-                     std::to_string(off) + ", " + std::to_string(off + n) + ") but the file has " +
+    fail(format, "file truncated: " + std::string(what) + " needs bytes [" + std::to_string(off) +
+                     ", " + std::to_string(off + n) + ") but the file has " +
                      std::to_string(b.size()));
 }
 template <class T>

@@ -83,10 +83,8 @@ void read_gps_file(const std::filesystem::path& path, std::map<std::string, std:
 Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
   const Hd hd = parse_hd(hd_text);
   double npts_hd = 0, window = 0;
-  if (!get_num(hd, "NUMBER OF PTS/TRC", npts_hd))
-    fail(kFmt, "the HD has no 'NUMBER OF PTS/TRC'");
-  if (!get_num(hd, "TOTAL TIME WINDOW", window))
-    fail(kFmt, "the HD has no 'TOTAL TIME WINDOW'");
+  if (!get_num(hd, "NUMBER OF PTS/TRC", npts_hd)) fail(kFmt, "the HD has no 'NUMBER OF PTS/TRC'");
+  if (!get_num(hd, "TOTAL TIME WINDOW", window)) fail(kFmt, "the HD has no 'TOTAL TIME WINDOW'");
   if (!(npts_hd >= 2 && npts_hd <= 1e6 && npts_hd == std::floor(npts_hd)))
     fail(kFmt, "NUMBER OF PTS/TRC = " + num(npts_hd) + "; expected an integer 2..1000000");
   if (!(window > 0 && window < 1e7))
@@ -99,9 +97,12 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
     fail(kFmt, "trace header points = " + num(static_cast<double>(npts_tr)) +
                    " disagrees with the HD's NUMBER OF PTS/TRC = " + num(npts_hd));
   SampleType type;
-  if (bpp_f == 2.0f) type = SampleType::i16;
-  else if (bpp_f == 4.0f) type = SampleType::f32;
-  else fail(kFmt, "bytes per point = " + num(static_cast<double>(bpp_f)) + "; expected 2 or 4");
+  if (bpp_f == 2.0f)
+    type = SampleType::i16;
+  else if (bpp_f == 4.0f)
+    type = SampleType::f32;
+  else
+    fail(kFmt, "bytes per point = " + num(static_cast<double>(bpp_f)) + "; expected 2 or 4");
   const std::size_t bpp = sample_bytes(type);
   const std::size_t rec = kTraceHeader + ns * bpp;
   if (b.size() % rec != 0)
@@ -139,7 +140,8 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
   for (std::size_t j = 0; j < nt; ++j) {
     const std::uint8_t* p = b.data() + j * rec;
     if (load_le<float>(p + 8) != npts_tr || load_le<float>(p + 20) != bpp_f)
-      fail(kFmt, "trace " + std::to_string(j) + " header gives a different point count or sample size");
+      fail(kFmt,
+           "trace " + std::to_string(j) + " header gives a different point count or sample size");
     number[j] = load_le<float>(p + 0);
     pos[j] = static_cast<double>(load_le<float>(p + 4)) * u;
     topo[j] = load_le<float>(p + 12);
@@ -165,7 +167,8 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
   }
   h.raw["trace_header_word7"] = num(static_cast<double>(load_le<float>(&b[24])));
   h.raw["bytes_per_point"] = num(static_cast<double>(bpp_f));
-  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
+  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt),
+                                   std::move(h));
   convert_traces(b.data() + kTraceHeader, rec, type, false, 0.0, out.n_samples(), out.n_traces(),
                  out.data());
   return out;
@@ -216,12 +219,14 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
   const auto gx = raw_list(h, "trace_gps_x", nt, 0), gy = raw_list(h, "trace_gps_y", nt, 0),
              gz = raw_list(h, "trace_gps_z", nt, 0);
   double word7 = std::nearbyint(h.dt_ns * 1000.0);  // observed: the sampling interval in ps
-  if (auto it = h.raw.find("trace_header_word7"); it != h.raw.end()) parse_double(it->second, word7);
+  if (auto it = h.raw.find("trace_header_word7"); it != h.raw.end())
+    parse_double(it->second, word7);
   const std::size_t rec = kTraceHeader + ns * bpp;
   std::vector<std::uint8_t> out(rec * nt, 0);
   for (std::size_t j = 0; j < nt; ++j) {
     std::uint8_t* p = out.data() + j * rec;
-    store_le<float>(p + 0, static_cast<float>(number[j] != 0 ? number[j] : static_cast<double>(j + 1)));
+    store_le<float>(p + 0,
+                    static_cast<float>(number[j] != 0 ? number[j] : static_cast<double>(j + 1)));
     store_le<float>(p + 4, static_cast<float>(pos[j]));
     store_le<float>(p + 8, static_cast<float>(ns));
     store_le<float>(p + 12, static_cast<float>(h.z_m.size() == nt ? h.z_m[j] : 0.0));
@@ -236,8 +241,10 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
     const float* t = b.trace(static_cast<std::ptrdiff_t>(j));
     std::uint8_t* q = p + kTraceHeader;
     for (std::size_t i = 0; i < ns; ++i) {
-      if (i16) store_le<std::int16_t>(q + 2 * i, static_cast<std::int16_t>(t[i]));
-      else store_le<float>(q + 4 * i, t[i]);
+      if (i16)
+        store_le<std::int16_t>(q + 2 * i, static_cast<std::int16_t>(t[i]));
+      else
+        store_le<float>(q + 4 * i, t[i]);
     }
   }
   // HD: values computed from the Header; existing text kept where the value is unchanged.
@@ -289,7 +296,8 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
           if (key == values[k].first) {
             done[k] = true;
             const std::string old(trim(std::string_view(line).substr(eq + 1)));
-            if (!same(old, values[k].second)) line = line.substr(0, eq + 1) + " " + values[k].second;
+            if (!same(old, values[k].second))
+              line = line.substr(0, eq + 1) + " " + values[k].second;
           }
       }
       text += line + (cr ? "\r" : "") + (has_nl ? "\n" : "");
@@ -304,7 +312,11 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
       key.resize(std::max<std::size_t>(key.size(), 19), ' ');
       text += key + "= " + v + "\r\n";
     }
-    text += std::string("POSITION UNITS     = ") + (u == 1.0 ? "m" : u == 0.3048 ? "ft" : "m") + "\r\n";
+    text += std::string("POSITION UNITS     = ") +
+            (u == 1.0      ? "m"
+             : u == 0.3048 ? "ft"
+                           : "m") +
+            "\r\n";
     text += "NUMBER OF STACKS   = " + num(stacks.front()) + "\r\n";
   }
   auto dt1 = path;

@@ -21,8 +21,8 @@ struct AntennaModel {
 };
 // GSSI antenna model numbers whose names carry no frequency (facts from GSSI's catalogue).
 constexpr AntennaModel kModels[] = {
-    {"3207", 100}, {"5106", 200},  {"50300", 300}, {"D50300", 300}, {"50270", 270},
-    {"50400", 400}, {"3101", 900}, {"51600", 1600}, {"62000", 2000}, {"62300", 2300},
+    {"3207", 100},   {"5106", 200},   {"50300", 300},  {"D50300", 300}, {"50270", 270},
+    {"50400", 400},  {"3101", 900},   {"51600", 1600}, {"62000", 2000}, {"62300", 2300},
     {"52600", 2600}, {"D50800", 800}, {"350HS", 350}};
 
 double antenna_mhz(const std::string& name) {
@@ -84,18 +84,33 @@ Layout layout(Bytes b) {
     L.type = L.bits == 16 ? SampleType::u16 : SampleType::i32;
   } else {
     switch (dtype) {
-      case 0x00: L.type = SampleType::u8; break;
-      case 0x01: L.type = SampleType::i8; break;
-      case 0x02: L.type = SampleType::u16; break;
-      case 0x03: L.type = SampleType::i16; break;
-      case 0x04: L.type = SampleType::i32; break;
-      case 0x05: L.type = SampleType::u32; break;
-      case 0x10: L.type = SampleType::f32; break;
-      default: fail(kFmt, "rh_dtype = " + std::to_string(dtype) + " is not a known sample type");
+      case 0x00:
+        L.type = SampleType::u8;
+        break;
+      case 0x01:
+        L.type = SampleType::i8;
+        break;
+      case 0x02:
+        L.type = SampleType::u16;
+        break;
+      case 0x03:
+        L.type = SampleType::i16;
+        break;
+      case 0x04:
+        L.type = SampleType::i32;
+        break;
+      case 0x05:
+        L.type = SampleType::u32;
+        break;
+      case 0x10:
+        L.type = SampleType::f32;
+        break;
+      default:
+        fail(kFmt, "rh_dtype = " + std::to_string(dtype) + " is not a known sample type");
     }
     if (sample_bytes(L.type) * 8 != L.bits)
-      fail(kFmt, "rh_dtype = " + std::to_string(dtype) + " does not match rh_bits = " +
-                     std::to_string(L.bits));
+      fail(kFmt, "rh_dtype = " + std::to_string(dtype) +
+                     " does not match rh_bits = " + std::to_string(L.bits));
   }
   if (L.type == SampleType::u8) L.offset = -128.0;
   if (L.type == SampleType::u16) L.offset = -32768.0;
@@ -103,8 +118,9 @@ Layout layout(Bytes b) {
   const std::size_t scan_bytes = L.nsamp * L.nchan * (L.bits / 8);
   const std::size_t data_bytes = b.size() - L.data_offset;
   if (data_bytes % scan_bytes != 0)
-    fail(kFmt, "data size " + std::to_string(data_bytes) + " bytes is not a whole number of scans (" +
-                   std::to_string(scan_bytes) + " bytes each): the file is truncated or the header wrong");
+    fail(kFmt, "data size " + std::to_string(data_bytes) +
+                   " bytes is not a whole number of scans (" + std::to_string(scan_bytes) +
+                   " bytes each): the file is truncated or the header wrong");
   L.n_scans = data_bytes / scan_bytes;
   if (L.n_scans == 0) fail(kFmt, "the file holds no scans");
   return L;
@@ -112,8 +128,12 @@ Layout layout(Bytes b) {
 
 std::map<std::string, std::string> raw_fields(Bytes b, const Layout& L) {
   std::map<std::string, std::string> r;
-  auto u16 = [&](std::size_t o) { return num(static_cast<long long>(load_le<std::uint16_t>(&b[o]))); };
-  auto i16 = [&](std::size_t o) { return num(static_cast<long long>(load_le<std::int16_t>(&b[o]))); };
+  auto u16 = [&](std::size_t o) {
+    return num(static_cast<long long>(load_le<std::uint16_t>(&b[o])));
+  };
+  auto i16 = [&](std::size_t o) {
+    return num(static_cast<long long>(load_le<std::int16_t>(&b[o])));
+  };
   auto f32 = [&](std::size_t o) { return num(static_cast<double>(load_le<float>(&b[o]))); };
   r["format"] = "dzt";
   r["rh_tag"] = u16(0);
@@ -167,7 +187,8 @@ std::map<std::string, std::string> raw_fields(Bytes b, const Layout& L) {
     }
   }
   const std::size_t tx = load_le<std::uint16_t>(&b[44]), ntx = load_le<std::uint16_t>(&b[46]);
-  if (tx >= 128 && ntx > 0 && tx < kBlock) r["text"] = cstr(&b[tx], std::min<std::size_t>(ntx, kBlock - tx));
+  if (tx >= 128 && ntx > 0 && tx < kBlock)
+    r["text"] = cstr(&b[tx], std::min<std::size_t>(ntx, kBlock - tx));
   return r;
 }
 
@@ -186,7 +207,8 @@ void read_dzg(const std::filesystem::path& path, std::map<std::string, std::stri
       const auto c2 = l.find(',', c1 == std::string_view::npos ? l.size() : c1 + 1);
       double s = -1;
       if (c1 != std::string_view::npos &&
-          parse_double(l.substr(c1 + 1, (c2 == std::string_view::npos ? l.size() : c2) - c1 - 1), s))
+          parse_double(l.substr(c1 + 1, (c2 == std::string_view::npos ? l.size() : c2) - c1 - 1),
+                       s))
         scan = s;
     } else if (scan >= 0) {
       GpsFix f;
@@ -222,11 +244,13 @@ std::vector<Bscan> decode_dzt(std::span<const std::uint8_t> b) {
     h.raw = raw;
     // Per-channel antenna name: byte 98 of the channel's 1024-byte header block.
     const std::size_t ant_off = 98 + kBlock * c;
-    const std::string ant = ant_off + 14 <= L.data_offset ? cstr(&b[ant_off], 14) : cstr(&b[98], 14);
+    const std::string ant =
+        ant_off + 14 <= L.data_offset ? cstr(&b[ant_off], 14) : cstr(&b[98], 14);
     h.raw["rh_antname"] = ant;
     h.raw["channel"] = num(static_cast<long long>(c));
     h.centre_frequency_mhz = antenna_mhz(ant);
-    Bscan s = Bscan::uninitialized(static_cast<std::ptrdiff_t>(L.nsamp), static_cast<std::ptrdiff_t>(L.n_scans), std::move(h));
+    Bscan s = Bscan::uninitialized(static_cast<std::ptrdiff_t>(L.nsamp),
+                                   static_cast<std::ptrdiff_t>(L.n_scans), std::move(h));
     const std::uint8_t* src = b.data() + L.data_offset + c * L.nsamp * bps;
     convert_traces(src, scan_bytes, L.type, false, L.offset, s.n_samples(), s.n_traces(), s.data());
     // Marks: GSSI flags a marked scan in its second word. Report the scans whose second word
@@ -268,7 +292,8 @@ double raw_num(const Header& h, const char* key, double fallback) {
 }
 }  // namespace
 
-void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch, const DztWriteOptions& o) {
+void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
+               const DztWriteOptions& o) {
   constexpr const char* where = "write_dzt";
   if (ch.empty()) check::fail(where, "channels", "0 channels", "1 to 16");
   if (ch.size() > 16) check::fail(where, "channels", static_cast<double>(ch.size()), "1 to 16");
@@ -298,7 +323,8 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch, con
     store_le<std::uint16_t>(p + 2, static_cast<std::uint16_t>(kBlock));
     store_le<std::uint16_t>(p + 4, static_cast<std::uint16_t>(ns));
     store_le<std::uint16_t>(p + 6, static_cast<std::uint16_t>(bps * 8));
-    store_le<std::int16_t>(p + 8, static_cast<std::int16_t>(raw_num(hc, "rh_zero", fmt == DztSampleFormat::u16 ? -32768 : 0)));
+    store_le<std::int16_t>(p + 8, static_cast<std::int16_t>(raw_num(
+                                      hc, "rh_zero", fmt == DztSampleFormat::u16 ? -32768 : 0)));
     store_le<float>(p + 10, static_cast<float>(raw_num(hc, "rhf_sps", 0)));
     store_le<float>(p + 14, static_cast<float>(h.dx_m > 0 ? 1.0 / h.dx_m : 0.0));
     store_le<float>(p + 18, static_cast<float>(raw_num(hc, "rhf_mpm", 0)));
@@ -314,20 +340,31 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch, con
     // rh_dtype: 0 means "the default for rh_bits" (u16 for 16, s32 for 32); keep the file's own
     // choice when it says the same thing.
     const auto old_dtype = static_cast<int>(raw_num(hc, "rh_dtype", -1));
-    if (fmt == DztSampleFormat::u16) p[97] = old_dtype == 0 ? 0x00 : 0x02;
-    else if (fmt == DztSampleFormat::i32) p[97] = old_dtype == 4 ? 0x04 : 0x00;
-    else p[97] = 0x10;
+    if (fmt == DztSampleFormat::u16)
+      p[97] = old_dtype == 0 ? 0x00 : 0x02;
+    else if (fmt == DztSampleFormat::i32)
+      p[97] = old_dtype == 4 ? 0x04 : 0x00;
+    else
+      p[97] = 0x10;
     // The variable area (range gain, text, processing history) is copied back verbatim.
-    if (auto it = hc.raw.find("rh_variable_hex"); it != hc.raw.end() && it->second.size() == 2 * (kBlock - 128)) {
+    if (auto it = hc.raw.find("rh_variable_hex");
+        it != hc.raw.end() && it->second.size() == 2 * (kBlock - 128)) {
       for (std::size_t k = 0; k < kBlock - 128; ++k)
-        p[128 + k] = static_cast<std::uint8_t>(std::stoul(it->second.substr(2 * k, 2), nullptr, 16));
-      for (const auto& [off, key] : {std::pair<std::size_t, const char*>{40, "rh_rgain"}, {42, "rh_nrgain"},
-                                     {44, "rh_text"}, {46, "rh_ntext"}, {48, "rh_proc"}, {50, "rh_nproc"}})
+        p[128 + k] =
+            static_cast<std::uint8_t>(std::stoul(it->second.substr(2 * k, 2), nullptr, 16));
+      for (const auto& [off, key] : {std::pair<std::size_t, const char*>{40, "rh_rgain"},
+                                     {42, "rh_nrgain"},
+                                     {44, "rh_text"},
+                                     {46, "rh_ntext"},
+                                     {48, "rh_proc"},
+                                     {50, "rh_nproc"}})
         store_le<std::uint16_t>(p + off, static_cast<std::uint16_t>(raw_num(hc, key, 0)));
     }
     std::string ant;
-    if (auto it = hc.raw.find("rh_antname"); it != hc.raw.end()) ant = it->second;
-    else if (hc.centre_frequency_mhz > 0) ant = num(std::round(hc.centre_frequency_mhz)) + "MHz";
+    if (auto it = hc.raw.find("rh_antname"); it != hc.raw.end())
+      ant = it->second;
+    else if (hc.centre_frequency_mhz > 0)
+      ant = num(std::round(hc.centre_frequency_mhz)) + "MHz";
     std::memcpy(p + 98, ant.data(), std::min<std::size_t>(ant.size(), 13));
     p[113] = static_cast<std::uint8_t>((static_cast<unsigned>(raw_num(hc, "rh_system", 0)) << 3) |
                                        (static_cast<unsigned>(raw_num(hc, "rh_version", 1)) & 7u));

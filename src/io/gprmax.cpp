@@ -91,7 +91,8 @@ Bscan resample_traces(const Bscan& b, double dt_out_ns) {
   check::positive(where, "b.dt_ns", dt_in);
   const std::ptrdiff_t n = b.n_samples();
   const double span = static_cast<double>(n - 1) * dt_in;
-  if (span / dt_out_ns > 1e8) check::fail(where, "dt_out_ns", dt_out_ns, "a value giving <= 1e8 samples");
+  if (span / dt_out_ns > 1e8)
+    check::fail(where, "dt_out_ns", dt_out_ns, "a value giving <= 1e8 samples");
   const auto n_out = static_cast<std::ptrdiff_t>(std::floor(span / dt_out_ns + 1e-9)) + 1;
   Header h = b.header();
   h.dt_ns = dt_out_ns;
@@ -101,7 +102,8 @@ Bscan resample_traces(const Bscan& b, double dt_out_ns) {
   const double ratio = std::max(1.0, dt_out_ns / dt_in);  // > 1 when downsampling
   constexpr double a = 8.0;
   const double half_width = a * ratio;  // in input samples
-  const std::size_t work = static_cast<std::size_t>(n_out) * static_cast<std::size_t>(b.n_traces()) *
+  const std::size_t work = static_cast<std::size_t>(n_out) *
+                           static_cast<std::size_t>(b.n_traces()) *
                            static_cast<std::size_t>(2 * half_width + 1);
   constexpr double pi = 3.14159265358979323846;
   auto sinc = [](double x) { return x == 0.0 ? 1.0 : std::sin(pi * x) / (pi * x); };
@@ -131,7 +133,8 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
   quiet_hdf5();
   if (!(o.dt_ns >= 0) || !std::isfinite(o.dt_ns))
     check::fail("read_gprmax", "dt_ns", o.dt_ns, ">= 0 (0 keeps gprMax's dt)");
-  if (!file_exists(path)) throw IoError("gprMax: cannot open '" + path.string() + "': no such file");
+  if (!file_exists(path))
+    throw IoError("gprMax: cannot open '" + path.string() + "': no such file");
   if (H5Fis_hdf5(path.c_str()) <= 0) fail(kFmt, "'" + path.string() + "' is not an HDF5 file");
   Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) fail(kFmt, "cannot open '" + path.string() + "' as HDF5");
@@ -146,7 +149,8 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
   base.raw["gprMax"] = attr_string(root.id, "gprMax");
   base.raw["Title"] = attr_string(root.id, "Title");
   base.raw["component"] = o.component;
-  for (const char* k : {"dt", "Iterations", "nx_ny_nz", "dx_dy_dz", "nrx", "nsrc", "srcsteps", "rxsteps"}) {
+  for (const char* k :
+       {"dt", "Iterations", "nx_ny_nz", "dx_dy_dz", "nrx", "nsrc", "srcsteps", "rxsteps"}) {
     const auto v = attr_numbers(root.id, k);
     if (!v.empty()) base.raw[k] = join_short(v);
   }
@@ -158,7 +162,8 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
     if (std::isfinite(d)) base.dx_m = d;
   }
   std::vector<double> src_pos;
-  if (H5Lexists(file.id, "/srcs", H5P_DEFAULT) > 0 && H5Lexists(file.id, "/srcs/src1", H5P_DEFAULT) > 0) {
+  if (H5Lexists(file.id, "/srcs", H5P_DEFAULT) > 0 &&
+      H5Lexists(file.id, "/srcs/src1", H5P_DEFAULT) > 0) {
     Id src(H5Gopen2(file.id, "/srcs/src1", H5P_DEFAULT), H5Gclose);
     if (src.ok()) src_pos = attr_numbers(src.id, "Position");
   }
@@ -179,7 +184,8 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
     if (cls != H5T_FLOAT && cls != H5T_INTEGER) fail(kFmt, ds_name + " is not numeric");
     Id space(H5Dget_space(ds.id), H5Sclose);
     const int rank = H5Sget_simple_extent_ndims(space.id);
-    if (rank != 1 && rank != 2) fail(kFmt, ds_name + " has rank " + std::to_string(rank) + "; expected 1 or 2");
+    if (rank != 1 && rank != 2)
+      fail(kFmt, ds_name + " has rank " + std::to_string(rank) + "; expected 1 or 2");
     hsize_t dims[2] = {0, 1};
     H5Sget_simple_extent_dims(space.id, dims, nullptr);
     if (rank == 1) dims[1] = 1;
@@ -187,8 +193,8 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
         dims[0] * dims[1] > (1ull << 34))
       fail(kFmt, ds_name + " shape is absurd or empty");
     if (!iters.empty() && static_cast<double>(dims[0]) != iters[0])
-      base.raw["gprkit_note"] = "Iterations attribute " + num(iters[0]) + " != dataset length " +
-                                std::to_string(dims[0]);
+      base.raw["gprkit_note"] =
+          "Iterations attribute " + num(iters[0]) + " != dataset length " + std::to_string(dims[0]);
     const auto ns = static_cast<std::ptrdiff_t>(dims[0]), nt = static_cast<std::ptrdiff_t>(dims[1]);
     Header h = base;
     h.raw["receiver"] = grp;
@@ -197,7 +203,8 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
     if (!rx_pos.empty()) h.raw["rx_position_m"] = join(rx_pos);
     if (!src_pos.empty()) h.raw["src_position_m"] = join(src_pos);
     if (rx_pos.size() == 3 && src_pos.size() == 3)
-      h.antenna_separation_m = std::hypot(rx_pos[0] - src_pos[0], rx_pos[1] - src_pos[1], rx_pos[2] - src_pos[2]);
+      h.antenna_separation_m =
+          std::hypot(rx_pos[0] - src_pos[0], rx_pos[1] - src_pos[1], rx_pos[2] - src_pos[2]);
     // The dataset is row-major (Iterations, n_traces): read as float and transpose.
     std::vector<float> tmp(static_cast<std::size_t>(ns) * static_cast<std::size_t>(nt));
     if (H5Dread(ds.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp.data()) < 0)

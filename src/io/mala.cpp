@@ -76,8 +76,10 @@ Bscan decode_mala(std::span<const std::uint8_t> data, std::string_view rad_text,
   h.dt_ns = 1000.0 / freq;
   if (get(rad, "TIMEWINDOW", window)) {
     const double ratio = window / (static_cast<double>(ns) * h.dt_ns);
-    if (std::fabs(ratio - 1.0) <= 0.01) h.raw["gprkit_timewindow_ratio"] = "1";
-    else if (std::fabs(ratio - 2.0) <= 0.02) h.raw["gprkit_timewindow_ratio"] = "2";
+    if (std::fabs(ratio - 1.0) <= 0.01)
+      h.raw["gprkit_timewindow_ratio"] = "1";
+    else if (std::fabs(ratio - 2.0) <= 0.02)
+      h.raw["gprkit_timewindow_ratio"] = "2";
     else
       fail(kFmt, "TIMEWINDOW = " + num(window) + " ns disagrees with SAMPLES / FREQUENCY = " +
                      num(static_cast<double>(ns) * h.dt_ns) + " ns (ratio " + num(ratio) +
@@ -95,11 +97,15 @@ Bscan decode_mala(std::span<const std::uint8_t> data, std::string_view rad_text,
     h.raw["gprkit_note"] = "LAST TRACE = " + num(last) + " but the data hold " +
                            std::to_string(nt) + " traces; all are read";
   double dx = 0, sep = 0;
-  if (get(rad, "DISTANCE INTERVAL", dx) && dx > 0) h.dx_m = dx;
-  else h.dx_m = 0.0;
+  if (get(rad, "DISTANCE INTERVAL", dx) && dx > 0)
+    h.dx_m = dx;
+  else
+    h.dx_m = 0.0;
   if (get(rad, "ANTENNA SEPARATION", sep) && sep >= 0) h.antenna_separation_m = sep;
-  if (auto it = rad.find("ANTENNAS"); it != rad.end()) h.centre_frequency_mhz = leading_mhz(it->second);
-  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
+  if (auto it = rad.find("ANTENNAS"); it != rad.end())
+    h.centre_frequency_mhz = leading_mhz(it->second);
+  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt),
+                                   std::move(h));
   convert_traces(data.data(), rec, rd7 ? SampleType::i32 : SampleType::i16, false, 0.0,
                  out.n_samples(), out.n_traces(), out.data());
   return out;

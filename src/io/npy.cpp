@@ -39,7 +39,8 @@ class Parser {
     fail(kJson, what + " at offset " + std::to_string(p_));
   }
   void ws() {
-    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n' || s_[p_] == '\r' || s_[p_] == '\t')) ++p_;
+    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n' || s_[p_] == '\r' || s_[p_] == '\t'))
+      ++p_;
   }
   Json value(int depth) {
     if (depth > 32) err("nesting deeper than 32");
@@ -63,8 +64,14 @@ class Parser {
         ++p_;
         o[k] = value(depth + 1);
         ws();
-        if (p_ < s_.size() && s_[p_] == ',') { ++p_; continue; }
-        if (p_ < s_.size() && s_[p_] == '}') { ++p_; return {std::move(o)}; }
+        if (p_ < s_.size() && s_[p_] == ',') {
+          ++p_;
+          continue;
+        }
+        if (p_ < s_.size() && s_[p_] == '}') {
+          ++p_;
+          return {std::move(o)};
+        }
         err("expected ',' or '}'");
       }
     }
@@ -79,17 +86,34 @@ class Parser {
       for (;;) {
         a.push_back(value(depth + 1));
         ws();
-        if (p_ < s_.size() && s_[p_] == ',') { ++p_; continue; }
-        if (p_ < s_.size() && s_[p_] == ']') { ++p_; return {std::move(a)}; }
+        if (p_ < s_.size() && s_[p_] == ',') {
+          ++p_;
+          continue;
+        }
+        if (p_ < s_.size() && s_[p_] == ']') {
+          ++p_;
+          return {std::move(a)};
+        }
         err("expected ',' or ']'");
       }
     }
     if (c == '"') return {str()};
-    if (s_.substr(p_, 4) == "true") { p_ += 4; return {true}; }
-    if (s_.substr(p_, 5) == "false") { p_ += 5; return {false}; }
-    if (s_.substr(p_, 4) == "null") { p_ += 4; return {nullptr}; }
+    if (s_.substr(p_, 4) == "true") {
+      p_ += 4;
+      return {true};
+    }
+    if (s_.substr(p_, 5) == "false") {
+      p_ += 5;
+      return {false};
+    }
+    if (s_.substr(p_, 4) == "null") {
+      p_ += 4;
+      return {nullptr};
+    }
     const std::size_t start = p_;
-    while (p_ < s_.size() && std::string_view("+-0123456789.eE").find(s_[p_]) != std::string_view::npos) ++p_;
+    while (p_ < s_.size() &&
+           std::string_view("+-0123456789.eE").find(s_[p_]) != std::string_view::npos)
+      ++p_;
     double d = 0;
     if (start == p_ || !parse_double(s_.substr(start, p_ - start), d)) err("invalid value");
     return {d};
@@ -103,23 +127,38 @@ class Parser {
         if (p_ >= s_.size()) err("unterminated escape");
         const char e = s_[p_++];
         switch (e) {
-          case 'n': out += '\n'; break;
-          case 't': out += '\t'; break;
-          case 'r': out += '\r'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
+          case 'n':
+            out += '\n';
+            break;
+          case 't':
+            out += '\t';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
           case 'u': {
             if (p_ + 4 > s_.size()) err("short \\u escape");
             unsigned cp = 0;
             for (int k = 0; k < 4; ++k) {
               const char h = s_[p_++];
               cp <<= 4;
-              if (h >= '0' && h <= '9') cp |= static_cast<unsigned>(h - '0');
-              else if (h >= 'a' && h <= 'f') cp |= static_cast<unsigned>(h - 'a' + 10);
-              else if (h >= 'A' && h <= 'F') cp |= static_cast<unsigned>(h - 'A' + 10);
-              else err("bad \\u escape");
+              if (h >= '0' && h <= '9')
+                cp |= static_cast<unsigned>(h - '0');
+              else if (h >= 'a' && h <= 'f')
+                cp |= static_cast<unsigned>(h - 'a' + 10);
+              else if (h >= 'A' && h <= 'F')
+                cp |= static_cast<unsigned>(h - 'A' + 10);
+              else
+                err("bad \\u escape");
             }
-            if (cp < 0x80) out += static_cast<char>(cp);
+            if (cp < 0x80)
+              out += static_cast<char>(cp);
             else if (cp < 0x800) {
               out += static_cast<char>(0xC0 | (cp >> 6));
               out += static_cast<char>(0x80 | (cp & 0x3F));
@@ -130,7 +169,8 @@ class Parser {
             }
             break;
           }
-          default: out += e;
+          default:
+            out += e;
         }
       } else {
         out += c;
@@ -148,11 +188,21 @@ std::string quote(std::string_view s) {
   std::string o = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
+      case '"':
+        o += "\\\"";
+        break;
+      case '\\':
+        o += "\\\\";
+        break;
+      case '\n':
+        o += "\\n";
+        break;
+      case '\r':
+        o += "\\r";
+        break;
+      case '\t':
+        o += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -178,7 +228,8 @@ std::string header_to_json(const Header& h) {
   s += "  \"antenna_height_m\": " + json_num(h.antenna_height_m) + ",\n";
   s += "  \"centre_frequency_mhz\": " + json_num(h.centre_frequency_mhz) + ",\n";
   for (const auto& [name, v] : {std::pair<const char*, const std::vector<double>*>{"x_m", &h.x_m},
-                                {"y_m", &h.y_m}, {"z_m", &h.z_m}}) {
+                                {"y_m", &h.y_m},
+                                {"z_m", &h.z_m}}) {
     s += std::string("  \"") + name + "\": ";
     if (v->empty()) {
       s += "null,\n";
@@ -216,11 +267,14 @@ Header header_from_json(std::string_view text) {
   number("antenna_separation_m", h.antenna_separation_m);
   number("antenna_height_m", h.antenna_height_m);
   number("centre_frequency_mhz", h.centre_frequency_mhz);
-  if (!(h.dt_ns > 0) || !std::isfinite(h.dt_ns)) fail(kJson, "dt_ns = " + num(h.dt_ns) + "; expected > 0");
-  if (!(h.dx_m >= 0) || !std::isfinite(h.dx_m)) fail(kJson, "dx_m = " + num(h.dx_m) + "; expected >= 0");
+  if (!(h.dt_ns > 0) || !std::isfinite(h.dt_ns))
+    fail(kJson, "dt_ns = " + num(h.dt_ns) + "; expected > 0");
+  if (!(h.dx_m >= 0) || !std::isfinite(h.dx_m))
+    fail(kJson, "dx_m = " + num(h.dx_m) + "; expected >= 0");
   if (!std::isfinite(h.t0_ns)) fail(kJson, "t0_ns is not finite");
   for (const auto& [name, dst] : {std::pair<const char*, std::vector<double>*>{"x_m", &h.x_m},
-                                  {"y_m", &h.y_m}, {"z_m", &h.z_m}}) {
+                                  {"y_m", &h.y_m},
+                                  {"z_m", &h.z_m}}) {
     auto it = o->find(name);
     if (it == o->end() || std::holds_alternative<std::nullptr_t>(it->second.v)) continue;
     const auto* a = std::get_if<JsonArray>(&it->second.v);
@@ -234,9 +288,12 @@ Header header_from_json(std::string_view text) {
     const auto* r = std::get_if<JsonObject>(&it->second.v);
     if (r == nullptr) fail(kJson, "'raw' is not an object");
     for (const auto& [k, v] : *r) {
-      if (const auto* s = std::get_if<std::string>(&v.v)) h.raw[k] = *s;
-      else if (const auto* d = std::get_if<double>(&v.v)) h.raw[k] = num(*d);
-      else fail(kJson, "raw['" + k + "'] is not a string");
+      if (const auto* s = std::get_if<std::string>(&v.v))
+        h.raw[k] = *s;
+      else if (const auto* d = std::get_if<double>(&v.v))
+        h.raw[k] = num(*d);
+      else
+        fail(kJson, "raw['" + k + "'] is not a string");
     }
   }
   return h;
@@ -251,16 +308,21 @@ std::filesystem::path npy_sidecar(const std::filesystem::path& npy_path) {
 namespace {
 // Value of `key` in the header dict text ("'descr': '<f4', 'fortran_order': False, ...").
 std::string_view dict_value(std::string_view dict, std::string_view key) {
-  const std::string k1 = "'" + std::string(key) + "'";
+  std::string k1(1, '\'');
+  k1.append(key);
+  k1.push_back('\'');
   auto p = dict.find(k1);
   if (p == std::string_view::npos) fail(kFmt, "header has no '" + std::string(key) + "'");
   p = dict.find(':', p + k1.size());
   if (p == std::string_view::npos) fail(kFmt, "malformed header dict");
   auto rest = trim(dict.substr(p + 1));
   std::size_t end = 0;
-  if (!rest.empty() && rest[0] == '(') end = rest.find(')');
-  else if (!rest.empty() && rest[0] == '\'') end = rest.find('\'', 1);
-  else end = rest.find_first_of(",}");
+  if (!rest.empty() && rest[0] == '(')
+    end = rest.find(')');
+  else if (!rest.empty() && rest[0] == '\'')
+    end = rest.find('\'', 1);
+  else
+    end = rest.find_first_of(",}");
   if (end == std::string_view::npos) fail(kFmt, "malformed header dict");
   return rest.substr(0, end + 1);
 }
@@ -284,7 +346,8 @@ Bscan decode_npy(std::span<const std::uint8_t> b, std::string_view sidecar) {
   need(b, hstart, hlen, kFmt, "the header dict");
   const std::string_view dict(reinterpret_cast<const char*>(b.data() + hstart), hlen);
   std::string descr(dict_value(dict, "descr"));
-  if (descr.size() < 3 || descr.front() != '\'') fail(kFmt, "descr " + descr + " is not a simple dtype");
+  if (descr.size() < 3 || descr.front() != '\'')
+    fail(kFmt, "descr " + descr + " is not a simple dtype");
   descr = descr.substr(1, descr.size() - 2);
   const bool fortran = trim(dict_value(dict, "fortran_order")).substr(0, 4) == "True";
   std::string_view shape = dict_value(dict, "shape");
@@ -312,14 +375,22 @@ Bscan decode_npy(std::span<const std::uint8_t> b, std::string_view sidecar) {
   const char endian = descr[0];
   const std::string kind = descr.substr(1);
   SampleType type;
-  if (kind == "f4") type = SampleType::f32;
-  else if (kind == "f8") type = SampleType::f64;
-  else if (kind == "i2") type = SampleType::i16;
-  else if (kind == "i4") type = SampleType::i32;
-  else if (kind == "u2") type = SampleType::u16;
-  else if (kind == "i1") type = SampleType::i8;
-  else if (kind == "u1") type = SampleType::u8;
-  else fail(kFmt, "dtype '" + descr + "' is not supported (float32/64, int8/16/32, uint8/16)");
+  if (kind == "f4")
+    type = SampleType::f32;
+  else if (kind == "f8")
+    type = SampleType::f64;
+  else if (kind == "i2")
+    type = SampleType::i16;
+  else if (kind == "i4")
+    type = SampleType::i32;
+  else if (kind == "u2")
+    type = SampleType::u16;
+  else if (kind == "i1")
+    type = SampleType::i8;
+  else if (kind == "u1")
+    type = SampleType::u8;
+  else
+    fail(kFmt, "dtype '" + descr + "' is not supported (float32/64, int8/16/32, uint8/16)");
   const bool be = endian == '>';
   if (endian != '<' && endian != '>' && endian != '|' && endian != '=')
     fail(kFmt, "dtype '" + descr + "' has an unknown byte order");
@@ -346,7 +417,9 @@ Bscan decode_npy(std::span<const std::uint8_t> b, std::string_view sidecar) {
       for (long long j = 0; j < nt; ++j) out(i, j) = row[static_cast<std::size_t>(j)];
     }
   }
-  const auto bad = [&](const std::vector<double>& v) { return !v.empty() && v.size() != static_cast<std::size_t>(nt); };
+  const auto bad = [&](const std::vector<double>& v) {
+    return !v.empty() && v.size() != static_cast<std::size_t>(nt);
+  };
   if (bad(out.header().x_m) || bad(out.header().y_m) || bad(out.header().z_m))
     fail(kJson, "x_m/y_m/z_m must hold one value per trace (" + std::to_string(nt) + ")");
   return out;

@@ -19,13 +19,20 @@ using namespace detail;
 
 std::string format_name(Format f) {
   switch (f) {
-    case Format::dzt: return "dzt";
-    case Format::dt1: return "dt1";
-    case Format::mala: return "mala";
-    case Format::segy: return "segy";
-    case Format::gprmax: return "gprmax";
-    case Format::npy: return "npy";
-    default: return "unknown";
+    case Format::dzt:
+      return "dzt";
+    case Format::dt1:
+      return "dt1";
+    case Format::mala:
+      return "mala";
+    case Format::segy:
+      return "segy";
+    case Format::gprmax:
+      return "gprmax";
+    case Format::npy:
+      return "npy";
+    default:
+      return "unknown";
   }
 }
 
@@ -68,18 +75,29 @@ std::vector<Bscan> read(const std::filesystem::path& path, const ReadOptions& o)
   const Format f = detect_format(path);
   std::vector<Bscan> out;
   switch (f) {
-    case Format::dzt: out = read_dzt(path, {.read_gps = o.read_gps}); break;
-    case Format::dt1: out.push_back(read_dt1(path, {.read_gps = o.read_gps})); break;
-    case Format::mala: out.push_back(read_mala(path, {.read_gps = o.read_gps})); break;
-    case Format::segy: out.push_back(read_segy(path, {.interval_unit_ns = o.segy_interval_unit_ns})); break;
+    case Format::dzt:
+      out = read_dzt(path, {.read_gps = o.read_gps});
+      break;
+    case Format::dt1:
+      out.push_back(read_dt1(path, {.read_gps = o.read_gps}));
+      break;
+    case Format::mala:
+      out.push_back(read_mala(path, {.read_gps = o.read_gps}));
+      break;
+    case Format::segy:
+      out.push_back(read_segy(path, {.interval_unit_ns = o.segy_interval_unit_ns}));
+      break;
     case Format::gprmax:
       out = read_gprmax(path, {.component = o.gprmax_component, .dt_ns = o.gprmax_dt_ns});
       break;
-    case Format::npy: out.push_back(read_npy(path)); break;
+    case Format::npy:
+      out.push_back(read_npy(path));
+      break;
     default:
-      throw FormatError("read: '" + path.string() +
-                        "' is not a recognised GPR file (by magic bytes or extension: .dzt, .dt1/.hd, "
-                        ".rd3/.rd7/.rad, .sgy/.segy, .out/.h5, .npy)");
+      throw FormatError(
+          "read: '" + path.string() +
+          "' is not a recognised GPR file (by magic bytes or extension: .dzt, .dt1/.hd, "
+          ".rd3/.rd7/.rad, .sgy/.segy, .out/.h5, .npy)");
   }
   for (auto& b : out) b.header().raw["format"] = format_name(f);
   return out;
@@ -152,8 +170,8 @@ std::string info_table(const std::filesystem::path& path, const ReadOptions& o) 
   const auto ch = read(path, o);
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  std::string out = "file " + path.string() + " (" + (ec ? std::string("?") : std::to_string(size)) +
-                    " bytes)\n";
+  std::string out =
+      "file " + path.string() + " (" + (ec ? std::string("?") : std::to_string(size)) + " bytes)\n";
   return out + info_table(ch);
 }
 

@@ -70,14 +70,26 @@ Bscan decode_segy(std::span<const std::uint8_t> b, const SegyReadOptions& o) {
   const int n_ext = load_be<std::int16_t>(bh + 304);
   SampleType type;
   switch (fmt) {
-    case 1: type = SampleType::ibm32; break;
-    case 2: type = SampleType::i32; break;
-    case 3: type = SampleType::i16; break;
-    case 5: type = SampleType::f32; break;
-    case 8: type = SampleType::i8; break;
-    default: fail(kFmt, "data sample format code = " + std::to_string(fmt) + "; expected 1, 2, 3, 5 or 8");
+    case 1:
+      type = SampleType::ibm32;
+      break;
+    case 2:
+      type = SampleType::i32;
+      break;
+    case 3:
+      type = SampleType::i16;
+      break;
+    case 5:
+      type = SampleType::f32;
+      break;
+    case 8:
+      type = SampleType::i8;
+      break;
+    default:
+      fail(kFmt, "data sample format code = " + std::to_string(fmt) + "; expected 1, 2, 3, 5 or 8");
   }
-  if (ns_bin <= 0) fail(kFmt, "samples per trace (binary header) = " + std::to_string(ns_bin) + "; expected > 0");
+  if (ns_bin <= 0)
+    fail(kFmt, "samples per trace (binary header) = " + std::to_string(ns_bin) + "; expected > 0");
   if (n_ext < 0 || n_ext > 100)
     fail(kFmt, "extended textual headers = " + std::to_string(n_ext) + "; expected 0..100");
   const std::size_t first = kText + kBin + static_cast<std::size_t>(n_ext) * kText;
@@ -115,7 +127,8 @@ Bscan decode_segy(std::span<const std::uint8_t> b, const SegyReadOptions& o) {
     const int iv = interval > 0 ? interval : tr_interval;
     if (iv <= 0) fail(kFmt, "sample interval = 0 in the binary and first trace headers");
     h.dt_ns = iv * o.interval_unit_ns;
-    h.t0_ns = -static_cast<double>(load_be<std::int16_t>(b.data() + first + 108)) * o.interval_unit_ns * 1000.0;
+    h.t0_ns = -static_cast<double>(load_be<std::int16_t>(b.data() + first + 108)) *
+              o.interval_unit_ns * 1000.0;
     h.dx_m = 0.0;
   }
   std::vector<double> x(nt), y(nt), z(nt), cdp(nt);
@@ -140,7 +153,8 @@ Bscan decode_segy(std::span<const std::uint8_t> b, const SegyReadOptions& o) {
   if (any_y) h.y_m = y;
   if (any_z) h.z_m = z;
   h.raw["trace_cdp"] = join(cdp);
-  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt), std::move(h));
+  Bscan out = Bscan::uninitialized(static_cast<std::ptrdiff_t>(ns), static_cast<std::ptrdiff_t>(nt),
+                                   std::move(h));
   convert_traces(b.data() + first + kTrace, rec, type, true, 0.0, out.n_samples(), out.n_traces(),
                  out.data());
   return out;
@@ -175,7 +189,8 @@ void write_segy(const std::filesystem::path& path, const Bscan& b, const SegyWri
   check::positive(where, "interval_unit_ns", o.interval_unit_ns);
   const Header& h = b.header();
   check::positive(where, "dt_ns", h.dt_ns);
-  const std::size_t ns = static_cast<std::size_t>(b.n_samples()), nt = static_cast<std::size_t>(b.n_traces());
+  const std::size_t ns = static_cast<std::size_t>(b.n_samples()),
+                    nt = static_cast<std::size_t>(b.n_traces());
   const std::size_t rec = kTrace + 4 * ns;
   std::vector<std::uint8_t> out(kText + kBin + rec * nt, 0);
   // Textual header: 40 cards of 80 columns, EBCDIC.
@@ -208,9 +223,9 @@ void write_segy(const std::filesystem::path& path, const Bscan& b, const SegyWri
   store_be<std::uint16_t>(bh + 16, iv);
   store_be<std::uint16_t>(bh + 20, static_cast<std::uint16_t>(ns));
   store_be<std::int16_t>(bh + 24, static_cast<std::int16_t>(o.ibm_float ? 1 : 5));
-  store_be<std::int16_t>(bh + 26, 1);   // ensemble fold
-  store_be<std::int16_t>(bh + 28, 4);   // sorting: horizontally stacked
-  store_be<std::int16_t>(bh + 54, 1);   // metres
+  store_be<std::int16_t>(bh + 26, 1);  // ensemble fold
+  store_be<std::int16_t>(bh + 28, 4);  // sorting: horizontally stacked
+  store_be<std::int16_t>(bh + 54, 1);  // metres
   store_be<std::uint16_t>(bh + 300, 0x0100);
   store_be<std::int16_t>(bh + 302, 1);  // fixed trace length
   const std::int16_t scalco = coordinate_scalar(h.x_m, h.y_m);
@@ -245,8 +260,10 @@ void write_segy(const std::filesystem::path& path, const Bscan& b, const SegyWri
     const float* s = b.trace(jj);
     std::uint8_t* q = t + kTrace;
     for (std::size_t i = 0; i < ns; ++i) {
-      if (o.ibm_float) store_be<std::uint32_t>(q + 4 * i, float_to_ibm(s[i]));
-      else store_be<float>(q + 4 * i, s[i]);
+      if (o.ibm_float)
+        store_be<std::uint32_t>(q + 4 * i, float_to_ibm(s[i]));
+      else
+        store_be<float>(q + 4 * i, s[i]);
     }
   }
   write_file(path, out);

@@ -2,8 +2,8 @@
 
 #include "gprkit/core/error.h"
 #include "gprkit/io/dt1.h"
-#include "test_io_util.h"
 #include "shared_data.h"
+#include "test_io_util.h"
 
 using namespace gprkit;
 
@@ -25,10 +25,12 @@ TEST_CASE("read_dt1: pulseEKKO files match their HD and size arithmetic") {
     if (!std::filesystem::exists(path)) continue;
     INFO(c.path);
     const Bscan b = io::read_dt1(path);
-    const double npts = hd_number(b, "NUMBER OF PTS/TRC"), window = hd_number(b, "TOTAL TIME WINDOW");
+    const double npts = hd_number(b, "NUMBER OF PTS/TRC"),
+                 window = hd_number(b, "TOTAL TIME WINDOW");
     CHECK(b.n_samples() == static_cast<std::ptrdiff_t>(npts));
     // size arithmetic: traces x (128-byte header + points x 2 bytes) = file size
-    CHECK(static_cast<std::uintmax_t>(b.n_traces()) * (128 + 2 * static_cast<std::uintmax_t>(npts)) ==
+    CHECK(static_cast<std::uintmax_t>(b.n_traces()) *
+              (128 + 2 * static_cast<std::uintmax_t>(npts)) ==
           std::filesystem::file_size(path));
     CHECK(b.header().dt_ns == Approx(window / npts));
     CHECK(b.header().dt_ns == Approx(0.8));  // both systems sampled at 800 ps (trace header word 7)
@@ -41,7 +43,8 @@ TEST_CASE("read_dt1: pulseEKKO files match their HD and size arithmetic") {
     CHECK(t >= 0);
     CHECK(t < static_cast<std::ptrdiff_t>(c.max_arrival_fraction * npts));
     // the direct wave starts within a few points of TIMEZERO AT POINT (0 = not set)
-    if (hd_number(b, "TIMEZERO AT POINT") > 0) CHECK(std::fabs(static_cast<double>(t) - hd_number(b, "TIMEZERO AT POINT")) < 8.0);
+    if (hd_number(b, "TIMEZERO AT POINT") > 0)
+      CHECK(std::fabs(static_cast<double>(t) - hd_number(b, "TIMEZERO AT POINT")) < 8.0);
   }
 }
 
@@ -102,8 +105,10 @@ TEST_CASE("decode_dt1: tolerant HD, strict data") {
   CHECK(r.header().t0_ns == Approx(-5.0));
   CHECK(r.header().raw.at("DVL Serial#") == "0051-7179-0014");
   CHECK_THROWS_AS(io::decode_dt1(dt1, "1234\nNUMBER OF PTS/TRC = 50\n"), FormatError);  // no window
-  CHECK_THROWS_AS(io::decode_dt1(dt1, "NUMBER OF PTS/TRC = 1e12\nTOTAL TIME WINDOW = 25\n"), FormatError);
-  CHECK_THROWS_AS(io::decode_dt1(dt1, "NUMBER OF PTS/TRC = 51\nTOTAL TIME WINDOW = 25\n"), FormatError);
+  CHECK_THROWS_AS(io::decode_dt1(dt1, "NUMBER OF PTS/TRC = 1e12\nTOTAL TIME WINDOW = 25\n"),
+                  FormatError);
+  CHECK_THROWS_AS(io::decode_dt1(dt1, "NUMBER OF PTS/TRC = 51\nTOTAL TIME WINDOW = 25\n"),
+                  FormatError);
   CHECK_THROWS_AS(io::decode_dt1(std::span(dt1.data(), dt1.size() - 1), hd), FormatError);
   CHECK_THROWS_AS(io::decode_dt1(std::span(dt1.data(), 20), hd), FormatError);
   auto bad = dt1;

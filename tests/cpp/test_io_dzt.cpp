@@ -3,8 +3,8 @@
 
 #include "gprkit/core/error.h"
 #include "gprkit/io/dzt.h"
-#include "test_io_util.h"
 #include "shared_data.h"
+#include "test_io_util.h"
 
 using namespace gprkit;
 
@@ -41,7 +41,8 @@ TEST_CASE("read_dzt: GPRPy's SIR-3000 400 MHz file matches its header and size a
 TEST_CASE("DZT round trip: real file and multi-channel synthetic data read back identical") {
   const auto dir = test::scratch("dzt");
   SECTION("synthetic, two channels, integers -> 16-bit") {
-    std::vector<Bscan> ch = {test::random_section(256, 40, true, 1), test::random_section(256, 40, true, 2)};
+    std::vector<Bscan> ch = {test::random_section(256, 40, true, 1),
+                             test::random_section(256, 40, true, 2)};
     for (auto& c : ch) {
       c.header().dt_ns = 0.05;
       c.header().dx_m = 0.02;
@@ -103,14 +104,15 @@ TEST_CASE("decode_dzt: bad, truncated and absurd files raise FormatError") {
   CHECK_THROWS_AS(io::decode_dzt(std::span(good.data(), 500)), FormatError);
   CHECK_THROWS_AS(io::decode_dzt(std::span(good.data(), good.size() - 3)), FormatError);
   CHECK_THROWS_AS(io::decode_dzt(std::span(good.data(), 1024)), FormatError);
-  CHECK_THROWS_WITH(io::decode_dzt(std::span(good.data(), good.size() - 3)), Catch::Contains("whole number of scans"));
+  CHECK_THROWS_WITH(io::decode_dzt(std::span(good.data(), good.size() - 3)),
+                    Catch::Contains("whole number of scans"));
   // absurd header values
-  CHECK_THROWS_AS(io::decode_dzt(patched(4, 65535)), FormatError);   // huge sample count
-  CHECK_THROWS_AS(io::decode_dzt(patched(4, 0)), FormatError);       // zero samples
-  CHECK_THROWS_AS(io::decode_dzt(patched(6, 12)), FormatError);      // 12 bits
-  CHECK_THROWS_AS(io::decode_dzt(patched(52, 0)), FormatError);      // zero channels
-  CHECK_THROWS_AS(io::decode_dzt(patched(52, 900)), FormatError);    // 900 channels
-  CHECK_THROWS_AS(io::decode_dzt(patched(2, 1000)), FormatError);    // header past the end
+  CHECK_THROWS_AS(io::decode_dzt(patched(4, 65535)), FormatError);  // huge sample count
+  CHECK_THROWS_AS(io::decode_dzt(patched(4, 0)), FormatError);      // zero samples
+  CHECK_THROWS_AS(io::decode_dzt(patched(6, 12)), FormatError);     // 12 bits
+  CHECK_THROWS_AS(io::decode_dzt(patched(52, 0)), FormatError);     // zero channels
+  CHECK_THROWS_AS(io::decode_dzt(patched(52, 900)), FormatError);   // 900 channels
+  CHECK_THROWS_AS(io::decode_dzt(patched(2, 1000)), FormatError);   // header past the end
   auto bad_range = good;
   const float nan = std::nanf("");
   std::memcpy(&bad_range[26], &nan, 4);

@@ -26,7 +26,8 @@ TEST_CASE("resample_traces: a band-limited tone is resampled to its analytic val
   // a tone above the new Nyquist frequency is removed, not aliased
   Bscan hi(20001, 1);
   hi.header().dt_ns = dt;
-  for (int i = 0; i < hi.n_samples(); ++i) hi(i, 0) = static_cast<float>(std::sin(2 * M_PI * 8.0 * i * dt));
+  for (int i = 0; i < hi.n_samples(); ++i)
+    hi(i, 0) = static_cast<float>(std::sin(2 * M_PI * 8.0 * i * dt));
   const Bscan rh = io::resample_traces(hi, 0.1);
   double mx = 0;
   for (int k = 20; k < 380; ++k) mx = std::max(mx, std::fabs(static_cast<double>(rh(k, 0))));

@@ -3,8 +3,8 @@
 
 #include "gprkit/core/error.h"
 #include "gprkit/io/mala.h"
-#include "test_io_util.h"
 #include "shared_data.h"
+#include "test_io_util.h"
 
 using namespace gprkit;
 
@@ -16,14 +16,14 @@ TEST_CASE("read_mala: ImpDAR's RAMAC rd3 matches its RAD and COR") {
     return;
   }
   const Bscan b = io::read_mala(path);
-  CHECK(b.n_samples() == 512);                                     // SAMPLES:512
-  CHECK(b.n_traces() == 10);                                       // LAST TRACE:10
-  CHECK(std::filesystem::file_size(path) == 512u * 10u * 2u);      // int16
-  CHECK(b.header().dt_ns == Approx(1000.0 / 2426.187744));         // FREQUENCY (MHz)
-  CHECK(b.header().raw.at("gprkit_timewindow_ratio") == "2");      // TIMEWINDOW:422.06 = 2 x 512 dt
+  CHECK(b.n_samples() == 512);                                 // SAMPLES:512
+  CHECK(b.n_traces() == 10);                                   // LAST TRACE:10
+  CHECK(std::filesystem::file_size(path) == 512u * 10u * 2u);  // int16
+  CHECK(b.header().dt_ns == Approx(1000.0 / 2426.187744));     // FREQUENCY (MHz)
+  CHECK(b.header().raw.at("gprkit_timewindow_ratio") == "2");  // TIMEWINDOW:422.06 = 2 x 512 dt
   CHECK(b.header().antenna_separation_m == Approx(0.18));
-  CHECK(b.header().centre_frequency_mhz == 500.0);                 // 500_shielded_egrip
-  CHECK(b.header().raw.at("gps_trace") == "6,17,26");              // .cor trace numbers 7,18,27
+  CHECK(b.header().centre_frequency_mhz == 500.0);     // 500_shielded_egrip
+  CHECK(b.header().raw.at("gps_trace") == "6,17,26");  // .cor trace numbers 7,18,27
   CHECK(test::all_finite(b));
   const auto t = test::first_arrival(b);
   CHECK(t > 0);
@@ -38,7 +38,9 @@ TEST_CASE("decode_mala: RD3 and RD7 data, header checks") {
     std::memcpy(&rd3[2 * k], &v, 2);
     std::memcpy(&rd7[4 * k], &w, 4);
   }
-  const std::string rad = "SAMPLES:64\nFREQUENCY:10000\nTIMEWINDOW:6.4\nLAST TRACE:3\nDISTANCE INTERVAL:0.05\nANTENNAS:1600 MHz\n";
+  const std::string rad =
+      "SAMPLES:64\nFREQUENCY:10000\nTIMEWINDOW:6.4\nLAST TRACE:3\nDISTANCE "
+      "INTERVAL:0.05\nANTENNAS:1600 MHz\n";
   const Bscan a = io::decode_mala(rd3, rad, false);
   CHECK(a.n_traces() == 3);
   CHECK(a.header().dt_ns == Approx(0.1));
@@ -48,7 +50,8 @@ TEST_CASE("decode_mala: RD3 and RD7 data, header checks") {
   const Bscan b = io::decode_mala(rd7, rad, true);
   CHECK(b(5, 2) == static_cast<float>((2 * 64 + 5) * 100003 - 7));
   // contradictions and truncation
-  CHECK_THROWS_AS(io::decode_mala(rd3, "SAMPLES:64\nFREQUENCY:10000\nTIMEWINDOW:20\n", false), FormatError);
+  CHECK_THROWS_AS(io::decode_mala(rd3, "SAMPLES:64\nFREQUENCY:10000\nTIMEWINDOW:20\n", false),
+                  FormatError);
   CHECK_THROWS_WITH(io::decode_mala(rd3, "SAMPLES:64\nFREQUENCY:10000\nTIMEWINDOW:20\n", false),
                     Catch::Contains("TIMEWINDOW"));
   CHECK_THROWS_AS(io::decode_mala(std::span(rd3.data(), rd3.size() - 2), rad, false), FormatError);

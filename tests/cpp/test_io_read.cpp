@@ -2,8 +2,8 @@
 
 #include "gprkit/core/error.h"
 #include "gprkit/io/read.h"
-#include "test_io_util.h"
 #include "shared_data.h"
+#include "test_io_util.h"
 
 using namespace gprkit;
 

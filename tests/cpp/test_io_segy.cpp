@@ -46,11 +46,15 @@ TEST_CASE("SEG-Y round trip: IEEE exact, IBM within float precision, header kept
 TEST_CASE("SEG-Y: IBM float conversion of known values") {
   // 0xC276A000 = -118.625 (the classic example), 0x41100000 = 1.0, 0x42640000 = 100.0
   std::vector<std::uint8_t> f(3600 + 240 + 12, 0);
-  auto be16 = [&](std::size_t o, std::uint16_t v) { f[o] = v >> 8; f[o + 1] = v & 0xff; };
+  auto be16 = [&](std::size_t o, std::uint16_t v) {
+    f[o] = v >> 8;
+    f[o + 1] = v & 0xff;
+  };
   be16(3200 + 16, 100);
   be16(3200 + 20, 3);
   be16(3200 + 24, 1);
-  const std::uint8_t vals[12] = {0xC2, 0x76, 0xA0, 0x00, 0x41, 0x10, 0x00, 0x00, 0x42, 0x64, 0x00, 0x00};
+  const std::uint8_t vals[12] = {0xC2, 0x76, 0xA0, 0x00, 0x41, 0x10,
+                                 0x00, 0x00, 0x42, 0x64, 0x00, 0x00};
   std::memcpy(&f[3840], vals, 12);
   const Bscan b = io::decode_segy(f);
   CHECK(b(0, 0) == -118.625f);

@@ -19,10 +19,10 @@ std::string format_name(Format f);
 Format detect_format(const std::filesystem::path& path);
 
 struct ReadOptions {
-  std::string gprmax_component = "Ez";  ///< gprMax field component
-  double gprmax_dt_ns = 0.0;            ///< gprMax resampling interval (0: keep)
-  double segy_interval_unit_ns = 0.001; ///< see SegyReadOptions
-  bool read_gps = true;                 ///< read GPS companion files
+  std::string gprmax_component = "Ez";   ///< gprMax field component
+  double gprmax_dt_ns = 0.0;             ///< gprMax resampling interval (0: keep)
+  double segy_interval_unit_ns = 0.001;  ///< see SegyReadOptions
+  bool read_gps = true;                  ///< read GPS companion files
 };
 
 /// Reads any supported file: one Bscan per channel (DZT channels, gprMax receivers; one for

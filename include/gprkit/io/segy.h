@@ -27,8 +27,8 @@ Bscan read_segy(const std::filesystem::path& path, const SegyReadOptions& o = {}
 Bscan decode_segy(std::span<const std::uint8_t> bytes, const SegyReadOptions& o = {});
 
 struct SegyWriteOptions {
-  bool ibm_float = false;              ///< format 1 (IBM) instead of 5 (IEEE)
-  double interval_unit_ns = 0.001;     ///< unit of the interval fields (see SegyReadOptions)
+  bool ibm_float = false;           ///< format 1 (IBM) instead of 5 (IEEE)
+  double interval_unit_ns = 0.001;  ///< unit of the interval fields (see SegyReadOptions)
 };
 /// Writes SEG-Y rev 1: EBCDIC textual header (with exact "DT_NS=", "T0_NS=", "DX_M=" lines
 /// so gprkit reads dt back exactly), binary header (interval rounded to the field unit),
