@@ -234,11 +234,13 @@ def detect(b: Any, pipeline: Union[None, Mapping[str, Any], Callable[[Bscan], An
 
     Chain: dewow (three periods) -> band-pass (0.3 to 2.5 x the centre frequency) -> clutter
     removal (``background="ground_bounce"``: flatten to the surface reflection, remove its local
-    average over ``background_window_m`` = 1 m) -> migration (``migration="phase_shift"`` at
-    ``velocity_m_per_ns``, default estimated from the data, else 0.1 m/ns; the air gap
-    ``antenna_height_m`` of the header is honoured) -> ``score`` (``method="energy"``) ->
-    threshold (``threshold_method="fixed"`` at ``threshold``, default 6 for energy, 40 for
-    rx, 0.3 for hyperbola; or ``"cfar"`` with ``cfar_method``, ``cfar_pfa``, ...) ->
+    average over ``background_window_m`` = 1 m) -> migration (``migration="auto"``: phase-shift
+    migration before the energy and rx scores, none before the hyperbola score, which focuses
+    along the diffraction curve itself) at ``velocity_m_per_ns`` (default estimated from the
+    data when the migrate folder is built, else 0.1 m/ns; the air gap ``antenna_height_m`` of
+    the header is honoured) -> ``score`` (``method="hyperbola"``) -> threshold
+    (``threshold_method="fixed"`` at ``threshold``, default 0.6 for hyperbola, 6 for energy,
+    40 for rx; or ``"cfar"`` with ``cfar_method``, ``cfar_pfa``, ...) ->
     non-maximum suppression (``nms_radius_m`` = 0.1 m, depths ``min_depth_m`` = 0 to
     ``max_depth_m``).
 
@@ -252,7 +254,7 @@ def detect(b: Any, pipeline: Union[None, Mapping[str, Any], Callable[[Bscan], An
     return_score : also return the score image (a Bscan).
     overrides : any option: dewow, dewow_window_ns, bandpass, bandpass_low_mhz,
         bandpass_high_mhz, background ("none", "mean", "median", "moving_mean",
-        "moving_median", "svd", "ground_bounce"), background_window_m, migration ("none",
+        "moving_median", "svd", "ground_bounce"), background_window_m, migration ("auto", "none",
         "stolt", "phase_shift", "kirchhoff", "backprojection"), velocity_m_per_ns, method, the
         options of :func:`score`, threshold_method, threshold, cfar_method, cfar_model,
         cfar_pfa, cfar_guard_traces, cfar_train_traces, cfar_guard_samples,

@@ -202,7 +202,11 @@ void bind_detect(pyb::module_& m) {
                                              {"backprojection", DetectMigration::backprojection}},
                                             "detect: migration");
         o.velocity_m_per_ns = get(d, "velocity_m_per_ns", o.velocity_m_per_ns);
-        o.score = score_options(d);
+        {
+          const ScoreMethod chain_method = o.score.method;
+          o.score = score_options(d);
+          if (!d.contains("method")) o.score.method = chain_method;
+        }
         if (d.contains("threshold_method"))
           o.threshold_method = parse_choice<DetectThreshold>(
               d["threshold_method"].cast<std::string>(),

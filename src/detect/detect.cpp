@@ -49,7 +49,7 @@ double default_threshold(ScoreMethod m) {
     case ScoreMethod::rx:
       return 40.0;
     case ScoreMethod::hyperbola:
-      return 0.3;
+      return 0.6;
   }
   return 0.0;
 }
@@ -135,10 +135,13 @@ Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocit
   }
 #endif
   if (!(v > 0)) v = 0.1;
-  if (o.migration != DetectMigration::none) {
+  DetectMigration mig = o.migration;
+  if (mig == DetectMigration::automatic)
+    mig = o.score.method == ScoreMethod::hyperbola ? DetectMigration::none : DetectMigration::phase_shift;
+  if (mig != DetectMigration::none) {
 #if defined(GPRKIT_DETECT_MIGRATE)
     MigrateOptions mo;
-    switch (o.migration) {
+    switch (mig) {
       case DetectMigration::stolt:
         mo.method = MigrationMethod::stolt;
         break;

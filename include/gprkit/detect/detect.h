@@ -14,8 +14,10 @@ namespace gprkit {
 
 /// Clutter removal step of the chain (maps onto gprkit::remove_background).
 enum class DetectBackground { none, mean, median, moving_mean, moving_median, svd, ground_bounce };
-/// Migration step of the chain (maps onto gprkit::migrate).
-enum class DetectMigration { none, stolt, phase_shift, kirchhoff, backprojection };
+/// Migration step of the chain (maps onto gprkit::migrate). `automatic`: phase-shift
+/// migration before the energy and rx scores (they need focused targets); none before the
+/// hyperbola score, which does its own focusing along the diffraction curve.
+enum class DetectMigration { automatic, none, stolt, phase_shift, kirchhoff, backprojection };
 /// How the score image is thresholded before non-maximum suppression.
 enum class DetectThreshold {
   fixed,  ///< score > threshold everywhere
@@ -35,15 +37,15 @@ struct DetectOptions {
   DetectBackground background = DetectBackground::ground_bounce;
   double background_window_m = 1.0;  ///< moving_* / ground_bounce window (m)
   // 3. migration
-  DetectMigration migration = DetectMigration::phase_shift;
+  DetectMigration migration = DetectMigration::automatic;
   /// Ground velocity (m/ns); <= 0: estimate_velocity() when the migrate folder is built and
   /// its estimate is usable, else 0.1 m/ns.
   double velocity_m_per_ns = 0.0;
   // 4. scoring
-  ScoreOptions score;  ///< method energy by default
+  ScoreOptions score{ScoreMethod::hyperbola};  ///< hyperbola semblance by default
   // 5. threshold
   DetectThreshold threshold_method = DetectThreshold::fixed;
-  /// Alarm level on the score; NaN: the method's default (energy z 6, rx 40, hyperbola 0.3).
+  /// Alarm level on the score; NaN: the method's default (energy z 6, rx 40, hyperbola 0.6).
   double threshold = std::numeric_limits<double>::quiet_NaN();
   CfarOptions cfar{CfarMethod::ca, CfarModel::gaussian, 1e-4, 15, 50, 0, 0, 0.75};
   // 6. non-maximum suppression
@@ -75,7 +77,7 @@ std::vector<Detection> detect(const Bscan& in, const DetectOptions& o = {},
 Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocity_used = nullptr,
                         bool* velocity_estimated = nullptr);
 
-/// The default threshold of a scoring method (energy 6, rx 40, hyperbola 0.3).
+/// The default threshold of a scoring method (energy 6, rx 40, hyperbola 0.6).
 double default_threshold(ScoreMethod m);
 
 }  // namespace gprkit
