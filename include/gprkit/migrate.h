@@ -1,0 +1,3 @@
+// Migration and velocity analysis.
+#pragma once
+#include "gprkit/migrate/migrate.h"
