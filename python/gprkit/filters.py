@@ -52,9 +52,13 @@ def dewow(b: Any, window_ns: Optional[float] = None, dt_ns: Optional[float] = No
     return b.with_data(_core.dewow(b.data, b.dt_ns, w))
 
 
+_TZ_ALIASES = {"peak": "first_peak", "first_peak": "first_peak", "threshold": "threshold",
+               "first_break": "threshold"}
+
+
 def _tz_call(b: Bscan, method: str, threshold: float, search_start_ns: Optional[float],
              search_end_ns: Optional[float], target_sample: Optional[float], shift: bool):
-    return _core.time_zero(b.data, b.dt_ns, b.t0_ns, method, _num(threshold, "threshold"),
+    return _core.time_zero(b.data, b.dt_ns, b.t0_ns, _TZ_ALIASES.get(method, method), _num(threshold, "threshold"),
                            -_INF if search_start_ns is None else _num(search_start_ns, "search_start_ns"),
                            _INF if search_end_ns is None else _num(search_end_ns, "search_end_ns"),
                            -1.0 if target_sample is None else _num(target_sample, "target_sample"), shift)
@@ -108,14 +112,20 @@ def bandpass(b: Any, low_mhz: float = 100.0, high_mhz: Optional[float] = None, s
 
 
 def gain(b: Any, kind: str = "tpow", power: float = 1.0, db_per_ns: float = 0.5,
-         window_ns: float = 5.0, max_gain: float = 1e4, dt_ns: Optional[float] = None) -> Bscan:
+         window_ns: float = 5.0, max_gain: float = 1e4, dt_ns: Optional[float] = None,
+         method: Optional[str] = None, exponent: Optional[float] = None) -> Bscan:
     """Time-varying gain; t is the time since time-zero in ns (t0_ns + i * dt_ns, 0 before it).
 
     kind ``"tpow"``: g = t**power; ``"exp"``: g = 10**(db_per_ns * t / 20); ``"sec"``: both
     multiplied (spreading and exponential compensation); ``"agc"``: g = 1 / RMS over
     ``window_ns`` centred on the sample. Every gain is clamped to ``max_gain``.
+    ``method=`` is accepted as another name for ``kind``, ``exponent=`` for ``power``.
     """
     b = as_bscan(b, dt_ns)
+    if method is not None:
+        kind = method
+    if exponent is not None:
+        power = exponent
     out = _core.gain(b.data, b.dt_ns, b.t0_ns, kind, _num(power, "power"), _num(db_per_ns, "db_per_ns"),
                      _num(window_ns, "window_ns"), _num(max_gain, "max_gain"))
     return b.with_data(out)
