@@ -88,7 +88,7 @@ def time_zero(b: Any, method: str = "first_peak", threshold: float = 0.5,
     """
     b = as_bscan(b, dt_ns)
     out, picks, target = _tz_call(b, method, threshold, search_start_ns, search_end_ns, target_sample, True)
-    return b.with_data(out, t0_ns=-float(target) * b.dt_ns, time_zero_picks_samples=picks,
+    return b.with_data(out, t0_ns=0.0 - float(target) * b.dt_ns, time_zero_picks_samples=picks,
                        time_zero_picks_ns=b.t0_ns + picks * b.dt_ns)
 
 

@@ -165,7 +165,7 @@ Bscan time_zero(const Bscan& in, const TimeZeroOptions& o, TimeZeroResult* resul
   Bscan out(in.n_samples(), in.n_traces(), in.header());
   TimeZeroResult res = time_zero(in.view(), out.view(), dt, t0, o);
   if (o.shift)
-    out.header().t0_ns = -res.target_sample * dt;
+    out.header().t0_ns = 0.0 - res.target_sample * dt;  // never -0
   else
     out.header().t0_ns = t0;
   if (result) *result = std::move(res);
