@@ -75,7 +75,7 @@ void migrate(ConstView in, const Header& header, MutView out, const MigrateOptio
 /// depth axis below the ground surface.
 struct ImageGrid {
   std::vector<double> x_m;
-  double depth0_m = 0.0;  ///< depth of row 0 (m)
+  double depth0_m = 0.0;    ///< depth of row 0 (m)
   double ddepth_m = 0.005;  ///< row spacing (m), > 0
   std::ptrdiff_t n_depths = 100;
 };
@@ -89,10 +89,10 @@ Bscan backproject(const Bscan& in, const ImageGrid& grid, const MigrateOptions& 
 /// A volume of parallel lines: n_samples x n_traces x n_lines, float32, samples fastest,
 /// then traces, then lines (Fortran order of a numpy (samples, traces, lines) array).
 struct VolumeGeometry {
-  double dt_ns = 0.1;  ///< sample interval (ns)
-  double t0_ns = 0.0;  ///< time of sample 0 relative to time-zero (ns)
-  double dx_m = 0.01;  ///< trace spacing along the lines (m)
-  double dy_m = 0.01;  ///< line spacing (m)
+  double dt_ns = 0.1;             ///< sample interval (ns)
+  double t0_ns = 0.0;             ///< time of sample 0 relative to time-zero (ns)
+  double dx_m = 0.01;             ///< trace spacing along the lines (m)
+  double dy_m = 0.01;             ///< line spacing (m)
   double antenna_offset_m = 0.0;  ///< offset along the lines (m)
   double antenna_height_m = 0.0;
 };
@@ -103,8 +103,16 @@ struct VolumeGeometry {
 void migrate_3d(const float* in, float* out, std::ptrdiff_t n_samples, std::ptrdiff_t n_traces,
                 std::ptrdiff_t n_lines, const VolumeGeometry& g, const MigrateOptions& o = {});
 
+/// How estimate_velocity() works: focus of Stolt images over a velocity scan, or
+/// semblance fits (fit_hyperbola) at the strongest apexes; automatic = semblance when the
+/// antenna is above the ground (the air gap removes steep dips from f-k images, leaving
+/// their focus nearly blind to velocity), focus otherwise.
+enum class VelocityMethod { automatic, focus, semblance };
+
 /// Options of estimate_velocity().
 struct VelocityOptions {
+  VelocityMethod method = VelocityMethod::automatic;
+  int max_apexes = 3;  ///< semblance: apexes fitted (the strongest, >= 1/4 of the best energy)
   double min_velocity_m_per_ns = 0.05;
   double max_velocity_m_per_ns = 0.20;
   int n_velocities = 31;  ///< coarse scan points (>= 3), then a golden-section refinement
@@ -118,14 +126,19 @@ struct VelocityOptions {
 
 struct VelocityEstimate {
   double velocity_m_per_ns = 0;  ///< velocity of best focus (m/ns)
-  double quality = 0;  ///< 0..1: 1 - median(focus) / max(focus) over the scan
-  std::vector<double> velocities_m_per_ns;  ///< the coarse scan
-  std::vector<double> focus;  ///< focus (normalized 4th moment of the image) per velocity
+  /// 0..1: focus: 1 - median(focus) / max(focus) over the scan; semblance: the mean
+  /// semblance of the fits.
+  double quality = 0;
+  VelocityMethod method = VelocityMethod::focus;  ///< the method used
+  std::vector<double> velocities_m_per_ns;        ///< focus: the coarse scan; semblance: per apex
+  std::vector<double> focus;  ///< focus (normalized 4th moment of the image) per velocity,
+                              ///< or semblance per apex
 };
 
-/// Ground velocity that maximizes the focus (varimax: sum I^4 / (sum I^2)^2 over the window)
-/// of the Stolt-migrated image, with the air gap and offset honoured. Cost: about
-/// n_velocities + 20 Stolt migrations of the window.
+/// Ground velocity. focus: maximizes sum I^4 / (sum I^2)^2 over the window of the Stolt image
+/// (air gap and offset honoured), about n_velocities + 16 Stolt migrations of the window.
+/// semblance: fit_hyperbola at the strongest apexes of the window (exact refracted times),
+/// semblance-weighted mean.
 VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o = {});
 
 /// Options of fit_hyperbola().
@@ -133,11 +146,11 @@ struct HyperbolaFitOptions {
   double min_velocity_m_per_ns = 0.04;
   double max_velocity_m_per_ns = 0.25;
   std::ptrdiff_t half_width_traces = 25;  ///< traces either side of the apex used
-  double window_ns = -1;  ///< semblance time window (ns); -1 = one period of the centre
-                          ///< frequency (or 10 samples when unknown)
+  double window_ns = -1;              ///< semblance time window (ns); -1 = one period of the centre
+                                      ///< frequency (or 10 samples when unknown)
   std::ptrdiff_t search_samples = 5;  ///< the apex time is refined within +-this many samples
   std::ptrdiff_t search_traces = 2;   ///< and the apex position within +-this many traces
-  double antenna_offset_m = -1;  ///< negative = from the Header
+  double antenna_offset_m = -1;       ///< negative = from the Header
   double antenna_height_m = -1;
 };
 
