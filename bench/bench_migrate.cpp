@@ -1,0 +1,102 @@
+// Migration benchmarks: Stolt against two 2-D FFTs of the padded size (same binary), and
+// Kirchhoff / back-projection contributions summed per second (output points x aperture traces).
+#include <algorithm>
+#include <cmath>
+
+#include "bench_common.h"
+#include "gprkit/core/fft.h"
+#include "gprkit/migrate.h"
+
+namespace {
+
+using namespace gprkit;
+
+const Bscan& section(std::ptrdiff_t n_traces) {
+  static std::ptrdiff_t cached_n = -1;
+  static Bscan b;
+  if (cached_n != n_traces) {
+    b = bench::standard_section(n_traces);
+    b.header().antenna_separation_m = 0.0;  // zero-offset kernels
+    cached_n = n_traces;
+  }
+  return b;
+}
+
+void BM_stolt(benchmark::State& state) {
+  const Bscan& in = section(state.range(0));
+  MigrateOptions o;
+  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  for (auto _ : state) {
+    migrate(in.view(), in.header(), out.view(), o);
+    benchmark::DoNotOptimize(out.data());
+  }
+  bench::set_rates(state, in.n_samples(), in.n_traces());
+}
+
+// Two complex 2-D FFTs (forward + inverse) of the size Stolt pads to.
+void BM_two_fft2d_padded(benchmark::State& state) {
+  const std::ptrdiff_t nx = state.range(0), ns = 1024;
+  const std::size_t Nt = fft::fast_size(2 * ns);
+  const std::size_t Nx =
+      fft::fast_size(static_cast<std::size_t>(nx + std::max<std::ptrdiff_t>(16, nx / 2)));
+  auto buf = fft::alloc_complex(Nt * Nx);
+  std::fill(buf.get(), buf.get() + Nt * Nx, fft::cfloat(0.5f, 0.0f));
+  for (auto _ : state) {
+    fft::c2c_2d(Nt, Nx, buf.get(), buf.get(), -1);
+    fft::c2c_2d(Nt, Nx, buf.get(), buf.get(), +1);
+    benchmark::DoNotOptimize(buf.get());
+  }
+  state.counters["padded"] = static_cast<double>(Nt * Nx);
+  bench::set_rates(state, ns, nx);
+}
+
+void run_sum(benchmark::State& state, MigrationMethod m, bool antialias) {
+  const Bscan& in = section(state.range(0));
+  MigrateOptions o;
+  o.method = m;
+  o.aperture_m = 0.25;  // +-25 traces
+  o.antialias = antialias;
+  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  for (auto _ : state) {
+    migrate(in.view(), in.header(), out.view(), o);
+    benchmark::DoNotOptimize(out.data());
+  }
+  // Contributions: output points x traces within the aperture.
+  double contrib = 0;
+  const auto n = in.n_traces();
+  for (std::ptrdiff_t k = 0; k < n; ++k)
+    contrib += static_cast<double>(std::min<std::ptrdiff_t>(n - 1, k + 25) -
+                                   std::max<std::ptrdiff_t>(0, k - 25) + 1);
+  contrib *= static_cast<double>(in.n_samples());
+  state.counters["contributions/s"] = benchmark::Counter(
+      contrib * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  bench::set_rates(state, in.n_samples(), in.n_traces());
+}
+
+void BM_kirchhoff(benchmark::State& s) { run_sum(s, MigrationMethod::kirchhoff, true); }
+void BM_kirchhoff_no_antialias(benchmark::State& s) {
+  run_sum(s, MigrationMethod::kirchhoff, false);
+}
+void BM_backprojection(benchmark::State& s) { run_sum(s, MigrationMethod::backprojection, false); }
+
+}  // namespace
+
+BENCHMARK(BM_stolt)->Arg(4096)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_two_fft2d_padded)->Arg(4096)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_kirchhoff)
+    ->Arg(4096)
+    ->Arg(20000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
+BENCHMARK(BM_kirchhoff_no_antialias)
+    ->Arg(4096)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
+BENCHMARK(BM_backprojection)
+    ->Arg(4096)
+    ->Arg(20000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
