@@ -50,9 +50,9 @@ def run_demo(out_dir: str | Path = "demo_out", n_traces: int = 600) -> int:
         panels.append(("background removed (moving mean)", b_clean))
     if _has("migrate"):
         panels.append(("migrated (Stolt, 0.1 m/ns)", gprkit.migrate(b_clean, method="stolt", velocity_m_per_ns=0.1)))
-    detections = []
+    detections, score = [], None
     if _has("detect"):
-        detections = gprkit.detect(raw)
+        detections, score = gprkit.detect(raw, return_score=True)
     elapsed = time.perf_counter() - t_start
     mines = [t for t in sim.truth if t["kind"] == 0]
     picture = plot_panels(out / "bscan_before_after.png", panels,
@@ -66,15 +66,15 @@ def run_demo(out_dir: str | Path = "demo_out", n_traces: int = 600) -> int:
         if any(abs(r["x_m"] - m["x_m"]) <= 0.1 for r in rows):
             found += 1
     extra = ""
-    if _has("detect") and _has("evaluate"):
-        try:
-            from .detect_plot import plot_detections  # type: ignore[import-not-found]
+    if score is not None and _has("evaluate"):
+        from .detect_plot import plot_detections
 
-            plot_detections(out / "detections.png", raw, detections,
-                            [dict(x_m=m["x_m"], depth_m=m["depth_m"], kind="mine") for m in mines])
-            extra = f", {out / 'detections.png'}"
-        except (ImportError, AttributeError, TypeError):
-            pass
+        length = raw.n_traces * raw.dx_m
+        ev = gprkit.evaluate(detections, sim.truth, halo_m=0.1, line_length_m=length)
+        plot_detections(score, truth=sim.truth, detections=detections, evaluation=ev,
+                        path=str(out / "detections.png"), title="gprkit demo: detection score along the line")
+        extra = (f", {out / 'detections.png'} (Pd {ev['pd']:.2f}, "
+                 f"{ev['false_alarms']} false alarms over {length:.1f} m)")
     print(f"gprkit demo: {raw.n_samples}x{raw.n_traces} B-scan processed in {elapsed:.2f} s; "
           f"{len(rows)} detections, {found}/{len(mines)} mines found; wrote {picture}, "
           f"{out / 'detections.json'}{extra}")

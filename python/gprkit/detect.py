@@ -28,7 +28,8 @@ _CFAR_KEYS = ("method", "model", "pfa", "guard_traces", "train_traces", "guard_s
               "train_samples", "os_rank")
 _DETECT_KEYS = ("dewow", "dewow_window_ns", "bandpass", "bandpass_low_mhz", "bandpass_high_mhz",
                 "background", "background_window_m", "migration", "velocity_m_per_ns", "method",
-                "threshold_method", "threshold", "nms_radius_m", "nms_depth_radius_m", "min_depth_m",
+                "threshold_method", "threshold", "nms_radius_m", "nms_depth_radius_m",
+                "nms_shadow_radius_m", "nms_shadow_ratio", "min_depth_m",
                 "max_depth_m", "max_detections") + _SCORE_KEYS + tuple("cfar_" + k for k in _CFAR_KEYS)
 
 
@@ -236,9 +237,9 @@ def detect(b: Any, pipeline: Union[None, Mapping[str, Any], Callable[[Bscan], An
     removal (``background="ground_bounce"``: flatten to the surface reflection, remove its local
     average over ``background_window_m`` = 1 m) -> migration (``migration="auto"``: phase-shift
     migration before the energy and rx scores, none before the hyperbola score, which focuses
-    along the diffraction curve itself) at ``velocity_m_per_ns`` (default estimated from the
-    data when the migrate folder is built, else 0.1 m/ns; the air gap ``antenna_height_m`` of
-    the header is honoured) -> ``score`` (``method="hyperbola"``) -> threshold
+    along the diffraction curve itself) at ``velocity_m_per_ns`` (default 0.1 m/ns, moist soil;
+    0 or less estimates it from the data with :func:`gprkit.estimate_velocity`; the air gap
+    ``antenna_height_m`` of the header is honoured) -> ``score`` (``method="hyperbola"``) -> threshold
     (``threshold_method="fixed"`` at ``threshold``, default 0.6 for hyperbola, 6 for energy,
     40 for rx; or ``"cfar"`` with ``cfar_method``, ``cfar_pfa``, ...) ->
     non-maximum suppression (``nms_radius_m`` = 0.1 m, depths ``min_depth_m`` = 0 to
@@ -258,7 +259,9 @@ def detect(b: Any, pipeline: Union[None, Mapping[str, Any], Callable[[Bscan], An
         "stolt", "phase_shift", "kirchhoff", "backprojection"), velocity_m_per_ns, method, the
         options of :func:`score`, threshold_method, threshold, cfar_method, cfar_model,
         cfar_pfa, cfar_guard_traces, cfar_train_traces, cfar_guard_samples,
-        cfar_train_samples, cfar_os_rank, nms_radius_m, nms_depth_radius_m, min_depth_m,
+        cfar_train_samples, cfar_os_rank, nms_radius_m, nms_depth_radius_m, nms_shadow_radius_m
+        (0.3 m: alarms this close to a stronger one and below ``nms_shadow_ratio`` = 0.75 of
+        its score are its flanks and are dropped), min_depth_m,
         max_depth_m, max_detections.
 
     Returns

@@ -217,6 +217,8 @@ void bind_detect(pyb::module_& m) {
         o.cfar = cfar_options(d, "cfar_", o.cfar);
         o.nms_radius_m = get(d, "nms_radius_m", o.nms_radius_m);
         o.nms_depth_radius_m = get(d, "nms_depth_radius_m", o.nms_depth_radius_m);
+        o.nms_shadow_radius_m = get(d, "nms_shadow_radius_m", o.nms_shadow_radius_m);
+        o.nms_shadow_ratio = get(d, "nms_shadow_ratio", o.nms_shadow_ratio);
         o.min_depth_m = get(d, "min_depth_m", o.min_depth_m);
         o.max_depth_m = get(d, "max_depth_m", o.max_depth_m);
         o.max_detections = get(d, "max_detections", o.max_detections);

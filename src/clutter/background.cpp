@@ -378,8 +378,41 @@ inline float cubic_at(const float* x, idx_t m, double pos) {
   return static_cast<float>(v);
 }
 
-/// Surface pick per trace: the strongest |in - horizontal| in the search window, refined by
-/// a parabola through its neighbours, then a running median over ground_smooth_traces.
+/// Strongest |x - hz| in samples [a, b) of one trace, refined by a parabola through its
+/// neighbours.
+double strongest(const float* x, const float* hz, idx_t m, idx_t a, idx_t b) {
+  auto at = [&](idx_t i) { return std::abs(static_cast<double>(x[i]) - hz[i]); };
+  idx_t best = a;
+  for (idx_t i = a; i < b; ++i)
+    if (at(i) > at(best)) best = i;
+  double p = static_cast<double>(best);
+  if (best > 0 && best + 1 < m) {
+    const double u = at(best - 1), v = at(best), w = at(best + 1);
+    const double den = u - 2.0 * v + w;
+    if (den < 0) p += std::clamp(0.5 * (u - w) / den, -0.5, 0.5);
+  }
+  return p;
+}
+
+/// Running median of v over `win` (odd) values, the window clamped inside the line.
+std::vector<double> running_median(const std::vector<double>& v, idx_t win) {
+  const auto n = static_cast<idx_t>(v.size());
+  win = std::min(win, n);
+  std::vector<double> out(v.size()), buf(static_cast<std::size_t>(win));
+  for (idx_t j = 0; j < n; ++j) {
+    const idx_t st = std::clamp<idx_t>(j - win / 2, 0, n - win);
+    std::copy(v.begin() + st, v.begin() + st + win, buf.begin());
+    std::nth_element(buf.begin(), buf.begin() + win / 2, buf.end());
+    out[static_cast<std::size_t>(j)] = buf[static_cast<std::size_t>(win / 2)];
+  }
+  return out;
+}
+
+/// Surface pick per trace. A buried object can return more than the surface on the traces
+/// over it, so the strongest |in - horizontal| of each trace only makes a guide: its running
+/// median over a wide window (51 traces) follows the surface and ignores such objects. Each
+/// trace is then re-picked within a few samples of the guide (the surface moves slowly), and
+/// the picks get a running median over ground_smooth_traces.
 std::vector<double> pick_ground(ConstView in, const std::vector<float>& horizontal,
                                 const BackgroundOptions& o) {
   const idx_t m = in.n_samples, n = in.n_traces;
@@ -387,32 +420,22 @@ std::vector<double> pick_ground(ConstView in, const std::vector<float>& horizont
   std::vector<double> raw(static_cast<std::size_t>(n));
   const idx_t g0 = o.ground_first_sample;
   const idx_t g1 = o.ground_n_samples < 0 ? m : g0 + o.ground_n_samples;
-  for_chunks(n, kTraceChunk, static_cast<std::size_t>(n * (g1 - g0)), [&](idx_t j0, idx_t len) {
+  const auto work = static_cast<std::size_t>(n * (g1 - g0));
+  for_chunks(n, kTraceChunk, work, [&](idx_t j0, idx_t len) {
+    for (idx_t j = j0; j < j0 + len; ++j)
+      raw[static_cast<std::size_t>(j)] = strongest(in.trace(j), hz, m, g0, g1);
+  });
+  const std::vector<double> guide = running_median(raw, 51);
+  const idx_t radius = std::max<idx_t>(4, m / 64);
+  for_chunks(n, kTraceChunk, work, [&](idx_t j0, idx_t len) {
     for (idx_t j = j0; j < j0 + len; ++j) {
-      const float* x = in.trace(j);
-      auto at = [&](idx_t i) { return std::abs(static_cast<double>(x[i]) - hz[i]); };
-      idx_t best = g0;
-      for (idx_t i = g0; i < g1; ++i)
-        if (at(i) > at(best)) best = i;
-      double p = static_cast<double>(best);
-      if (best > 0 && best + 1 < m) {
-        const double a = at(best - 1), b = at(best), c = at(best + 1);
-        const double den = a - 2.0 * b + c;
-        if (den < 0) p += std::clamp(0.5 * (a - c) / den, -0.5, 0.5);
-      }
-      raw[static_cast<std::size_t>(j)] = p;
+      const auto c = static_cast<idx_t>(std::lround(guide[static_cast<std::size_t>(j)]));
+      const idx_t a = std::max(g0, c - radius), b = std::min(g1, c + radius + 1);
+      raw[static_cast<std::size_t>(j)] = strongest(in.trace(j), hz, m, a, b);
     }
   });
   const idx_t win = o.ground_smooth_traces;
-  if (win == 1) return raw;
-  std::vector<double> out(static_cast<std::size_t>(n)), buf(static_cast<std::size_t>(win));
-  for (idx_t j = 0; j < n; ++j) {  // running median, window clamped inside the line
-    const idx_t st = std::clamp<idx_t>(j - win / 2, 0, n - win);
-    std::copy(raw.begin() + st, raw.begin() + st + win, buf.begin());
-    std::nth_element(buf.begin(), buf.begin() + win / 2, buf.end());
-    out[static_cast<std::size_t>(j)] = buf[static_cast<std::size_t>(win / 2)];
-  }
-  return out;
+  return win == 1 ? raw : running_median(raw, win);
 }
 
 void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const Selection& sel,

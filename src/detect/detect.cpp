@@ -137,7 +137,8 @@ Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocit
   if (!(v > 0)) v = 0.1;
   DetectMigration mig = o.migration;
   if (mig == DetectMigration::automatic)
-    mig = o.score.method == ScoreMethod::hyperbola ? DetectMigration::none : DetectMigration::phase_shift;
+    mig = o.score.method == ScoreMethod::hyperbola ? DetectMigration::none
+                                                   : DetectMigration::phase_shift;
   if (mig != DetectMigration::none) {
 #if defined(GPRKIT_DETECT_MIGRATE)
     MigrateOptions mo;
@@ -181,6 +182,8 @@ std::vector<Detection> detect(const Bscan& in, const DetectOptions& o, DetectRep
   no.threshold = std::isnan(o.threshold) ? default_threshold(so.method) : o.threshold;
   no.radius_m = o.nms_radius_m;
   no.depth_radius_m = o.nms_depth_radius_m;
+  no.shadow_radius_m = o.nms_shadow_radius_m;
+  no.shadow_ratio = o.nms_shadow_ratio;
   no.min_depth_m = o.min_depth_m;
   no.max_depth_m = o.max_depth_m;
   no.velocity_m_per_ns = v;

@@ -17,6 +17,8 @@ std::vector<Detection> find_detections(ConstView s, const Header& h, const NmsOp
   if (thr) check::same_shape(w, *thr, MutView{nullptr, s.n_samples, s.n_traces});
   if (std::isnan(o.threshold)) check::fail(w, "threshold", o.threshold, "a number");
   check::non_negative(w, "radius_m", o.radius_m);
+  check::non_negative(w, "shadow_radius_m", o.shadow_radius_m);
+  check::in_range(w, "shadow_ratio", o.shadow_ratio, 0.0, 1.0);
   if (std::isnan(o.depth_radius_m)) check::fail(w, "depth_radius_m", o.depth_radius_m, "a number");
   if (!(o.min_depth_m <= o.max_depth_m))
     check::fail(w, "max_depth_m", o.max_depth_m, ">= min_depth_m");
@@ -85,6 +87,14 @@ std::vector<Detection> find_detections(ConstView s, const Header& h, const NmsOp
         continue;
       suppressed = true;
       break;
+    }
+    if (!suppressed && o.shadow_radius_m > 0) {
+      for (auto it = by_x.lower_bound(x - o.shadow_radius_m);
+           it != by_x.end() && it->first <= x + o.shadow_radius_m; ++it)
+        if (c.v < o.shadow_ratio * kept[it->second].score) {
+          suppressed = true;
+          break;
+        }
     }
     if (suppressed) continue;
     Detection d;

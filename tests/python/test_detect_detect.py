@@ -154,7 +154,9 @@ def test_default_detect_finds_every_mine(seed):
     # At most 5 false alarms per 10 m: the 3 strong clutter diffractors may alarm, the root,
     # ground bounce and noise should not (much).
     assert ev.false_alarms <= 5
-    assert ev.auc > 0.7
+    # The ROC area over alarms depends on how many weak alarms there are (they count as
+    # negatives ranked below the mines); the FROC area up to 1 false alarm/m does not.
+    assert ev.froc_auc > 0.8
 
 
 def _gprmax_bscan(data: np.ndarray, meta: dict) -> gprkit.Bscan:

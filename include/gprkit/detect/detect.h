@@ -38,9 +38,12 @@ struct DetectOptions {
   double background_window_m = 1.0;  ///< moving_* / ground_bounce window (m)
   // 3. migration
   DetectMigration migration = DetectMigration::automatic;
-  /// Ground velocity (m/ns); <= 0: estimate_velocity() when the migrate folder is built and
-  /// its estimate is usable, else 0.1 m/ns.
-  double velocity_m_per_ns = 0.0;
+  /// Ground velocity (m/ns). The default 0.1 m/ns (moist soil, eps_r ~ 9) is what the chain
+  /// was tuned and tested with: the hyperbola score tolerates tens of per cent of error,
+  /// while estimating the velocity from shallow targets under an air gap is ill-conditioned
+  /// (see docs/detect.md). <= 0: estimate_velocity() when the migrate folder is built and its
+  /// estimate lies in 0.04..0.2 m/ns, else 0.1 m/ns.
+  double velocity_m_per_ns = 0.1;
   // 4. scoring
   ScoreOptions score{ScoreMethod::hyperbola};  ///< hyperbola semblance by default
   // 5. threshold
@@ -51,7 +54,11 @@ struct DetectOptions {
   // 6. non-maximum suppression
   double nms_radius_m = 0.1;         ///< one alarm per this distance along the line (m)
   double nms_depth_radius_m = -1.0;  ///< < 0: depth ignored by the suppression
-  double min_depth_m = 0.0;          ///< alarms only between these depths (m)
+  /// Flank suppression (see NmsOptions): alarms within 0.3 m of a stronger one and below
+  /// 0.75 of its score are the flanks of a strong diffraction, not separate objects.
+  double nms_shadow_radius_m = 0.3;
+  double nms_shadow_ratio = 0.75;
+  double min_depth_m = 0.0;  ///< alarms only between these depths (m)
   double max_depth_m = 1e300;
   std::ptrdiff_t max_detections = 10000;
 };

@@ -26,12 +26,18 @@ struct NmsOptions {
   double max_depth_m = 1e300;
   double velocity_m_per_ns = 0.1;         ///< converts time to depth
   std::ptrdiff_t max_detections = 10000;  ///< keep at most this many (highest scores)
+  /// Flank suppression: a candidate within shadow_radius_m of a kept detection and scoring
+  /// below shadow_ratio times it is dropped. A strong diffraction (metal, stone) scores
+  /// again on its own flanks a few tens of centimetres away; 0 turns this off.
+  double shadow_radius_m = 0.0;
+  double shadow_ratio = 0.75;
 };
 
 /// Greedy non-maximum suppression: candidates are the cells above the threshold (or above
 /// the per-cell threshold image when `threshold_image` is given) that are maxima of their
 /// 3 x 3 neighbourhood, taken in decreasing score (ties: lower trace, then lower sample,
-/// first); a candidate is kept unless a kept one lies within radius_m (and depth_radius_m).
+/// first); a candidate is kept unless a kept one lies within radius_m (and depth_radius_m),
+/// or within shadow_radius_m with a score above candidate / shadow_ratio.
 /// Returns detections sorted by decreasing score. O(cells + c log c + c * kept).
 std::vector<Detection> find_detections(ConstView score, const Header& h, const NmsOptions& o,
                                        const ConstView* threshold_image = nullptr);
