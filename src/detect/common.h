@@ -61,4 +61,42 @@ inline int threads_for_cells(std::ptrdiff_t m, std::ptrdiff_t n) {
   return threads_for(static_cast<std::size_t>(m) * static_cast<std::size_t>(n));
 }
 
+/// Walks the traces j of [j0, j1) with a sliding annulus: add(trace, +1.0 or -1.0) keeps the
+/// caller's running sums equal to those over the traces G+1..G+R away on either side of j
+/// (clipped to [0, n)); then body(j, count) is called with the annulus size.
+template <class Add, class Body>
+void for_each_annulus(std::ptrdiff_t j0, std::ptrdiff_t j1, std::ptrdiff_t n, std::ptrdiff_t G,
+                      std::ptrdiff_t R, Add&& add, Body&& body) {
+  std::ptrdiff_t cnt = 0;
+  for (std::ptrdiff_t jj = std::max<std::ptrdiff_t>(0, j0 - G - R); jj <= j0 - G - 1; ++jj) {
+    add(jj, 1.0);
+    ++cnt;
+  }
+  for (std::ptrdiff_t jj = j0 + G + 1; jj <= std::min(n - 1, j0 + G + R); ++jj) {
+    add(jj, 1.0);
+    ++cnt;
+  }
+  for (std::ptrdiff_t j = j0; j < j1; ++j) {
+    if (j > j0) {
+      if (j - 1 - G - R >= 0) {
+        add(j - 1 - G - R, -1.0);
+        --cnt;
+      }
+      if (j - 1 - G >= 0 && j - 1 - G < n) {
+        add(j - 1 - G, 1.0);
+        ++cnt;
+      }
+      if (j + G < n) {
+        add(j + G, -1.0);
+        --cnt;
+      }
+      if (j + G + R < n) {
+        add(j + G + R, 1.0);
+        ++cnt;
+      }
+    }
+    body(j, cnt);
+  }
+}
+
 }  // namespace gprkit::detect_detail

@@ -122,47 +122,21 @@ void energy_score(const ContigIn& x, const ContigOut& out, const ScoreWindows& w
       const std::ptrdiff_t j1 = std::min(n, j0 + detect_detail::block_traces);
       std::fill(s1.begin(), s1.end(), 0.0);
       std::fill(s2.begin(), s2.end(), 0.0);
-      std::ptrdiff_t cnt = 0;
-      for (std::ptrdiff_t jj = std::max<std::ptrdiff_t>(0, j0 - G - R); jj <= j0 - G - 1; ++jj) {
-        add(jj, 1.0);
-        ++cnt;
-      }
-      for (std::ptrdiff_t jj = j0 + G + 1; jj <= std::min(n - 1, j0 + G + R); ++jj) {
-        add(jj, 1.0);
-        ++cnt;
-      }
-      for (std::ptrdiff_t j = j0; j < j1; ++j) {
-        if (j > j0) {
-          if (j - 1 - G - R >= 0) {
-            add(j - 1 - G - R, -1.0);
-            --cnt;
-          }
-          if (j - 1 - G >= 0 && j - 1 - G < n) {
-            add(j - 1 - G, 1.0);
-            ++cnt;
-          }
-          if (j + G < n) {
-            add(j + G, -1.0);
-            --cnt;
-          }
-          if (j + G + R < n) {
-            add(j + G + R, 1.0);
-            ++cnt;
-          }
-        }
-        float* z = out.col(j);
-        const float* ej = e.data() + j * m;
-        if (cnt <= 0) {
-          std::fill(z, z + m, 0.0f);
-          continue;
-        }
-        const double inv = 1.0 / static_cast<double>(cnt);
-        for (std::ptrdiff_t i = 0; i < m; ++i) {
-          const double mu = s1[static_cast<std::size_t>(i)] * inv;
-          const double var = std::max(0.0, s2[static_cast<std::size_t>(i)] * inv - mu * mu);
-          z[i] = static_cast<float>((ej[i] - mu) / std::sqrt(var + rel2 * mu * mu + tiny));
-        }
-      }
+      detect_detail::for_each_annulus(
+          j0, j1, n, G, R, add, [&](std::ptrdiff_t j, std::ptrdiff_t cnt) {
+            float* z = out.col(j);
+            const float* ej = e.data() + j * m;
+            if (cnt <= 0) {
+              std::fill(z, z + m, 0.0f);
+              return;
+            }
+            const double inv = 1.0 / static_cast<double>(cnt);
+            for (std::ptrdiff_t i = 0; i < m; ++i) {
+              const double mu = s1[static_cast<std::size_t>(i)] * inv;
+              const double var = std::max(0.0, s2[static_cast<std::size_t>(i)] * inv - mu * mu);
+              z[i] = static_cast<float>((ej[i] - mu) / std::sqrt(var + rel2 * mu * mu + tiny));
+            }
+          });
     }
   }
 }
@@ -210,84 +184,58 @@ void rx_score(const ContigIn& x, const ContigOut& out, const ScoreWindows& w,
       const std::ptrdiff_t j0 = blk * detect_detail::block_traces;
       const std::ptrdiff_t j1 = std::min(n, j0 + detect_detail::block_traces);
       std::fill(acc.begin(), acc.end(), 0.0);
-      std::ptrdiff_t cnt = 0;
-      for (std::ptrdiff_t jj = std::max<std::ptrdiff_t>(0, j0 - G - R); jj <= j0 - G - 1; ++jj) {
-        add(jj, 1.0);
-        ++cnt;
-      }
-      for (std::ptrdiff_t jj = j0 + G + 1; jj <= std::min(n - 1, j0 + G + R); ++jj) {
-        add(jj, 1.0);
-        ++cnt;
-      }
-      for (std::ptrdiff_t j = j0; j < j1; ++j) {
-        if (j > j0) {
-          if (j - 1 - G - R >= 0) {
-            add(j - 1 - G - R, -1.0);
-            --cnt;
-          }
-          if (j - 1 - G >= 0 && j - 1 - G < n) {
-            add(j - 1 - G, 1.0);
-            ++cnt;
-          }
-          if (j + G < n) {
-            add(j + G, -1.0);
-            --cnt;
-          }
-          if (j + G + R < n) {
-            add(j + G + R, 1.0);
-            ++cnt;
-          }
-        }
-        float* z = out.col(j);
-        if (cnt < 2) {
-          std::fill(z, z + m, 0.0f);
-          continue;
-        }
-        const double inv = 1.0 / static_cast<double>(cnt);
-        const float* col = x.col(j);
-        for (std::ptrdiff_t i = 0; i < m; ++i) {
-          const double* a = acc.data() + static_cast<std::size_t>(i) * P;
-          const std::ptrdiff_t* ix = idx.data() + i * d;
-          std::size_t q = static_cast<std::size_t>(d);
-          double tr = 0;
-          for (int k = 0; k < d; ++k)
-            for (int l = k; l < d; ++l) {
-              const double v = a[q++] * inv - a[k] * inv * a[l] * inv;
-              c[k * d + l] = c[l * d + k] = v;
-              if (k == l) tr += v;
+      detect_detail::for_each_annulus(
+          j0, j1, n, G, R, add, [&](std::ptrdiff_t j, std::ptrdiff_t cnt) {
+            float* z = out.col(j);
+            if (cnt < 2) {
+              std::fill(z, z + m, 0.0f);
+              return;
             }
-          const double load = reg * std::max(0.0, tr) / d + abs_floor;
-          for (int k = 0; k < d; ++k) c[k * d + k] += load;
-          for (int k = 0; k < d; ++k) dl[k] = col[ix[k]] - a[k] * inv;
-          // Cholesky c = L L^T in place (lower), then r = |L^-1 dl|^2.
-          bool ok = true;
-          for (int k = 0; k < d && ok; ++k) {
-            double s = c[k * d + k];
-            for (int p = 0; p < k; ++p) s -= c[k * d + p] * c[k * d + p];
-            if (!(s > 0)) {
-              ok = false;
-              break;
+            const double inv = 1.0 / static_cast<double>(cnt);
+            const float* col = x.col(j);
+            for (std::ptrdiff_t i = 0; i < m; ++i) {
+              const double* a = acc.data() + static_cast<std::size_t>(i) * P;
+              const std::ptrdiff_t* ix = idx.data() + i * d;
+              std::size_t q = static_cast<std::size_t>(d);
+              double tr = 0;
+              for (int k = 0; k < d; ++k)
+                for (int l = k; l < d; ++l) {
+                  const double v = a[q++] * inv - a[k] * inv * a[l] * inv;
+                  c[k * d + l] = c[l * d + k] = v;
+                  if (k == l) tr += v;
+                }
+              const double load = reg * std::max(0.0, tr) / d + abs_floor;
+              for (int k = 0; k < d; ++k) c[k * d + k] += load;
+              for (int k = 0; k < d; ++k) dl[k] = col[ix[k]] - a[k] * inv;
+              // Cholesky c = L L^T in place (lower), then r = |L^-1 dl|^2.
+              bool ok = true;
+              for (int k = 0; k < d && ok; ++k) {
+                double s = c[k * d + k];
+                for (int p = 0; p < k; ++p) s -= c[k * d + p] * c[k * d + p];
+                if (!(s > 0)) {
+                  ok = false;
+                  break;
+                }
+                const double lkk = std::sqrt(s);
+                c[k * d + k] = lkk;
+                for (int r = k + 1; r < d; ++r) {
+                  double t = c[r * d + k];
+                  for (int p = 0; p < k; ++p) t -= c[r * d + p] * c[k * d + p];
+                  c[r * d + k] = t / lkk;
+                }
+              }
+              double r2 = 0;
+              if (ok) {
+                for (int k = 0; k < d; ++k) {
+                  double t = dl[k];
+                  for (int p = 0; p < k; ++p) t -= c[k * d + p] * f[p];
+                  f[k] = t / c[k * d + k];
+                  r2 += f[k] * f[k];
+                }
+              }
+              z[i] = static_cast<float>(r2);
             }
-            const double lkk = std::sqrt(s);
-            c[k * d + k] = lkk;
-            for (int r = k + 1; r < d; ++r) {
-              double t = c[r * d + k];
-              for (int p = 0; p < k; ++p) t -= c[r * d + p] * c[k * d + p];
-              c[r * d + k] = t / lkk;
-            }
-          }
-          double r2 = 0;
-          if (ok) {
-            for (int k = 0; k < d; ++k) {
-              double t = dl[k];
-              for (int p = 0; p < k; ++p) t -= c[k * d + p] * f[p];
-              f[k] = t / c[k * d + k];
-              r2 += f[k] * f[k];
-            }
-          }
-          z[i] = static_cast<float>(r2);
-        }
-      }
+          });
     }
   }
 }
