@@ -92,20 +92,31 @@ def time_zero(b: Any, method: str = "first_peak", threshold: float = 0.5,
                        time_zero_picks_ns=b.t0_ns + picks * b.dt_ns)
 
 
-def bandpass(b: Any, low_mhz: float = 100.0, high_mhz: Optional[float] = None, shape: str = "cosine",
+def bandpass(b: Any, low_mhz: Optional[float] = None, high_mhz: Optional[float] = None, shape: str = "cosine",
              transition_mhz: Optional[float] = None, order: int = 4, pad_samples: Optional[int] = None,
              dt_ns: Optional[float] = None) -> Bscan:
     """Zero-phase band-pass (FFT) between ``low_mhz`` and ``high_mhz`` (MHz).
 
     shape ``"cosine"``: gain 1 on [low, high] with raised-cosine transitions of ``transition_mhz``
     outside the corners (default a quarter of each corner); ``"butterworth"``: Butterworth
-    magnitude of ``order`` at each corner (half power at the corners), zero phase. ``high_mhz``
-    defaults to 0.8 x Nyquist. Each trace is padded (``pad_samples``, default n/8) with a line
-    joining its end back to its start so no wrap-around ringing appears at the ends.
+    magnitude of ``order`` at each corner (half power at the corners), zero phase. Default
+    corners: 0.3 and 3 times the antenna's centre frequency (header ``centre_frequency_mhz``),
+    the high one capped at 0.8 x Nyquist; without a centre frequency, 2% and 80% of Nyquist.
+    Each trace is padded (``pad_samples``, default n/8) with a line joining its end back to its
+    start so no wrap-around ringing appears at the ends.
     """
     b = as_bscan(b, dt_ns)
-    high = 0.8 * 500.0 / b.dt_ns if high_mhz is None else _num(high_mhz, "high_mhz")
-    out = _core.bandpass(b.data, b.dt_ns, _num(low_mhz, "low_mhz"), high, shape,
+    nyquist = 500.0 / b.dt_ns
+    fc = float(b.header.get("centre_frequency_mhz") or 0.0)
+    if high_mhz is None:
+        high = min(3.0 * fc, 0.8 * nyquist) if fc > 0 else 0.8 * nyquist
+    else:
+        high = _num(high_mhz, "high_mhz")
+    if low_mhz is None:
+        low = min(0.3 * fc, 0.5 * high) if fc > 0 else 0.02 * nyquist
+    else:
+        low = _num(low_mhz, "low_mhz")
+    out = _core.bandpass(b.data, b.dt_ns, low, high, shape,
                          -1.0 if transition_mhz is None else _num(transition_mhz, "transition_mhz"),
                          int(order), -1 if pad_samples is None else int(pad_samples))
     return b.with_data(out)
