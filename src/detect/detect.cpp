@@ -72,14 +72,14 @@ Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocit
   if (o.dewow) {
     DewowOptions d;
     d.window_ns = o.dewow_window_ns > 0 ? o.dewow_window_ns : 3e3 / f;
-    b = dewow(b, d);
+    dewow(b.view(), b.view(), h.dt_ns, d);  // in place on the working copy
   }
   if (o.bandpass) {
     BandpassOptions bp;
     const double nyq = 0.5e3 / h.dt_ns;
     bp.low_mhz = o.bandpass_low_mhz > 0 ? o.bandpass_low_mhz : 0.3 * f;
     bp.high_mhz = o.bandpass_high_mhz > 0 ? o.bandpass_high_mhz : std::min(2.5 * f, 0.8 * nyq);
-    if (bp.low_mhz < bp.high_mhz) b = bandpass(b, bp);
+    if (bp.low_mhz < bp.high_mhz) bandpass(b.view(), b.view(), h.dt_ns, bp);
   }
 #else
   if (o.dewow) missing("dewow", "filters");

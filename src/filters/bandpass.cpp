@@ -92,7 +92,7 @@ void bandpass(ConstView in, MutView out, double dt_ns, const BandpassOptions& o)
 }
 
 Bscan bandpass(const Bscan& in, const BandpassOptions& o) {
-  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  Bscan out = Bscan::uninitialized(in.n_samples(), in.n_traces(), in.header());
   bandpass(in.view(), out.view(), in.header().dt_ns, o);
   return out;
 }

@@ -49,7 +49,7 @@ void dc_remove(ConstView in, MutView out, double dt_ns, double t0_ns, const DcRe
 }
 
 Bscan dc_remove(const Bscan& in, const DcRemoveOptions& o) {
-  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  Bscan out = Bscan::uninitialized(in.n_samples(), in.n_traces(), in.header());
   dc_remove(in.view(), out.view(), in.header().dt_ns, in.header().t0_ns, o);
   return out;
 }

@@ -49,7 +49,7 @@ void dewow(ConstView in, MutView out, double dt_ns, const DewowOptions& o) {
 }
 
 Bscan dewow(const Bscan& in, const DewowOptions& o) {
-  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  Bscan out = Bscan::uninitialized(in.n_samples(), in.n_traces(), in.header());
   dewow(in.view(), out.view(), in.header().dt_ns, o);
   return out;
 }

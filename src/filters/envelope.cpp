@@ -39,7 +39,7 @@ void envelope(ConstView in, MutView out, const EnvelopeOptions& o) {
 }
 
 Bscan envelope(const Bscan& in, const EnvelopeOptions& o) {
-  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  Bscan out = Bscan::uninitialized(in.n_samples(), in.n_traces(), in.header());
   envelope(in.view(), out.view(), o);
   return out;
 }

@@ -81,7 +81,7 @@ void gain(ConstView in, MutView out, double dt_ns, double t0_ns, const GainOptio
 }
 
 Bscan gain(const Bscan& in, const GainOptions& o) {
-  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  Bscan out = Bscan::uninitialized(in.n_samples(), in.n_traces(), in.header());
   gain(in.view(), out.view(), in.header().dt_ns, in.header().t0_ns, o);
   return out;
 }

@@ -162,7 +162,7 @@ TimeZeroResult time_zero(ConstView in, MutView out, double dt_ns, double t0_ns,
 Bscan time_zero(const Bscan& in, const TimeZeroOptions& o, TimeZeroResult* result) {
   const double dt = in.header().dt_ns;
   const double t0 = in.header().t0_ns;
-  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  Bscan out = Bscan::uninitialized(in.n_samples(), in.n_traces(), in.header());
   TimeZeroResult res = time_zero(in.view(), out.view(), dt, t0, o);
   if (o.shift)
     out.header().t0_ns = 0.0 - res.target_sample * dt;  // never -0
