@@ -67,14 +67,9 @@ void bind_clutter(pyb::module_& m) {
   m.def(
       "remove_background",
       [](const pyb::array& data, const BackgroundOptions& o) {
-        const ConstView in = as_view(data, "data");
-        farray out = new_fortran(in.n_samples, in.n_traces);
-        const MutView ov = view_of(out);
         BackgroundReport rep;
-        {
-          pyb::gil_scoped_release nogil;
-          remove_background(in, ov, o, &rep);
-        }
+        farray out = map_section(
+            data, "data", [&](ConstView in, MutView ov) { remove_background(in, ov, o, &rep); });
         return pyb::make_tuple(out, report_dict(rep));
       },
       pyb::arg("data"), pyb::arg("options"),

@@ -117,15 +117,8 @@ void bind_detect(pyb::module_& m) {
   m.def(
       "cfar",
       [](const pyb::array& data, const pyb::dict& options) {
-        ConstView in = as_view(data, "score");
         const CfarOptions o = cfar_options(options, "", CfarOptions{});
-        farray out = new_fortran(in.n_samples, in.n_traces);
-        MutView ov = view_of(out);
-        {
-          pyb::gil_scoped_release nogil;
-          cfar(in, ov, o);
-        }
-        return out;
+        return map_section(data, "score", [&](ConstView in, MutView ov) { cfar(in, ov, o); });
       },
       pyb::arg("score"), pyb::arg("options"));
   m.def("cfar_ca_factor", &cfar_ca_factor, pyb::arg("pfa"), pyb::arg("n"));

@@ -5,22 +5,6 @@
 
 namespace gprkit::py {
 
-namespace {
-// Runs kernel(in_view, out_view) with the GIL released into a new Fortran array.
-template <class Kernel>
-farray run(const pyb::array& data, Kernel&& kernel) {
-  ConstView in = as_view(data, "data");
-  farray out = new_fortran(in.n_samples, in.n_traces);
-  MutView ov = view_of(out);
-  {
-    pyb::gil_scoped_release nogil;
-    kernel(in, ov);
-  }
-  return out;
-}
-
-}  // namespace
-
 void bind_filters(pyb::module_& m) {
   m.def(
       "dc_remove",
@@ -31,14 +15,16 @@ void bind_filters(pyb::module_& m) {
             method, {{"mean", DcMethod::mean}, {"median", DcMethod::median}}, "dc_remove: method");
         o.start_ns = start_ns;
         o.end_ns = end_ns;
-        return run(data, [&](ConstView in, MutView out) { dc_remove(in, out, dt_ns, t0_ns, o); });
+        return map_section(data, "data",
+                           [&](ConstView in, MutView out) { dc_remove(in, out, dt_ns, t0_ns, o); });
       },
       pyb::arg("data"), pyb::arg("dt_ns"), pyb::arg("t0_ns"), pyb::arg("method"),
       pyb::arg("start_ns"), pyb::arg("end_ns"));
   m.def(
       "dewow",
       [](const pyb::array& data, double dt_ns, double window_ns) {
-        return run(data, [&](ConstView in, MutView out) { dewow(in, out, dt_ns, {window_ns}); });
+        return map_section(data, "data",
+                           [&](ConstView in, MutView out) { dewow(in, out, dt_ns, {window_ns}); });
       },
       pyb::arg("data"), pyb::arg("dt_ns"), pyb::arg("window_ns"));
   m.def(
@@ -57,8 +43,9 @@ void bind_filters(pyb::module_& m) {
         o.target_sample = target_sample;
         o.shift = shift;
         TimeZeroResult res;
-        farray out =
-            run(data, [&](ConstView in, MutView ov) { res = time_zero(in, ov, dt_ns, t0_ns, o); });
+        farray out = map_section(data, "data", [&](ConstView in, MutView ov) {
+          res = time_zero(in, ov, dt_ns, t0_ns, o);
+        });
         return pyb::make_tuple(out, to_numpy(res.picks_samples), res.target_sample);
       },
       pyb::arg("data"), pyb::arg("dt_ns"), pyb::arg("t0_ns"), pyb::arg("method"),
@@ -67,7 +54,8 @@ void bind_filters(pyb::module_& m) {
   m.def(
       "shift_traces",
       [](const pyb::array& data, const std::vector<double>& shifts) {
-        return run(data, [&](ConstView in, MutView out) { shift_traces(in, out, shifts); });
+        return map_section(data, "data",
+                           [&](ConstView in, MutView out) { shift_traces(in, out, shifts); });
       },
       pyb::arg("data"), pyb::arg("shifts_samples"));
   m.def(
@@ -83,7 +71,8 @@ void bind_filters(pyb::module_& m) {
         o.transition_mhz = transition_mhz;
         o.order = order;
         o.pad_samples = pad_samples;
-        return run(data, [&](ConstView in, MutView out) { bandpass(in, out, dt_ns, o); });
+        return map_section(data, "data",
+                           [&](ConstView in, MutView out) { bandpass(in, out, dt_ns, o); });
       },
       pyb::arg("data"), pyb::arg("dt_ns"), pyb::arg("low_mhz"), pyb::arg("high_mhz"),
       pyb::arg("shape"), pyb::arg("transition_mhz"), pyb::arg("order"), pyb::arg("pad_samples"));
@@ -102,14 +91,16 @@ void bind_filters(pyb::module_& m) {
         o.db_per_ns = db_per_ns;
         o.window_ns = window_ns;
         o.max_gain = max_gain;
-        return run(data, [&](ConstView in, MutView out) { gain(in, out, dt_ns, t0_ns, o); });
+        return map_section(data, "data",
+                           [&](ConstView in, MutView out) { gain(in, out, dt_ns, t0_ns, o); });
       },
       pyb::arg("data"), pyb::arg("dt_ns"), pyb::arg("t0_ns"), pyb::arg("kind"), pyb::arg("power"),
       pyb::arg("db_per_ns"), pyb::arg("window_ns"), pyb::arg("max_gain"));
   m.def(
       "envelope",
       [](const pyb::array& data, std::ptrdiff_t pad_samples) {
-        return run(data, [&](ConstView in, MutView out) { envelope(in, out, {pad_samples}); });
+        return map_section(data, "data",
+                           [&](ConstView in, MutView out) { envelope(in, out, {pad_samples}); });
       },
       pyb::arg("data"), pyb::arg("pad_samples"));
 }

@@ -100,15 +100,9 @@ void bind_migrate(pyb::module_& m) {
   m.def(
       "migrate",
       [](const pyb::array& data, const pyb::dict& header, const MigrateOptions& o) {
-        ConstView in = as_view(data, "b.data");
-        Header h = header_from_dict(header);
-        farray out = new_fortran(in.n_samples, in.n_traces);
-        MutView ov = view_of(out);
-        {
-          pyb::gil_scoped_release nogil;
-          migrate(in, h, ov, o);
-        }
-        return out;
+        const Header h = header_from_dict(header);
+        return map_section(data, "b.data",
+                           [&](ConstView in, MutView ov) { migrate(in, h, ov, o); });
       },
       pyb::arg("data"), pyb::arg("header"), pyb::arg("options"));
 

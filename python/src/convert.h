@@ -23,6 +23,19 @@ MutView as_mut_view(pyb::array& a, const char* what = "out");
 /// A new Fortran-ordered float32 array of the given shape and its view.
 farray new_fortran(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces);
 MutView view_of(farray& a);
+/// Runs kernel(in_view, out_view) on `data` (float32, any strides; `what` names it in errors)
+/// into a new Fortran-ordered array of the same shape, with the GIL released.
+template <class Kernel>
+farray map_section(const pyb::array& data, const char* what, Kernel&& kernel) {
+  const ConstView in = as_view(data, what);
+  farray out = new_fortran(in.n_samples, in.n_traces);
+  const MutView ov = view_of(out);
+  {
+    pyb::gil_scoped_release nogil;
+    kernel(in, ov);
+  }
+  return out;
+}
 /// A 1-D float64 numpy array copied from a vector.
 pyb::array_t<double> to_numpy(const std::vector<double>& v);
 

@@ -47,21 +47,25 @@ void gain(ConstView in, MutView out, double dt_ns, double t0_ns, const GainOptio
           s.resize(static_cast<std::size_t>(n) + 1);
           sq.resize(static_cast<std::size_t>(n));
           for (std::ptrdiff_t i = 0; i < n; ++i) sq[i] = x[i] * x[i];
-          if (!std::isfinite(detail::prefix_sums(sq.data(), n, s.data()))) return false;
+          const detail::ChunkedPrefix p = detail::chunked_prefix_sums(sq.data(), n, s.data());
+          if (!std::isfinite(p.total())) return false;
+          const double* sp = s.data();
           // g = min(max_gain, 1 / rms) == 1 / max(rms, 1 / max_gain): branch-free.
           const double floor = 1.0 / max_gain;
           auto at = [&](std::ptrdiff_t i, std::ptrdiff_t lo, std::ptrdiff_t hi) {
-            const double ms = (s[hi + 1] - s[lo]) / static_cast<double>(hi - lo + 1);
+            const double ms = (p.at(sp, hi + 1) - p.at(sp, lo)) / static_cast<double>(hi - lo + 1);
             y[i] = static_cast<float>(x[i] / std::max(std::sqrt(std::max(ms, 0.0)), floor));
           };
           const std::ptrdiff_t a = std::min(h, n), b = std::max(a, n - h);
           for (std::ptrdiff_t i = 0; i < a; ++i) at(i, 0, std::min(n - 1, i + h));
           const double inv = 1.0 / static_cast<double>(2 * h + 1);
-          const double* sp = s.data();
-          for (std::ptrdiff_t i = a; i < b; ++i) {
-            const double ms = (sp[i + h + 1] - sp[i - h]) * inv;
-            y[i] = static_cast<float>(x[i] / std::max(std::sqrt(std::max(ms, 0.0)), floor));
-          }
+          p.for_each_segment(
+              a, b, h + 1, -h, [&](std::ptrdiff_t u, std::ptrdiff_t v, double delta) {
+                for (std::ptrdiff_t i = u; i < v; ++i) {
+                  const double ms = (sp[i + h + 1] - sp[i - h] + delta) * inv;
+                  y[i] = static_cast<float>(x[i] / std::max(std::sqrt(std::max(ms, 0.0)), floor));
+                }
+              });
           for (std::ptrdiff_t i = b; i < n; ++i) at(i, std::max<std::ptrdiff_t>(0, i - h), n - 1);
           return true;
         });

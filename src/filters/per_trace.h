@@ -82,35 +82,6 @@ inline double sum(const float* x, std::ptrdiff_t n) {
   return s;
 }
 
-/// Exclusive prefix sums s[k] = sum_{i<k} x[i] (k = 0..n) in double, computed as eight
-/// interleaved chains over the eighths of the trace so the additions overlap, then offset.
-/// Returns s[n].
-inline double prefix_sums(const float* x, std::ptrdiff_t n, double* s) {
-  constexpr int kChains = 8;
-  s[0] = 0.0;
-  const std::ptrdiff_t q = n / kChains;
-  double acc[kChains] = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (std::ptrdiff_t i = 0; i < q; ++i)
-    for (int c = 0; c < kChains; ++c) {
-      acc[c] += static_cast<double>(x[c * q + i]);
-      s[c * q + i + 1] = acc[c];
-    }
-  double tail = 0;
-  for (std::ptrdiff_t i = kChains * q; i < n; ++i) {
-    tail += static_cast<double>(x[i]);
-    s[i + 1] = tail;
-  }
-  // Each chunk adds the totals of the chunks before it.
-  double offset = 0.0;
-  for (int c = 1; c <= kChains; ++c) {
-    offset += acc[c - 1];
-    const std::ptrdiff_t lo = c * q + 1;
-    const std::ptrdiff_t hi = c < kChains ? (c + 1) * q : n;
-    for (std::ptrdiff_t i = lo; i <= hi; ++i) s[i] += offset;
-  }
-  return s[n];
-}
-
 /// Prefix sums kept as eight chunk-local scans plus a tail (so the scans overlap) and the
 /// offset of each chunk: the true exclusive prefix sum at index k (0..n) is s[k] + offset of
 /// k's chunk. Saves the pass that would add the offsets in.
