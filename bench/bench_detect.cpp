@@ -62,6 +62,4 @@ BENCHMARK(BM_score_energy)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTi
 BENCHMARK(BM_score_rx)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_score_hyperbola)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_cfar_ca)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
-#if defined(GPRKIT_HAS_FILTERS) && defined(GPRKIT_HAS_CLUTTER)
 BENCHMARK(BM_detect_default)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
-#endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz and runs each reader for a
 # bounded time on seeds made from ../shared/data/real (or from gprkit's own writers when that
-# folder is absent). Exits non-zero when a fuzzer finds a crash. ~2.5 minutes on 2 cores.
+# folder is absent), and the pipeline parser on the shipped pipeline files. Exits non-zero when a fuzzer finds a crash. ~2.5 minutes on 2 cores.
 #   FUZZ_SECONDS=20 scripts/fuzz.sh     (seconds per target, default 15)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,12 +10,14 @@ SECONDS_PER=${FUZZ_SECONDS:-15}
 REAL=${GPRKIT_SHARED_DATA:-$ROOT/../shared/data}/real
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGPRKIT_BUILD_FUZZ=ON -DGPRKIT_BUILD_TESTS=OFF -DGPRKIT_BUILD_PYTHON=OFF -DGPRKIT_INSTALL=OFF \
-  -DGPRKIT_MODULES="core;io" >/dev/null
+  >/dev/null
 cmake --build "$BUILD" -j2 --target gprkit_fuzz_dzt gprkit_fuzz_dt1 gprkit_fuzz_mala \
-  gprkit_fuzz_segy gprkit_fuzz_npy >/dev/null
+  gprkit_fuzz_segy gprkit_fuzz_npy gprkit_fuzz_pipeline >/dev/null
 SEEDS=$(mktemp -d)
 trap 'rm -rf "$SEEDS"' EXIT
-mkdir -p "$SEEDS"/{dzt,dt1,mala,segy,npy}
+mkdir -p "$SEEDS"/{dzt,dt1,mala,segy,npy,pipeline}
+# Pipeline seeds: the shipped pipeline files.
+cp "$ROOT"/samples/pipelines/*.json "$SEEDS/pipeline/"
 # Seeds are cut to a few kB so the fuzzer mutates headers, not megabytes of samples.
 cut_to() { head -c "$2" "$1"; }
 if [ -d "$REAL" ]; then
@@ -64,7 +66,7 @@ if not any((s / "mala").iterdir()):
     (s / "mala/s0").write_bytes(rad + b"\0" + bytes(2 * ns * nt) + b"\0")
 PY
 status=0
-for r in dzt dt1 mala segy npy; do
+for r in dzt dt1 mala segy npy pipeline; do
   work=$(mktemp -d -p "$SEEDS")
   echo "== fuzz $r (${SECONDS_PER}s, $(ls "$SEEDS/$r" | wc -l) seeds)"
   if ! "$BUILD/fuzz/gprkit_fuzz_$r" -max_total_time="$SECONDS_PER" -max_len=65536 -rss_limit_mb=2048 \

@@ -10,7 +10,7 @@ from gprkit import IoError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'migrate', 'migrate_3d', 'remove_background', 'ricker', 'rpca', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'time_zero', 'trace_score', 'truncated_svd', 'two_way_time_ns']
+__all__: list[str] = ['BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'landmine_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'truncated_svd', 'two_way_time_ns', 'version']
 class Diffractor:
     @typing.overload
     def __init__(self) -> None:
@@ -720,7 +720,7 @@ def dc_remove(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dt_ns: t
     ...
 def depth_from_time_m(t_ns: typing.SupportsFloat | typing.SupportsIndex, header: dict, velocity_m_per_ns: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
-def detect(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options: dict, preprocess_only: bool = False) -> tuple[list, numpy.typing.NDArray[numpy.float32], dict, typing.Any, dict]:
+def detect(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, pipeline_json: str, options: dict, preprocess_only: bool = False) -> tuple[list, numpy.typing.NDArray[numpy.float32], dict, typing.Any, dict]:
     ...
 def dewow(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dt_ns: typing.SupportsFloat | typing.SupportsIndex, window_ns: typing.SupportsFloat | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...
@@ -738,7 +738,7 @@ def fft_cached_plans() -> int:
     """
     FFTW plans in the cache.
     """
-def find_detections(score: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, threshold_image: typing.Any, threshold: typing.SupportsFloat | typing.SupportsIndex, radius_m: typing.SupportsFloat | typing.SupportsIndex, depth_radius_m: typing.SupportsFloat | typing.SupportsIndex, min_depth_m: typing.SupportsFloat | typing.SupportsIndex, max_depth_m: typing.SupportsFloat | typing.SupportsIndex, velocity_m_per_ns: typing.SupportsFloat | typing.SupportsIndex, max_detections: typing.SupportsInt | typing.SupportsIndex) -> list:
+def find_detections(score: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, threshold_image: typing.Any, threshold: typing.SupportsFloat | typing.SupportsIndex, radius_m: typing.SupportsFloat | typing.SupportsIndex, depth_radius_m: typing.SupportsFloat | typing.SupportsIndex, min_depth_m: typing.SupportsFloat | typing.SupportsIndex, max_depth_m: typing.SupportsFloat | typing.SupportsIndex, velocity_m_per_ns: typing.SupportsFloat | typing.SupportsIndex, max_detections: typing.SupportsInt | typing.SupportsIndex, shadow_radius_m: typing.SupportsFloat | typing.SupportsIndex = 0.0, shadow_ratio: typing.SupportsFloat | typing.SupportsIndex = 0.75) -> list:
     ...
 def fit_hyperbola(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, trace: typing.SupportsInt | typing.SupportsIndex, sample: typing.SupportsInt | typing.SupportsIndex, options: HyperbolaFitOptions) -> dict:
     ...
@@ -762,10 +762,26 @@ def io_write(path: str, channels: collections.abc.Sequence[tuple]) -> None:
     """
     Write (data, header) channels; format from the extension.
     """
+def landmine_pipeline_json() -> str:
+    ...
 def migrate(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options: MigrateOptions) -> numpy.typing.NDArray[numpy.float32]:
     ...
 def migrate_3d(volume: typing.Annotated[numpy.typing.ArrayLike, numpy.float32], dt_ns: typing.SupportsFloat | typing.SupportsIndex, t0_ns: typing.SupportsFloat | typing.SupportsIndex, dx_m: typing.SupportsFloat | typing.SupportsIndex, dy_m: typing.SupportsFloat | typing.SupportsIndex, antenna_offset_m: typing.SupportsFloat | typing.SupportsIndex, antenna_height_m: typing.SupportsFloat | typing.SupportsIndex, options: MigrateOptions) -> numpy.typing.NDArray[numpy.float32]:
     ...
+def normalize_options(step: str, options_json: str) -> str:
+    ...
+def normalize_pipeline(text: str) -> str:
+    """
+    Validates a pipeline's JSON and returns it with every default filled in.
+    """
+def pipeline_reach(text: str, header: dict) -> tuple[bool, int, bool]:
+    ...
+def pipeline_run(text: str, data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
+    ...
+def registry_json() -> str:
+    """
+    Every step's description, as JSON text.
+    """
 def remove_background(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], options: BackgroundOptions) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
     """
     data minus its background: (new Fortran float32 array, report dict).
@@ -776,6 +792,8 @@ def rpca(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], options: ...)
     """
     Robust PCA: (low_rank, sparse, report dict).
     """
+def run_step(step: str, data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options_json: str) -> tuple[numpy.typing.NDArray[numpy.float32], dict, dict]:
+    ...
 def score(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options: dict) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
     ...
 def set_num_threads(n: typing.SupportsInt | typing.SupportsIndex) -> None:
@@ -788,6 +806,8 @@ def simulate(options: SimulateOptions) -> tuple[numpy.typing.NDArray[numpy.float
     """
     Synthetic B-scan: (data, header, truth, ground_time_ns).
     """
+def step_names() -> list[str]:
+    ...
 def time_zero(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dt_ns: typing.SupportsFloat | typing.SupportsIndex, t0_ns: typing.SupportsFloat | typing.SupportsIndex, method: str, threshold: typing.SupportsFloat | typing.SupportsIndex, search_start_ns: typing.SupportsFloat | typing.SupportsIndex, search_end_ns: typing.SupportsFloat | typing.SupportsIndex, target_sample: typing.SupportsFloat | typing.SupportsIndex, shift: bool) -> tuple[numpy.typing.NDArray[numpy.float32], numpy.typing.NDArray[numpy.float64], float]:
     ...
 def trace_score(score: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], first_sample: typing.SupportsInt | typing.SupportsIndex, n_samples: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
@@ -797,4 +817,6 @@ def truncated_svd(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], k: t
     Leading k singular values and left singular vectors: (s, u).
     """
 def two_way_time_ns(xt_m: typing.SupportsFloat | typing.SupportsIndex, xr_m: typing.SupportsFloat | typing.SupportsIndex, height_m: typing.SupportsFloat | typing.SupportsIndex, x_m: typing.SupportsFloat | typing.SupportsIndex, depth_m: typing.SupportsFloat | typing.SupportsIndex, velocity_m_per_ns: typing.SupportsFloat | typing.SupportsIndex) -> float:
+    ...
+def version() -> str:
     ...

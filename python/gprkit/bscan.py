@@ -48,7 +48,7 @@ class Bscan:
             arr = arr.reshape(-1, 1, order="F")
         h: dict[str, Any] = {"dt_ns": 0.1, "dx_m": 0.01, "t0_ns": 0.0, "antenna_separation_m": 0.0,
                              "antenna_height_m": 0.0, "centre_frequency_mhz": 0.0, "x_m": None,
-                             "y_m": None, "z_m": None, "raw": {}}
+                             "y_m": None, "z_m": None, "raw": {}, "history": []}
         if header:
             h.update(header)
         h.update(fields)
@@ -102,6 +102,13 @@ class Bscan:
     def shape(self) -> tuple[int, int]:
         return (self.n_samples, self.n_traces)
 
+    @property
+    def history(self) -> list:
+        """The steps this section went through, oldest first: ``{"step": name, "options":
+        {...resolved...}, "version": library version}`` (``Pipeline.from_history`` re-runs
+        them)."""
+        return self.header.setdefault("history", [])
+
     def time_ns(self) -> np.ndarray:
         """Two-way time of each sample (ns): t0_ns + i * dt_ns."""
         return self.t0_ns + self.dt_ns * np.arange(self.n_samples)
@@ -123,6 +130,7 @@ class Bscan:
         """A new Bscan with `data` and this header (copied), updated by `changes`."""
         h = dict(self.header)
         h["raw"] = dict(self.header.get("raw") or {})
+        h["history"] = list(self.header.get("history") or [])
         h.update(changes)
         out = Bscan.__new__(Bscan)
         out.data = data

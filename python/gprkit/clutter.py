@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _core
 from .bscan import Bscan, as_bscan, as_float32
+from .pipeline import run_step
 
 __all__ = ["remove_background", "rpca", "truncated_svd", "BACKGROUND_METHODS"]
 
@@ -85,6 +86,18 @@ def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = Non
         the wrong shape, non-finite data, ...
     """
     bs = as_bscan(b, dt_ns=dt_ns)
+    if trace_mask is None and ground_time_ns is None and not return_report:
+        # The plain case is the registry step: its table gives every default and check.
+        opts = dict(options)
+        opts["method"] = method
+        opts["rpca_svd"] = rpca_svd
+        if ground_window_ns is not None:
+            lo, hi = (float(v) for v in ground_window_ns)
+            if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+                raise _core.InvalidArgument(f"remove_background: ground_window_ns = {ground_window_ns!r}; "
+                                            "expected (start, end) with end > start")
+            opts["ground_start_ns"], opts["ground_end_ns"] = lo, hi
+        return run_step("remove_background", bs, **opts)[0]
     if method not in BACKGROUND_METHODS:
         raise _core.InvalidArgument(f"remove_background: method = {method!r}; expected one of {BACKGROUND_METHODS}")
     o = _core.BackgroundOptions()

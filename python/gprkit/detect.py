@@ -9,6 +9,7 @@ The GIL is released while the kernels run.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
@@ -17,6 +18,7 @@ import numpy as np
 from . import _core
 from ._errors import InvalidArgument
 from .bscan import Bscan, as_bscan
+from .pipeline import Pipeline, run_step
 
 __all__ = ["Detection", "Evaluation", "score", "trace_score", "cfar", "detect", "evaluate",
            "find_detections", "preprocess_for_detection"]
@@ -140,12 +142,10 @@ def score(b: Any, method: str = "energy", per_trace: bool = False, dt_ns: Option
     unknown = set(options) - set(_SCORE_KEYS)
     if unknown:
         raise TypeError(f"score: unknown options {sorted(unknown)}; expected {_SCORE_KEYS}")
-    opts = {k: _num(v, k) if k != "rx_features" else int(v) for k, v in options.items()}
-    opts["method"] = str(method)
-    out, _ = _core.score(b.data, b.header, opts)
+    out = run_step("score", b, method=method, **options)[0]
     if per_trace:
-        return _core.trace_score(out, 0, -1)
-    return b.with_data(out)
+        return _core.trace_score(out.data, 0, -1)
+    return out
 
 
 def trace_score(s: Any, first_sample: int = 0, n_samples: int = -1) -> np.ndarray:
@@ -191,11 +191,14 @@ def find_detections(s: Any, threshold: float = 0.0, radius_m: float = 0.1,
                     depth_radius_m: Optional[float] = None, min_depth_m: Optional[float] = None,
                     max_depth_m: Optional[float] = None, velocity_m_per_ns: float = 0.1,
                     threshold_image: Any = None, max_detections: int = 10000,
-                    dt_ns: Optional[float] = None) -> list[Detection]:
+                    dt_ns: Optional[float] = None, shadow_radius_m: float = 0.0,
+                    shadow_ratio: float = 0.75) -> list[Detection]:
     """Local maxima of a score image above ``threshold`` (or above ``threshold_image``, e.g.
     from :func:`cfar`), thinned by greedy non-maximum suppression: no two alarms closer than
     ``radius_m`` along the line (unless further apart than ``depth_radius_m`` in depth).
-    Depth from time with ``velocity_m_per_ns`` and the header's air gap. Highest score first."""
+    Depth from time with ``velocity_m_per_ns`` and the header's air gap. Flank suppression:
+    a candidate within ``shadow_radius_m`` of a kept alarm and below ``shadow_ratio`` times its
+    score is dropped (0 = off). Highest score first."""
     sb = as_bscan(s, dt_ns, what="score")
     thr = None
     if threshold_image is not None:
@@ -204,83 +207,149 @@ def find_detections(s: Any, threshold: float = 0.0, radius_m: float = 0.1,
                                  -1.0 if depth_radius_m is None else _num(depth_radius_m, "depth_radius_m"),
                                  -1e300 if min_depth_m is None else _num(min_depth_m, "min_depth_m"),
                                  1e300 if max_depth_m is None else _num(max_depth_m, "max_depth_m"),
-                                 _num(velocity_m_per_ns, "velocity_m_per_ns"), int(max_detections))
+                                 _num(velocity_m_per_ns, "velocity_m_per_ns"), int(max_detections),
+                                 _num(shadow_radius_m, "shadow_radius_m"), _num(shadow_ratio, "shadow_ratio"))
     return _to_detections(rows)
 
 
-def _options(pipeline: Optional[Mapping[str, Any]], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    opts: dict[str, Any] = dict(pipeline or {})
-    opts.update(overrides)
-    unknown = set(opts) - set(_DETECT_KEYS)
+# Options of the chain's preprocessing by their older flat names: each edits one step of the
+# pipeline (they are kept for callers of earlier versions).
+_PIPELINE_KEYS = ("dewow", "dewow_window_ns", "bandpass", "bandpass_low_mhz", "bandpass_high_mhz",
+                  "background", "background_window_m")
+
+
+def _auto(value: Any) -> Any:
+    # The flat options used <= 0 for "derive from the header"; a step says that with None.
+    return None if value is None or (not isinstance(value, str) and float(value) <= 0) else value
+
+
+def _edit(chain: list, name: str, on: Any, options: dict, position: int) -> None:
+    idx = [k for k, (n, _) in enumerate(chain) if n == name]
+    if on is False:
+        for k in reversed(idx):
+            del chain[k]
+        return
+    if not idx:
+        if on is None and not options:
+            return
+        chain.insert(min(position, len(chain)), (name, {}))
+        idx = [min(position, len(chain) - 1)]
+    chain[idx[0]][1].update(options)
+
+
+def _chain(pipeline: Any, overrides: Mapping[str, Any]) -> tuple[Pipeline, dict[str, Any]]:
+    """The preprocessing Pipeline and the remaining (scoring and decision) options."""
+    flat: dict[str, Any] = {}
+    if pipeline is None:
+        p = Pipeline.landmine()
+    elif isinstance(pipeline, Pipeline):
+        p = pipeline
+    elif isinstance(pipeline, (str, os.PathLike)):
+        p = Pipeline.from_file(pipeline)
+    elif isinstance(pipeline, Mapping):
+        if "steps" in pipeline or "gprkit_pipeline" in pipeline:
+            p = Pipeline.from_dict(pipeline)
+        else:  # the flat options of earlier versions
+            p = Pipeline.landmine()
+            flat.update(pipeline)
+    else:
+        raise TypeError(f"detect: pipeline = {pipeline!r}; expected None, a gprkit.Pipeline, a path, "
+                        "a dict or a callable")
+    flat.update(overrides)
+    unknown = set(flat) - set(_DETECT_KEYS)
     if unknown:
         raise TypeError(f"detect: unknown options {sorted(unknown)}; expected some of {sorted(_DETECT_KEYS)}")
-    return opts
+    if any(k in flat for k in _PIPELINE_KEYS):
+        chain = [(s.step, dict(s.options)) for s in p.steps]
+        dw = {} if flat.get("dewow_window_ns") is None and "dewow_window_ns" not in flat else \
+            {"window_ns": _auto(flat["dewow_window_ns"])}
+        _edit(chain, "dewow", flat.get("dewow"), dw, 0)
+        bp = {}
+        if "bandpass_low_mhz" in flat:
+            bp["low_mhz"] = _auto(flat["bandpass_low_mhz"])
+        if "bandpass_high_mhz" in flat:
+            bp["high_mhz"] = _auto(flat["bandpass_high_mhz"])
+        _edit(chain, "bandpass", flat.get("bandpass"), bp, 1)
+        bg: dict[str, Any] = {}
+        method = flat.get("background")
+        if method is not None and method != "none":
+            bg["method"] = str(method)
+        if "background_window_m" in flat:
+            bg["window_m"] = flat["background_window_m"]
+        _edit(chain, "remove_background", False if method == "none" else None, bg, len(chain))
+        p = Pipeline.from_steps(chain)
+    rest = {k: v for k, v in flat.items() if k not in _PIPELINE_KEYS}
+    if "method" in rest:
+        rest["method"] = str(rest["method"])
+    return p, rest
 
 
-def preprocess_for_detection(b: Any, pipeline: Optional[Mapping[str, Any]] = None,
-                             dt_ns: Optional[float] = None, **overrides: Any) -> Bscan:
-    """The preprocessing part of :func:`detect` (filters, clutter removal, migration) alone.
-    The velocity used is in the returned header's ``raw['detect_velocity_m_per_ns']``."""
+def preprocess_for_detection(b: Any, pipeline: Any = None, dt_ns: Optional[float] = None,
+                             **overrides: Any) -> Bscan:
+    """The preprocessing part of :func:`detect` (its pipeline, then migration) alone. The
+    velocity used is in the returned header's ``raw['detect_velocity_m_per_ns']``; the steps
+    run are in its history."""
     b = as_bscan(b, dt_ns)
-    _, data, header, _, info = _core.detect(b.data, b.header, _options(pipeline, overrides), True)
+    p, opts = _chain(pipeline, overrides)
+    _, data, header, _, info = _core.detect(b.data, b.header, p.to_json(None), opts, True)
     header["raw"] = dict(header.get("raw") or {})
     header["raw"]["detect_velocity_m_per_ns"] = repr(info["velocity_m_per_ns"])
     return Bscan(data, header=header)
 
 
-def detect(b: Any, pipeline: Union[None, Mapping[str, Any], Callable[[Bscan], Any]] = None,
-           return_score: bool = False, dt_ns: Optional[float] = None,
+def detect(b: Any, pipeline: Any = None, return_score: bool = False,
+           dt_ns: Optional[float] = None,
            **overrides: Any) -> Union[list[Detection], tuple[list[Detection], Bscan]]:
-    """Find buried objects: the default chain with every parameter overridable.
+    """Find buried objects: a preprocessing pipeline, then migration, scoring, threshold and
+    non-maximum suppression, every parameter overridable.
 
-    Chain: dewow (three periods) -> band-pass (0.3 to 2.5 x the centre frequency) -> clutter
-    removal (``background="ground_bounce"``: flatten to the surface reflection, remove its local
-    average over ``background_window_m`` = 1 m) -> migration (``migration="auto"``: phase-shift
-    migration before the energy and rx scores, none before the hyperbola score, which focuses
-    along the diffraction curve itself) at ``velocity_m_per_ns`` (default 0.1 m/ns, moist soil;
-    0 or less estimates it from the data with :func:`gprkit.estimate_velocity`; the air gap
-    ``antenna_height_m`` of the header is honoured) -> ``score`` (``method="hyperbola"``) -> threshold
-    (``threshold_method="fixed"`` at ``threshold``, default 0.6 for hyperbola, 6 for energy,
-    40 for rx; or ``"cfar"`` with ``cfar_method``, ``cfar_pfa``, ...) ->
-    non-maximum suppression (``nms_radius_m`` = 0.1 m, depths ``min_depth_m`` = 0 to
-    ``max_depth_m``).
+    Default chain: the pipeline ``samples/pipelines/landmine.json`` (``Pipeline.landmine()``:
+    dewow over three periods -> band-pass from 0.3 to 2.5 x the centre frequency -> clutter
+    removal by ground-bounce flattening over ``window_m`` = 1 m) -> migration
+    (``migration="auto"``: phase-shift migration before the energy and rx scores, none before
+    the hyperbola score, which focuses along the diffraction curve itself) at
+    ``velocity_m_per_ns`` (default 0.1 m/ns, moist soil; 0 or less estimates it from the data
+    with :func:`gprkit.estimate_velocity`; the air gap ``antenna_height_m`` of the header is
+    honoured) -> ``score`` (``method="hyperbola"``) -> threshold (``threshold_method="fixed"``
+    at ``threshold``, default 0.6 for hyperbola, 6 for energy, 40 for rx; or ``"cfar"`` with
+    ``cfar_method``, ``cfar_pfa``, ...) -> non-maximum suppression (``nms_radius_m`` = 0.1 m,
+    depths ``min_depth_m`` = 0 to ``max_depth_m``).
 
     Parameters
     ----------
     b : Bscan or array with ``dt_ns``. Its header should give dt_ns, t0_ns (time-zero),
         dx_m or x_m, antenna_height_m and centre_frequency_mhz (0: measured from the data).
-    pipeline : None (the default chain), a dict of options (the same names as ``overrides``),
-        or a callable ``f(Bscan) -> Bscan | array`` that replaces the preprocessing steps
-        (filters, clutter removal, migration); scoring, threshold and suppression still apply.
+    pipeline : the preprocessing: None (the landmine pipeline), a :class:`gprkit.Pipeline`, a
+        path to a pipeline file, a dict in the pipeline format (``{"gprkit_pipeline": 1,
+        "steps": [...]}``) or of flat options (the same names as ``overrides``), or a callable
+        ``f(Bscan) -> Bscan | array`` that replaces the preprocessing and migration.
     return_score : also return the score image (a Bscan).
-    overrides : any option: dewow, dewow_window_ns, bandpass, bandpass_low_mhz,
-        bandpass_high_mhz, background ("none", "mean", "median", "moving_mean",
-        "moving_median", "svd", "ground_bounce"), background_window_m, migration ("auto", "none",
-        "stolt", "phase_shift", "kirchhoff", "backprojection"), velocity_m_per_ns, method, the
-        options of :func:`score`, threshold_method, threshold, cfar_method, cfar_model,
-        cfar_pfa, cfar_guard_traces, cfar_train_traces, cfar_guard_samples,
-        cfar_train_samples, cfar_os_rank, nms_radius_m, nms_depth_radius_m, nms_shadow_radius_m
-        (0.3 m: alarms this close to a stronger one and below ``nms_shadow_ratio`` = 0.75 of
-        its score are its flanks and are dropped), min_depth_m,
-        max_depth_m, max_detections.
+    overrides : dewow, dewow_window_ns, bandpass, bandpass_low_mhz, bandpass_high_mhz,
+        background ("none", "mean", "median", "moving_mean", "moving_median", "svd", "rpca",
+        "ground_bounce"), background_window_m (these edit the pipeline's steps); migration
+        ("auto", "none", "stolt", "phase_shift", "kirchhoff", "backprojection"),
+        velocity_m_per_ns, method, the options of :func:`score`, threshold_method, threshold,
+        cfar_method, cfar_model, cfar_pfa, cfar_guard_traces, cfar_train_traces,
+        cfar_guard_samples, cfar_train_samples, cfar_os_rank, nms_radius_m,
+        nms_depth_radius_m, nms_shadow_radius_m (0.3 m: alarms this close to a stronger one
+        and below ``nms_shadow_ratio`` = 0.75 of its score are its flanks and are dropped),
+        min_depth_m, max_depth_m, max_detections.
 
     Returns
     -------
     list of :class:`Detection` (highest score first), and the score Bscan with return_score.
     """
     b = as_bscan(b, dt_ns)
-    if callable(pipeline):
+    if callable(pipeline) and not isinstance(pipeline, Pipeline):
         pre = pipeline(b)
         pre = pre if isinstance(pre, Bscan) else b.with_data(np.asarray(pre, dtype=np.float32))
-        opts = _options(None, overrides)
-        opts.update({"dewow": False, "bandpass": False, "background": "none", "migration": "none"})
+        p, opts = _chain(Pipeline(), overrides)
+        opts.setdefault("migration", "none")
         opts.setdefault("velocity_m_per_ns", 0.1)
         b = pre
     else:
-        opts = _options(pipeline, overrides)
-    if "method" in opts:
-        opts["method"] = str(opts["method"])
-    rows, _, header, score_arr, _info = _core.detect(b.data, b.header, opts, False)
+        p, opts = _chain(pipeline, overrides)
+    rows, _, header, score_arr, _info = _core.detect(b.data, b.header, p.to_json(None), opts, False)
     dets = _to_detections(rows)
     if return_score:
         return dets, Bscan(score_arr, header=header)

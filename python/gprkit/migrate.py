@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _core
 from .bscan import Bscan, as_bscan
+from .pipeline import run_step
 
 __all__ = ["migrate", "migrate_3d", "backproject", "estimate_velocity", "fit_hyperbola",
            "MIGRATION_METHODS"]
@@ -94,11 +95,14 @@ def migrate(b: Any, method: str = "stolt", velocity_m_per_ns: float = 0.1, *,
     trace positions, or non-finite data.
     """
     b = as_bscan(b, dt_ns=dt_ns, dx_m=dx_m)
-    o = _options(method, velocity_m_per_ns, vz_depth_m, vz_velocity_m_per_ns, aperture_m,
-                 aperture_deg, max_dip_deg, antenna_offset_m, antenna_height_m, antialias,
-                 pad_time_factor, pad_traces)
-    out = _core.migrate(b.data, _header(b), o)
-    return b.with_data(out, antenna_height_m=0.0, antenna_separation_m=0.0)
+    if (vz_depth_m is None) != (vz_velocity_m_per_ns is None):
+        raise ValueError("migrate: vz_depth_m and vz_velocity_m_per_ns go together; got only one")
+    return run_step("migrate", b, method=method, velocity_m_per_ns=velocity_m_per_ns,
+                    vz_depth_m=vz_depth_m, vz_velocity_m_per_ns=vz_velocity_m_per_ns,
+                    aperture_m=aperture_m, aperture_deg=aperture_deg, max_dip_deg=max_dip_deg,
+                    antenna_offset_m=antenna_offset_m, antenna_height_m=antenna_height_m,
+                    antialias=antialias, pad_time_factor=pad_time_factor,
+                    pad_traces=pad_traces)[0]
 
 
 def backproject(b: Any, x_m: Sequence[float], depth_m: Sequence[float] | np.ndarray,

@@ -133,7 +133,8 @@ void bind_detect(pyb::module_& m) {
       "find_detections",
       [](const pyb::array& data, const pyb::dict& header, const pyb::object& thr_image,
          double threshold, double radius_m, double depth_radius_m, double min_depth_m,
-         double max_depth_m, double v, std::ptrdiff_t max_detections) {
+         double max_depth_m, double v, std::ptrdiff_t max_detections, double shadow_radius_m,
+         double shadow_ratio) {
         ConstView in = as_view(data, "score");
         const Header h = header_from_dict(header);
         NmsOptions o;
@@ -144,6 +145,8 @@ void bind_detect(pyb::module_& m) {
         o.max_depth_m = max_depth_m;
         o.velocity_m_per_ns = v;
         o.max_detections = max_detections;
+        o.shadow_radius_m = shadow_radius_m;
+        o.shadow_ratio = shadow_ratio;
         std::vector<Detection> dets;
         pyb::array thr_arr;
         ConstView tv;
@@ -160,35 +163,21 @@ void bind_detect(pyb::module_& m) {
       },
       pyb::arg("score"), pyb::arg("header"), pyb::arg("threshold_image"), pyb::arg("threshold"),
       pyb::arg("radius_m"), pyb::arg("depth_radius_m"), pyb::arg("min_depth_m"),
-      pyb::arg("max_depth_m"), pyb::arg("velocity_m_per_ns"), pyb::arg("max_detections"));
+      pyb::arg("max_depth_m"), pyb::arg("velocity_m_per_ns"), pyb::arg("max_detections"),
+      pyb::arg("shadow_radius_m") = 0.0, pyb::arg("shadow_ratio") = 0.75);
   m.def(
       "detect",
-      [](const pyb::array& data, const pyb::dict& header, const pyb::dict& d,
-         bool preprocess_only) {
+      [](const pyb::array& data, const pyb::dict& header, const std::string& pipeline_json,
+         const pyb::dict& d, bool preprocess_only) {
         ConstView in = as_view(data, "data");
         Bscan b(in, header_from_dict(header));
         DetectOptions o;
-        o.dewow = get(d, "dewow", o.dewow);
-        o.dewow_window_ns = get(d, "dewow_window_ns", o.dewow_window_ns);
-        o.bandpass = get(d, "bandpass", o.bandpass);
-        o.bandpass_low_mhz = get(d, "bandpass_low_mhz", o.bandpass_low_mhz);
-        o.bandpass_high_mhz = get(d, "bandpass_high_mhz", o.bandpass_high_mhz);
-        if (d.contains("background"))
-          o.background =
-              parse_choice<DetectBackground>(d["background"].cast<std::string>(),
-                                             {{"none", DetectBackground::none},
-                                              {"mean", DetectBackground::mean},
-                                              {"median", DetectBackground::median},
-                                              {"moving_mean", DetectBackground::moving_mean},
-                                              {"moving_median", DetectBackground::moving_median},
-                                              {"svd", DetectBackground::svd},
-                                              {"ground_bounce", DetectBackground::ground_bounce}},
-                                             "detect: background");
-        o.background_window_m = get(d, "background_window_m", o.background_window_m);
+        o.pipeline = Pipeline::from_json(pipeline_json);
         if (d.contains("migration"))
           o.migration =
               parse_choice<DetectMigration>(d["migration"].cast<std::string>(),
-                                            {{"none", DetectMigration::none},
+                                            {{"auto", DetectMigration::automatic},
+                                             {"none", DetectMigration::none},
                                              {"stolt", DetectMigration::stolt},
                                              {"phase_shift", DetectMigration::phase_shift},
                                              {"kirchhoff", DetectMigration::kirchhoff},
@@ -208,13 +197,13 @@ void bind_detect(pyb::module_& m) {
         if (d.contains("threshold") && !d["threshold"].is_none())
           o.threshold = d["threshold"].cast<double>();
         o.cfar = cfar_options(d, "cfar_", o.cfar);
-        o.nms_radius_m = get(d, "nms_radius_m", o.nms_radius_m);
-        o.nms_depth_radius_m = get(d, "nms_depth_radius_m", o.nms_depth_radius_m);
-        o.nms_shadow_radius_m = get(d, "nms_shadow_radius_m", o.nms_shadow_radius_m);
-        o.nms_shadow_ratio = get(d, "nms_shadow_ratio", o.nms_shadow_ratio);
-        o.min_depth_m = get(d, "min_depth_m", o.min_depth_m);
-        o.max_depth_m = get(d, "max_depth_m", o.max_depth_m);
-        o.max_detections = get(d, "max_detections", o.max_detections);
+        o.nms.radius_m = get(d, "nms_radius_m", o.nms.radius_m);
+        o.nms.depth_radius_m = get(d, "nms_depth_radius_m", o.nms.depth_radius_m);
+        o.nms.shadow_radius_m = get(d, "nms_shadow_radius_m", o.nms.shadow_radius_m);
+        o.nms.shadow_ratio = get(d, "nms_shadow_ratio", o.nms.shadow_ratio);
+        o.nms.min_depth_m = get(d, "min_depth_m", o.nms.min_depth_m);
+        o.nms.max_depth_m = get(d, "max_depth_m", o.nms.max_depth_m);
+        o.nms.max_detections = get(d, "max_detections", o.nms.max_detections);
         DetectReport rep;
         std::vector<Detection> dets;
         double v = 0;
@@ -237,7 +226,7 @@ void bind_detect(pyb::module_& m) {
         return pyb::make_tuple(detections_to_list(dets), bscan_to_numpy(std::move(rep.processed)),
                                ph, score_arr, info);
       },
-      pyb::arg("data"), pyb::arg("header"), pyb::arg("options"),
+      pyb::arg("data"), pyb::arg("header"), pyb::arg("pipeline_json"), pyb::arg("options"),
       pyb::arg("preprocess_only") = false);
   m.def(
       "evaluate",

@@ -86,6 +86,17 @@ Header header_from_dict(const pyb::dict& d) {
   if (d.contains("raw") && !d["raw"].is_none())
     for (auto item : pyb::cast<pyb::dict>(d["raw"]))
       h.raw[pyb::str(item.first)] = pyb::str(item.second);
+  if (d.contains("history") && !d["history"].is_none()) {
+    const pyb::object dumps = pyb::module_::import("json").attr("dumps");
+    for (auto item : d["history"]) {
+      const auto e = pyb::reinterpret_borrow<pyb::dict>(item);
+      HistoryEntry he;
+      he.step = pyb::str(e["step"]);
+      he.options_json = pyb::str(dumps(e.contains("options") ? e["options"] : pyb::dict()));
+      if (e.contains("version") && !e["version"].is_none()) he.version = pyb::str(e["version"]);
+      h.history.push_back(std::move(he));
+    }
+  }
   return h;
 }
 
@@ -103,6 +114,16 @@ pyb::dict header_to_dict(const Header& h) {
   pyb::dict raw;
   for (const auto& [k, v] : h.raw) raw[pyb::str(k)] = pyb::str(v);
   d["raw"] = raw;
+  pyb::list history;
+  const pyb::object loads = pyb::module_::import("json").attr("loads");
+  for (const auto& e : h.history) {
+    pyb::dict entry;
+    entry["step"] = e.step;
+    entry["options"] = loads(e.options_json);
+    entry["version"] = e.version;
+    history.append(entry);
+  }
+  d["history"] = history;
   return d;
 }
 

@@ -1,5 +1,4 @@
-// gprkit._core: the compiled kernels. Each library folder binds itself in bind_<folder>.cpp;
-// GPRKIT_BIND_<FOLDER> is defined for each bind file that is built.
+// gprkit._core: the compiled kernels. Each library folder binds itself in bind_<folder>.cpp.
 #include <pybind11/pybind11.h>
 
 #include "gprkit/core/error.h"
@@ -8,24 +7,13 @@ namespace pyb = pybind11;
 
 namespace gprkit::py {
 void bind_core(pyb::module_& m);
-#ifdef GPRKIT_BIND_SIMULATE
 void bind_simulate(pyb::module_& m);
-#endif
-#ifdef GPRKIT_BIND_FILTERS
 void bind_filters(pyb::module_& m);
-#endif
-#ifdef GPRKIT_BIND_CLUTTER
 void bind_clutter(pyb::module_& m);
-#endif
-#ifdef GPRKIT_BIND_MIGRATE
 void bind_migrate(pyb::module_& m);
-#endif
-#ifdef GPRKIT_BIND_DETECT
 void bind_detect(pyb::module_& m);
-#endif
-#ifdef GPRKIT_BIND_IO
 void bind_io(pyb::module_& m);
-#endif
+void bind_pipeline(pyb::module_& m);
 }  // namespace gprkit::py
 
 PYBIND11_MODULE(_core, m) {
@@ -58,22 +46,11 @@ PYBIND11_MODULE(_core, m) {
     }
   });
   gprkit::py::bind_core(m);
-#ifdef GPRKIT_BIND_SIMULATE
   gprkit::py::bind_simulate(m);
-#endif
-#ifdef GPRKIT_BIND_FILTERS
   gprkit::py::bind_filters(m);
-#endif
-#ifdef GPRKIT_BIND_CLUTTER
   gprkit::py::bind_clutter(m);
-#endif
-#ifdef GPRKIT_BIND_MIGRATE
   gprkit::py::bind_migrate(m);
-#endif
-#ifdef GPRKIT_BIND_DETECT
   gprkit::py::bind_detect(m);
-#endif
-#ifdef GPRKIT_BIND_IO
   gprkit::py::bind_io(m);
-#endif
+  gprkit::py::bind_pipeline(m);
 }

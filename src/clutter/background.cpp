@@ -507,6 +507,41 @@ void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const 
 
 }  // namespace
 
+BackgroundOptions BackgroundOptions::resolve(const Header& h, std::ptrdiff_t n_samples,
+                                             std::ptrdiff_t n) const {
+  constexpr const char* w = "remove_background";
+  BackgroundOptions r = *this;
+  check::non_negative(w, "window_m", window_m);
+  if (window_m > 0 && n > 0) {
+    double dx = h.dx_m;
+    if (!(dx > 0) && h.x_m.size() >= 2 && n >= 2)
+      dx = std::abs(h.x_m.back() - h.x_m.front()) / static_cast<double>(n - 1);
+    if (!(dx > 0)) dx = 0.01;  // time-based files: assume the common 1 cm
+    const double q = std::min(window_m / dx, 1e15);
+    auto wt = static_cast<std::ptrdiff_t>(std::llround(q));
+    wt = std::clamp<std::ptrdiff_t>(wt | 1, 3, std::max<std::ptrdiff_t>(3, (n - 1) | 1));
+    if (wt > n) wt = (n % 2 == 1) ? n : n - 1;
+    r.window_traces = std::max<std::ptrdiff_t>(1, wt);
+  }
+  if (std::isnan(ground_start_ns) || std::isnan(ground_end_ns))
+    check::fail(w, "ground_start_ns", ground_start_ns, "a time (ns) or the default");
+  if (ground_start_ns > -1e299 || ground_end_ns < 1e299) {
+    if (!(ground_end_ns > ground_start_ns))
+      check::fail(w, "ground_end_ns", ground_end_ns, "a time after ground_start_ns");
+    const double a = std::ceil((ground_start_ns - h.t0_ns) / h.dt_ns);
+    const double b = std::floor((ground_end_ns - h.t0_ns) / h.dt_ns) + 1;
+    const auto i0 = static_cast<std::ptrdiff_t>(std::clamp(a, 0.0, static_cast<double>(n_samples)));
+    const auto i1 = static_cast<std::ptrdiff_t>(std::clamp(b, 0.0, static_cast<double>(n_samples)));
+    if (i1 <= i0)
+      check::fail(w, "ground_start_ns", ground_start_ns,
+                  "a window inside the section (" + std::to_string(h.t0_ns) + " .. " +
+                      std::to_string(h.time_ns(static_cast<double>(n_samples - 1))) + " ns)");
+    r.ground_first_sample = i0;
+    r.ground_n_samples = i1 - i0;
+  }
+  return r;
+}
+
 void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
                        BackgroundReport* report) {
   check::finite_data(kWhere, "in", in);
@@ -571,7 +606,8 @@ void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
 
 Bscan remove_background(const Bscan& in, const BackgroundOptions& o, BackgroundReport* report) {
   Bscan out(in.n_samples(), in.n_traces(), in.header());
-  remove_background(in.cview(), out.view(), o, report);
+  remove_background(in.cview(), out.view(), o.resolve(in.header(), in.n_samples(), in.n_traces()),
+                    report);
   return out;
 }
 

@@ -6,8 +6,8 @@
 
 #include "common.h"
 #include "gprkit/core/fft.h"
+#include "gprkit/core/physics.h"
 #include "gprkit/core/validate.h"
-#include "gprkit/simulate/simulate.h"
 
 namespace gprkit {
 

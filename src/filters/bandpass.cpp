@@ -1,10 +1,12 @@
 #include "gprkit/filters/bandpass.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
 
 #include "fft_scratch.h"
+#include "kernels.h"
 #include "per_trace.h"
 
 namespace gprkit {
@@ -54,19 +56,47 @@ double bandpass_gain(double f_mhz, const BandpassOptions& o) {
   return g;
 }
 
-void bandpass(ConstView in, MutView out, double dt_ns, const BandpassOptions& o) {
-  validate(o, dt_ns);
+BandpassOptions BandpassOptions::resolve(const Header& h) const {
+  BandpassOptions r = *this;
+  const double nyquist = 500.0 / h.dt_ns;
+  const double fc = h.centre_frequency_mhz;
+  if (r.high_mhz < 0) r.high_mhz = fc > 0 ? std::min(2.5 * fc, 0.8 * nyquist) : 0.8 * nyquist;
+  if (r.low_mhz < 0) r.low_mhz = fc > 0 ? std::min(0.3 * fc, 0.5 * r.high_mhz) : 0.02 * nyquist;
+  return r;
+}
+
+void bandpass(ConstView in, MutView out, double dt_ns, const BandpassOptions& opts) {
+  check::positive("bandpass", "dt_ns", dt_ns);
+  Header hd;
+  hd.dt_ns = dt_ns;
+  const BandpassOptions o = opts.resolve(hd);
   check::non_empty("bandpass", "input", in);
-  const std::ptrdiff_t n = in.n_samples;
-  const std::size_t len = detail::padded_length(n, o.pad_samples);
-  const std::size_t nf = len / 2 + 1;
+  const detail::BandpassTable t = detail::bandpass_table(in.n_samples, dt_ns, o);
+  detail::bandpass_apply(in, out, t);
+}
+
+namespace detail {
+
+BandpassTable bandpass_table(std::ptrdiff_t n, double dt_ns, const BandpassOptions& o) {
+  validate(o, dt_ns);
+  BandpassTable t;
+  t.n = n;
+  t.len = padded_length(n, o.pad_samples);
+  const std::size_t nf = t.len / 2 + 1;
   // The gain per bin, with the 1/len of the inverse transform folded in.
-  std::vector<float> h(nf);
-  const double df = 1e3 / (dt_ns * static_cast<double>(len));  // MHz per bin
+  t.gain.resize(nf);
+  const double df = 1e3 / (dt_ns * static_cast<double>(t.len));  // MHz per bin
   for (std::size_t k = 0; k < nf; ++k)
-    h[k] = static_cast<float>(bandpass_gain(static_cast<double>(k) * df, o) /
-                              static_cast<double>(len));
-  const float* hp = h.data();
+    t.gain[k] = static_cast<float>(bandpass_gain(static_cast<double>(k) * df, o) /
+                                   static_cast<double>(t.len));
+  return t;
+}
+
+void bandpass_apply(ConstView in, MutView out, const BandpassTable& t) {
+  if (in.n_samples != t.n)
+    check::fail("bandpass", "n_samples", static_cast<double>(in.n_samples), "the planned length");
+  const std::size_t len = t.len, nf = len / 2 + 1;
+  const float* hp = t.gain.data();
   detail::for_each_trace(
       "bandpass", in, out, [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t) {
         auto& s = detail::thread_fft_scratch();
@@ -91,9 +121,11 @@ void bandpass(ConstView in, MutView out, double dt_ns, const BandpassOptions& o)
       });
 }
 
+}  // namespace detail
+
 Bscan bandpass(const Bscan& in, const BandpassOptions& o) {
   Bscan out = Bscan::uninitialized(in.n_samples(), in.n_traces(), in.header());
-  bandpass(in.view(), out.view(), in.header().dt_ns, o);
+  bandpass(in.view(), out.view(), in.header().dt_ns, o.resolve(in.header()));
   return out;
 }
 

@@ -2,8 +2,7 @@
 
 #include <cmath>
 #include <map>
-#include <optional>
-#include <variant>
+#include <nlohmann/json.hpp>
 
 #include "detail.h"
 #include "gprkit/core/validate.h"
@@ -16,250 +15,56 @@ namespace {
 constexpr const char* kFmt = "npy";
 constexpr const char* kJson = "JSON sidecar";
 
-// ---- a small JSON reader (objects, arrays, strings, numbers, true/false/null) ----------
-struct Json;
-using JsonObject = std::map<std::string, Json>;
-using JsonArray = std::vector<Json>;
-struct Json {
-  std::variant<std::nullptr_t, bool, double, std::string, JsonArray, JsonObject> v;
-};
-
-class Parser {
- public:
-  explicit Parser(std::string_view s) : s_(s) {}
-  Json parse() {
-    Json j = value(0);
-    ws();
-    if (p_ != s_.size()) err("trailing characters");
-    return j;
-  }
-
- private:
-  [[noreturn]] void err(const std::string& what) {
-    fail(kJson, what + " at offset " + std::to_string(p_));
-  }
-  void ws() {
-    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n' || s_[p_] == '\r' || s_[p_] == '\t'))
-      ++p_;
-  }
-  Json value(int depth) {
-    if (depth > 32) err("nesting deeper than 32");
-    ws();
-    if (p_ >= s_.size()) err("unexpected end");
-    const char c = s_[p_];
-    if (c == '{') {
-      ++p_;
-      JsonObject o;
-      ws();
-      if (p_ < s_.size() && s_[p_] == '}') {
-        ++p_;
-        return {std::move(o)};
-      }
-      for (;;) {
-        ws();
-        if (p_ >= s_.size() || s_[p_] != '"') err("expected a key");
-        std::string k = str();
-        ws();
-        if (p_ >= s_.size() || s_[p_] != ':') err("expected ':'");
-        ++p_;
-        o[k] = value(depth + 1);
-        ws();
-        if (p_ < s_.size() && s_[p_] == ',') {
-          ++p_;
-          continue;
-        }
-        if (p_ < s_.size() && s_[p_] == '}') {
-          ++p_;
-          return {std::move(o)};
-        }
-        err("expected ',' or '}'");
-      }
-    }
-    if (c == '[') {
-      ++p_;
-      JsonArray a;
-      ws();
-      if (p_ < s_.size() && s_[p_] == ']') {
-        ++p_;
-        return {std::move(a)};
-      }
-      for (;;) {
-        a.push_back(value(depth + 1));
-        ws();
-        if (p_ < s_.size() && s_[p_] == ',') {
-          ++p_;
-          continue;
-        }
-        if (p_ < s_.size() && s_[p_] == ']') {
-          ++p_;
-          return {std::move(a)};
-        }
-        err("expected ',' or ']'");
-      }
-    }
-    if (c == '"') return {str()};
-    if (s_.substr(p_, 4) == "true") {
-      p_ += 4;
-      return {true};
-    }
-    if (s_.substr(p_, 5) == "false") {
-      p_ += 5;
-      return {false};
-    }
-    if (s_.substr(p_, 4) == "null") {
-      p_ += 4;
-      return {nullptr};
-    }
-    const std::size_t start = p_;
-    while (p_ < s_.size() &&
-           std::string_view("+-0123456789.eE").find(s_[p_]) != std::string_view::npos)
-      ++p_;
-    double d = 0;
-    if (start == p_ || !parse_double(s_.substr(start, p_ - start), d)) err("invalid value");
-    return {d};
-  }
-  std::string str() {
-    ++p_;  // opening quote
-    std::string out;
-    while (p_ < s_.size() && s_[p_] != '"') {
-      char c = s_[p_++];
-      if (c == '\\') {
-        if (p_ >= s_.size()) err("unterminated escape");
-        const char e = s_[p_++];
-        switch (e) {
-          case 'n':
-            out += '\n';
-            break;
-          case 't':
-            out += '\t';
-            break;
-          case 'r':
-            out += '\r';
-            break;
-          case 'b':
-            out += '\b';
-            break;
-          case 'f':
-            out += '\f';
-            break;
-          case 'u': {
-            if (p_ + 4 > s_.size()) err("short \\u escape");
-            unsigned cp = 0;
-            for (int k = 0; k < 4; ++k) {
-              const char h = s_[p_++];
-              cp <<= 4;
-              if (h >= '0' && h <= '9')
-                cp |= static_cast<unsigned>(h - '0');
-              else if (h >= 'a' && h <= 'f')
-                cp |= static_cast<unsigned>(h - 'a' + 10);
-              else if (h >= 'A' && h <= 'F')
-                cp |= static_cast<unsigned>(h - 'A' + 10);
-              else
-                err("bad \\u escape");
-            }
-            if (cp < 0x80)
-              out += static_cast<char>(cp);
-            else if (cp < 0x800) {
-              out += static_cast<char>(0xC0 | (cp >> 6));
-              out += static_cast<char>(0x80 | (cp & 0x3F));
-            } else {
-              out += static_cast<char>(0xE0 | (cp >> 12));
-              out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-              out += static_cast<char>(0x80 | (cp & 0x3F));
-            }
-            break;
-          }
-          default:
-            out += e;
-        }
-      } else {
-        out += c;
-      }
-    }
-    if (p_ >= s_.size()) err("unterminated string");
-    ++p_;
-    return out;
-  }
-  std::string_view s_;
-  std::size_t p_ = 0;
-};
-
-std::string quote(std::string_view s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        o += "\\\"";
-        break;
-      case '\\':
-        o += "\\\\";
-        break;
-      case '\n':
-        o += "\\n";
-        break;
-      case '\r':
-        o += "\\r";
-        break;
-      case '\t':
-        o += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          o += buf;
-        } else {
-          o += static_cast<char>(c);
-        }
-    }
-  }
-  return o + "\"";
-}
-
-std::string json_num(double v) { return std::isfinite(v) ? num(v) : "null"; }
+using json = nlohmann::ordered_json;
 }  // namespace
 
 std::string header_to_json(const Header& h) {
-  std::string s = "{\n";
-  s += "  \"dt_ns\": " + json_num(h.dt_ns) + ",\n";
-  s += "  \"t0_ns\": " + json_num(h.t0_ns) + ",\n";
-  s += "  \"dx_m\": " + json_num(h.dx_m) + ",\n";
-  s += "  \"antenna_separation_m\": " + json_num(h.antenna_separation_m) + ",\n";
-  s += "  \"antenna_height_m\": " + json_num(h.antenna_height_m) + ",\n";
-  s += "  \"centre_frequency_mhz\": " + json_num(h.centre_frequency_mhz) + ",\n";
+  auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  json j;
+  j["dt_ns"] = number(h.dt_ns);
+  j["t0_ns"] = number(h.t0_ns);
+  j["dx_m"] = number(h.dx_m);
+  j["antenna_separation_m"] = number(h.antenna_separation_m);
+  j["antenna_height_m"] = number(h.antenna_height_m);
+  j["centre_frequency_mhz"] = number(h.centre_frequency_mhz);
   for (const auto& [name, v] : {std::pair<const char*, const std::vector<double>*>{"x_m", &h.x_m},
                                 {"y_m", &h.y_m},
                                 {"z_m", &h.z_m}}) {
-    s += std::string("  \"") + name + "\": ";
     if (v->empty()) {
-      s += "null,\n";
+      j[name] = nullptr;
       continue;
     }
-    s += "[";
-    for (std::size_t i = 0; i < v->size(); ++i) s += (i ? ", " : "") + json_num((*v)[i]);
-    s += "],\n";
+    json a = json::array();
+    for (double x : *v) a.push_back(number(x));
+    j[name] = std::move(a);
   }
-  s += "  \"raw\": {";
-  bool first = true;
-  for (const auto& [k, v] : h.raw) {
-    s += (first ? "\n    " : ",\n    ") + quote(k) + ": " + quote(v);
-    first = false;
+  j["raw"] = json::object();
+  for (const auto& [k, v] : h.raw) j["raw"][k] = v;
+  j["history"] = json::array();
+  for (const auto& e : h.history) {
+    json o = json::parse(e.options_json, nullptr, false);
+    j["history"].push_back({{"step", e.step},
+                            {"options", o.is_discarded() ? json::object() : o},
+                            {"version", e.version}});
   }
-  s += first ? "}\n}\n" : "\n  }\n}\n";
-  return s;
+  // Instrument text is not always UTF-8 (Latin-1 headers): replace what is not.
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Header header_from_json(std::string_view text) {
-  Json j = Parser(text).parse();
-  const auto* o = std::get_if<JsonObject>(&j.v);
-  if (o == nullptr) fail(kJson, "top level is not an object");
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {
+    fail(kJson, std::string("not valid JSON: ") + e.what());
+  }
+  if (!j.is_object()) fail(kJson, "top level is not an object");
   Header h;
   auto number = [&](const char* key, double& dst) {
-    auto it = o->find(key);
-    if (it == o->end() || std::holds_alternative<std::nullptr_t>(it->second.v)) return;
-    const auto* d = std::get_if<double>(&it->second.v);
-    if (d == nullptr) fail(kJson, std::string("'") + key + "' is not a number");
-    dst = *d;
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return;
+    if (!it->is_number()) fail(kJson, std::string("'") + key + "' is not a number");
+    dst = it->get<double>();
   };
   number("dt_ns", h.dt_ns);
   number("t0_ns", h.t0_ns);
@@ -275,25 +80,37 @@ Header header_from_json(std::string_view text) {
   for (const auto& [name, dst] : {std::pair<const char*, std::vector<double>*>{"x_m", &h.x_m},
                                   {"y_m", &h.y_m},
                                   {"z_m", &h.z_m}}) {
-    auto it = o->find(name);
-    if (it == o->end() || std::holds_alternative<std::nullptr_t>(it->second.v)) continue;
-    const auto* a = std::get_if<JsonArray>(&it->second.v);
-    if (a == nullptr) fail(kJson, std::string("'") + name + "' is not an array");
-    for (const auto& e : *a) {
-      const auto* d = std::get_if<double>(&e.v);
-      dst->push_back(d != nullptr ? *d : std::nan(""));
-    }
+    auto it = j.find(name);
+    if (it == j.end() || it->is_null()) continue;
+    if (!it->is_array()) fail(kJson, std::string("'") + name + "' is not an array");
+    for (const auto& e : *it) dst->push_back(e.is_number() ? e.get<double>() : std::nan(""));
   }
-  if (auto it = o->find("raw"); it != o->end()) {
-    const auto* r = std::get_if<JsonObject>(&it->second.v);
-    if (r == nullptr) fail(kJson, "'raw' is not an object");
-    for (const auto& [k, v] : *r) {
-      if (const auto* s = std::get_if<std::string>(&v.v))
-        h.raw[k] = *s;
-      else if (const auto* d = std::get_if<double>(&v.v))
-        h.raw[k] = num(*d);
+  if (auto it = j.find("raw"); it != j.end()) {
+    if (!it->is_object()) fail(kJson, "'raw' is not an object");
+    for (const auto& [k, v] : it->items()) {
+      if (v.is_string())
+        h.raw[k] = v.get<std::string>();
+      else if (v.is_number())
+        h.raw[k] = num(v.get<double>());
       else
         fail(kJson, "raw['" + k + "'] is not a string");
+    }
+  }
+  if (auto it = j.find("history"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) fail(kJson, "'history' is not a list");
+    for (const auto& e : *it) {
+      if (!e.is_object() || !e.contains("step") || !e["step"].is_string())
+        fail(kJson, "a 'history' entry is not {\"step\": name, \"options\": {...}}");
+      HistoryEntry he;
+      he.step = e["step"].get<std::string>();
+      if (e.contains("options")) {
+        if (!e["options"].is_object())
+          fail(kJson, "history '" + he.step + "': options is not an object");
+        he.options_json = e["options"].dump();
+      }
+      if (e.contains("version") && e["version"].is_string())
+        he.version = e["version"].get<std::string>();
+      h.history.push_back(std::move(he));
     }
   }
   return h;

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "detail.h"
 #include "gprkit/core/validate.h"
+#include "gprkit/core/version.h"
 #include "gprkit/io/dt1.h"
 #include "gprkit/io/dzt.h"
 #include "gprkit/io/gprmax.h"
@@ -99,7 +101,16 @@ std::vector<Bscan> read(const std::filesystem::path& path, const ReadOptions& o)
           "' is not a recognised GPR file (by magic bytes or extension: .dzt, .dt1/.hd, "
           ".rd3/.rd7/.rad, .sgy/.segy, .out/.h5, .npy)");
   }
-  for (auto& b : out) b.header().raw["format"] = format_name(f);
+  // The history starts with where the data came from (not a step: from_history skips it).
+  const nlohmann::json where = {{"path", path.string()}, {"format", format_name(f)}};
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    Bscan& b = out[c];
+    b.header().raw["format"] = format_name(f);
+    nlohmann::json w = where;
+    if (out.size() > 1) w["channel"] = c;
+    b.header().history.push_back(
+        {"read", w.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), version()});
+  }
   return out;
 }
 
@@ -162,6 +173,10 @@ std::string info_table(std::span<const Bscan> channels) {
     out += "  raw fields:\n";
     for (const auto& [k, v] : h.raw)
       if (k != "format") row(out, "  " + k, shorten(v));
+    out += "  history (" + std::to_string(h.history.size()) + " steps):\n";
+    for (std::size_t i = 0; i < h.history.size(); ++i)
+      out += "    " + std::to_string(i + 1) + ". " + h.history[i].step + " " +
+             shorten(h.history[i].options_json) + " (gprkit " + h.history[i].version + ")\n";
   }
   return out;
 }

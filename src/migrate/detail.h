@@ -5,11 +5,12 @@
 #include <vector>
 
 #include "gprkit/core/header.h"
+#include "gprkit/core/physics.h"
 #include "gprkit/migrate/migrate.h"
 
 namespace gprkit::migrate_detail {
 
-inline constexpr double c_air = 0.299792458;  // m/ns
+inline constexpr double c_air = c_air_m_per_ns;
 
 /// Antenna geometry after resolving "negative = from the Header".
 struct Geometry {
@@ -17,10 +18,11 @@ struct Geometry {
   double height_m = 0;
 };
 
-/// One-way time (ns) from an antenna at height h to a point at horizontal distance rho and
-/// depth z (z > 0) in ground of velocity v, refracted at a flat surface. p0 is a warm start
-/// for the refraction point (distance from the antenna foot), updated on return.
-double one_way_refracted_ns(double rho, double h, double z, double v, double& p0);
+/// One-way refracted time (ns) at horizontal distance rho, depth z (core/physics.h); p0 is
+/// the warm start of the refraction point, updated on return.
+inline double one_way_refracted_ns(double rho, double h, double z, double v, double& p0) {
+  return refracted_one_way_time_ns(rho, h, z, v, &p0);
+}
 
 /// Exact two-way time (ns) of a point diffractor at depth z straight below the midpoint of a
 /// bistatic pair (offset a, height h): the apex time.

@@ -11,31 +11,6 @@
 namespace gprkit {
 namespace migrate_detail {
 
-double one_way_refracted_ns(double rho, double h, double z, double v, double& p0) {
-  rho = std::abs(rho);
-  if (h <= 0) return std::sqrt(rho * rho + z * z) / v;
-  if (z <= 0) return std::sqrt(rho * rho + h * h) / c_air;
-  double lo = 0, hi = rho;
-  double p = std::clamp(p0, lo, hi);
-  for (int it = 0; it < 60 && hi - lo > 1e-12; ++it) {
-    const double ra = std::sqrt(p * p + h * h);
-    const double rg = std::sqrt((rho - p) * (rho - p) + z * z);
-    const double gr = p / (ra * c_air) - (rho - p) / (rg * v);
-    const double gp = h * h / (ra * ra * ra * c_air) + z * z / (rg * rg * rg * v);
-    if (gr > 0)
-      hi = p;
-    else
-      lo = p;
-    double next = p - gr / gp;
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    const bool done = std::abs(next - p) < 1e-12;
-    p = next;
-    if (done) break;
-  }
-  p0 = p;
-  return std::sqrt(p * p + h * h) / c_air + std::sqrt((rho - p) * (rho - p) + z * z) / v;
-}
-
 double apex_time_ns(double a, double h, double z, double v) {
   if (z <= 0) {  // a reflector in the air gap (z < 0 above ground): straight air rays
     const double d = h + z;

@@ -15,45 +15,6 @@ double ricker(double t_ns, double f_mhz) {
   return (1.0 - 2.0 * a2) * std::exp(-a2);
 }
 
-double one_way_time_ns(double xa_m, double height_m, double x_m, double depth_m,
-                       double velocity_m_per_ns) {
-  const double c = c_air_m_per_ns;
-  const double v = velocity_m_per_ns;
-  const double h = height_m;
-  const double d = depth_m;
-  if (h <= 0.0) return std::hypot(x_m - xa_m, d) / v;
-  if (d <= 0.0) return std::hypot(x_m - xa_m, h) / c;
-  // Refraction point p on the surface minimizes T(p); T'(p) is increasing, so a
-  // Newton step safeguarded by bisection on [lo, hi] converges in a few steps.
-  double lo = std::min(xa_m, x_m);
-  double hi = std::max(xa_m, x_m);
-  double p = xa_m + (x_m - xa_m) * (h / c) / (h / c + d / v);
-  for (int it = 0; it < 100 && hi - lo > 1e-13; ++it) {
-    const double ra = std::hypot(p - xa_m, h);
-    const double rg = std::hypot(x_m - p, d);
-    const double g = (p - xa_m) / (ra * c) - (x_m - p) / (rg * v);              // T'(p)
-    const double gp = h * h / (ra * ra * ra * c) + d * d / (rg * rg * rg * v);  // T''(p) > 0
-    if (g > 0)
-      hi = p;
-    else
-      lo = p;
-    double next = p - g / gp;
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (std::abs(next - p) < 1e-13) {
-      p = next;
-      break;
-    }
-    p = next;
-  }
-  return std::hypot(p - xa_m, h) / c + std::hypot(x_m - p, d) / v;
-}
-
-double two_way_time_ns(double xt_m, double xr_m, double height_m, double x_m, double depth_m,
-                       double velocity_m_per_ns) {
-  return one_way_time_ns(xt_m, height_m, x_m, depth_m, velocity_m_per_ns) +
-         one_way_time_ns(xr_m, height_m, x_m, depth_m, velocity_m_per_ns);
-}
-
 namespace {
 
 void validate(const SimulateOptions& o) {

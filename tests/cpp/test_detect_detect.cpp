@@ -50,7 +50,6 @@ std::vector<TruthObject> targets(const Simulation& sim) {
 
 }  // namespace
 
-#if defined(GPRKIT_HAS_FILTERS) && defined(GPRKIT_HAS_CLUTTER)
 TEST_CASE("detect: the default chain finds every mine with few false alarms", "[detect]") {
   const auto sim = minefield(1);
   DetectReport rep;
@@ -64,8 +63,11 @@ TEST_CASE("detect: the default chain finds every mine with few false alarms", "[
   CHECK(r.false_alarms <= 5);  // per 10 m of line
   CHECK(rep.score.n_traces() == 1000);
   CHECK(rep.velocity_m_per_ns > 0.04);
+  // The processed section records the landmine pipeline's steps.
+  REQUIRE(rep.processed.header().history.size() == 3);
+  CHECK(rep.processed.header().history[0].step == "dewow");
+  CHECK(rep.processed.header().history[2].step == "remove_background");
 }
-#endif
 
 TEST_CASE("detect: chain with preprocessing off on a clutter-free line", "[detect]") {
   SimulateOptions o;
@@ -77,8 +79,7 @@ TEST_CASE("detect: chain with preprocessing off on a clutter-free line", "[detec
   o.diffractors = {{0.5, 0.08, 0.3, 0}, {1.5, 0.08, 0.3, 0}, {2.5, 0.08, 0.3, 0}};
   const auto sim = simulate(o);
   DetectOptions d;
-  d.dewow = d.bandpass = false;
-  d.background = DetectBackground::none;
+  d.pipeline = Pipeline();
   d.migration = DetectMigration::none;
   d.velocity_m_per_ns = 0.1;
   const auto dets = detect(sim.bscan, d);
@@ -86,11 +87,6 @@ TEST_CASE("detect: chain with preprocessing off on a clutter-free line", "[detec
   CHECK(r.pd == 1.0);
   CHECK(r.false_alarms == 0);
   for (const auto& det : dets) CHECK(std::abs(det.depth_m - 0.08) < 0.03);
-  d.nms_radius_m = -1;
-  CHECK_THROWS_WITH(detect(sim.bscan, d), Catch::Contains("nms_radius_m"));
-#if !defined(GPRKIT_HAS_MIGRATE)
-  d.nms_radius_m = 0.1;
-  d.migration = DetectMigration::stolt;
-  CHECK_THROWS_WITH(detect(sim.bscan, d), Catch::Contains("migrate"));
-#endif
+  d.nms.radius_m = -1;
+  CHECK_THROWS_WITH(detect(sim.bscan, d), Catch::Contains("radius_m"));
 }

@@ -70,7 +70,10 @@ TEST_CASE("dewow: identical with 1 and 2 threads; strided input gives the same r
 
 TEST_CASE("dewow: bad input is refused with a clear message", "[filters][dewow]") {
   Bscan b(64, 4);
-  CHECK_THROWS_WITH(dewow(b, {0.0}), Catch::Contains("window_ns"));
+  // 0 is the automatic window: three periods of the centre frequency, else max(2 ns, 20 dt).
+  CHECK(DewowOptions{}.resolve(b.header()).window_ns ==
+        Approx(b.header().centre_frequency_mhz > 0 ? 3e3 / b.header().centre_frequency_mhz
+                                                   : std::max(2.0, 20 * b.header().dt_ns)));
   CHECK_THROWS_WITH(dewow(b, {-1.0}), Catch::Contains("window_ns"));
   CHECK_THROWS_WITH(dewow(Bscan(0, 3), {1.0}), Catch::Contains("empty"));
   b(5, 2) = std::nanf("");

@@ -50,7 +50,7 @@ def test_errors_are_gprkit_and_builtin_classes():
     assert issubclass(gprkit.InvalidArgument, gprkit.Error)
     assert issubclass(gprkit.FormatError, ValueError)
     assert issubclass(gprkit.IoError, OSError)
-    with pytest.raises(gprkit.InvalidArgument, match="window_ns = -1"):
+    with pytest.raises(gprkit.InvalidArgument, match="window_ns' = -1"):
         gprkit.dewow(np.ones((8, 2), dtype=np.float32), dt_ns=0.1, window_ns=-1)
 
 

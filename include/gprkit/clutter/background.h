@@ -24,6 +24,9 @@ enum class BackgroundMethod {
 struct BackgroundOptions {
   BackgroundMethod method = BackgroundMethod::mean;
   std::ptrdiff_t window_traces = 31;  ///< moving_* and ground_bounce window (odd, traces, >= 1)
+  /// The same window as a length along the line (m); > 0 replaces window_traces (see
+  /// resolve()), 0 = use window_traces.
+  double window_m = 0.0;
   /// Trace range the background is estimated from ([first_trace, first_trace + n_traces),
   /// n_traces = -1: to the end). The background is removed from every trace.
   std::ptrdiff_t first_trace = 0, n_traces = -1;
@@ -56,12 +59,21 @@ struct BackgroundOptions {
   /// Surface picks supplied by the caller (fractional sample index per trace of the
   /// whole section); empty = pick the strongest |amplitude| per trace.
   std::vector<double> ground_pick_samples;
+  /// The search window as times (ns, on the section's time axis); when both are finite they
+  /// replace ground_first_sample / ground_n_samples (see resolve()).
+  double ground_start_ns = -1e300, ground_end_ns = 1e300;
   bool ground_median = false;            ///< local median instead of the local mean
   bool ground_remove_horizontal = true;  ///< also remove a time-fixed mean (antenna ringing)
   int ground_iterations = 2;             ///< alternations between the two backgrounds (>= 1)
 
   /// Fill BackgroundReport::removed with the full removed image (memory: one section).
   bool report_removed = false;
+
+  /// The options with lengths turned into counts for a section of n_traces with header h:
+  /// window_m > 0 becomes the odd window_traces nearest window_m / trace spacing (at least 3,
+  /// at most the line), and a finite ground_start_ns / ground_end_ns the sample range.
+  BackgroundOptions resolve(const Header& h, std::ptrdiff_t n_samples,
+                            std::ptrdiff_t n_traces) const;
 };
 
 /// What was removed (filled when a report is asked for).

@@ -10,13 +10,17 @@ enum class BandpassShape {
 };
 
 struct BandpassOptions {
-  double low_mhz = 100.0;    ///< low corner (MHz); 0 = no high-pass part
-  double high_mhz = 3000.0;  ///< high corner (MHz); must be below Nyquist
+  double low_mhz = -1.0;   ///< low corner (MHz); 0 = no high-pass part; < 0 = automatic
+  double high_mhz = -1.0;  ///< high corner (MHz), below Nyquist; < 0 = automatic
   BandpassShape shape = BandpassShape::cosine;
   double transition_mhz = -1.0;     ///< cosine: width of each transition; < 0 = 0.25 * low corner
                                     ///< (low side) / 0.25 * high corner (high side)
   int order = 4;                    ///< butterworth order (1..32)
   std::ptrdiff_t pad_samples = -1;  ///< zero padding against wrap-around; < 0 = auto (n / 8)
+  /// The options with automatic corners resolved from the header: high = min(2.5 x centre
+  /// frequency, 0.8 x Nyquist), low = min(0.3 x centre frequency, high / 2); without a
+  /// centre frequency 0.02 and 0.8 x Nyquist.
+  BandpassOptions resolve(const Header& h) const;
 };
 
 /// Zero-phase: the gain is real, |H(f)| as above (half power at the Butterworth corners,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gprkit/core/bscan.h"
+#include "gprkit/core/physics.h"  // two_way_time_ns, one_way_time_ns, c_air_m_per_ns
 
 namespace gprkit {
 
@@ -73,22 +74,8 @@ struct Simulation {
 /// Ricker wavelet of peak frequency f_mhz at time t_ns (peak 1 at t = 0).
 double ricker(double t_ns, double f_mhz);
 
-/// Two-way travel time (ns) from a transmitter and receiver at height h above the
-/// ground (positions xt, xr) to a point (x, depth) in ground of velocity v, refracted
-/// at a flat surface (Snell's law, solved exactly), air velocity 0.2998 m/ns.
-/// With h = 0 this is the straight-ray bistatic time.
-double two_way_time_ns(double xt_m, double xr_m, double height_m, double x_m, double depth_m,
-                       double velocity_m_per_ns);
-
-/// One-way time (ns) from an antenna at (xa, height h above ground) to a point (x, depth)
-/// through a flat air/ground interface (Fermat's principle, solved to 1e-12 m).
-double one_way_time_ns(double xa_m, double height_m, double x_m, double depth_m,
-                       double velocity_m_per_ns);
-
 /// Builds the section. Throws InvalidArgument for non-positive sizes, dt, velocity or
 /// frequency, or non-finite values.
 Simulation simulate(const SimulateOptions& options);
-
-inline constexpr double c_air_m_per_ns = 0.299792458;
 
 }  // namespace gprkit

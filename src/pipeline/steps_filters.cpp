@@ -1,0 +1,230 @@
+// Registry entries of the per-trace filters (include/gprkit/filters/).
+#include <algorithm>
+#include <cmath>
+
+#include "../filters/kernels.h"
+#include "gprkit/core/validate.h"
+#include "gprkit/filters.h"
+#include "gprkit/io/gprmax.h"
+#include "step_def.h"
+
+namespace gprkit::pipeline_detail {
+
+namespace {
+
+constexpr StepReach per_trace{false, 0, true};
+
+template <class O>
+void add(Registry& r, StepInfo info, Table<O> t, typename TypedStep<O>::Resolve resolve,
+         typename TypedStep<O>::Reach reach, typename TypedStep<O>::Make make) {
+  r.push_back(std::make_unique<TypedStep<O>>(std::move(info), std::move(t), std::move(resolve),
+                                             std::move(reach), std::move(make)));
+}
+
+StepInfo info(const char* name, const char* doc, const char* reach) {
+  StepInfo i;
+  i.name = name;
+  i.doc = doc;
+  i.reach_doc = reach;
+  return i;
+}
+
+struct ResampleOptions {
+  double dt_ns = 0.0;
+};
+
+}  // namespace
+
+void add_filter_steps(Registry& r) {
+  add<DcRemoveOptions>(
+      r,
+      info("dc_remove", "Subtract each trace's mean or median (over a time window) from the trace.",
+           "0 (per trace)"),
+      {choice("method", &DcRemoveOptions::method,
+              {{"mean", DcMethod::mean}, {"median", DcMethod::median}},
+              "level measured as the window's mean or median"),
+       number("start_ns", &DcRemoveOptions::start_ns, "ns", any,
+              "start of the window the level is measured over (time from time-zero)",
+              {-1e300, "the start of the trace"}),
+       number("end_ns", &DcRemoveOptions::end_ns, "ns", any, "end of that window",
+              {1e300, "the end of the trace"})},
+      nullptr, [](const DcRemoveOptions&, const Header&) { return per_trace; },
+      [](const DcRemoveOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header&,
+         std::string res) {
+        return same_shape_plan(ns, nt, std::move(res),
+                               [o](ConstView in, MutView out, Header& h, StepOutputs*) {
+                                 dc_remove(in, out, h.dt_ns, h.t0_ns, o);
+                               });
+      });
+
+  add<DewowOptions>(
+      r,
+      info("dewow", "Remove the slow wow of each trace: subtract a centred running mean.",
+           "0 (per trace)"),
+      {number("window_ns", &DewowOptions::window_ns, "ns", above(0), "running-mean window",
+              {0.0, "three periods of the centre frequency; without one max(2 ns, 20 samples)"})},
+      [](const DewowOptions& o, std::ptrdiff_t, std::ptrdiff_t, const Header& h) {
+        return o.resolve(h);
+      },
+      [](const DewowOptions&, const Header&) { return per_trace; },
+      [](const DewowOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header& ph,
+         std::string res) {
+        check::positive("dewow", "window_ns", o.window_ns);
+        const double dt = ph.dt_ns;
+        return same_shape_plan(
+            ns, nt, std::move(res),
+            [o, dt](ConstView in, MutView out, Header&, StepOutputs*) { dewow(in, out, dt, o); });
+      });
+
+  add<TimeZeroOptions>(
+      r,
+      info("time_zero",
+           "Pick each trace's first break and shift every trace to a common time-zero "
+           "(band-limited fractional shift); t0_ns becomes -target * dt_ns.",
+           "the whole line when target_sample is automatic (median pick), else 0"),
+      {choice("method", &TimeZeroOptions::method,
+              {{"first_peak", TimeZeroPick::first_peak}, {"threshold", TimeZeroPick::threshold}},
+              "first extremum above the threshold, or first threshold crossing"),
+       number("threshold", &TimeZeroOptions::threshold, "", {0, 1, true, false},
+              "fraction of the trace's maximum |amplitude|"),
+       number("search_start_ns", &TimeZeroOptions::search_start_ns, "ns", any,
+              "picks only after this time (on the input's time axis)",
+              {-1e300, "the start of the trace"}),
+       number("search_end_ns", &TimeZeroOptions::search_end_ns, "ns", any,
+              "picks only before this time", {1e300, "the end of the trace"}),
+       number("target_sample", &TimeZeroOptions::target_sample, "samples", at_least(0),
+              "sample index time-zero is moved to", {-1.0, "the median pick"})},
+      nullptr,
+      [](const TimeZeroOptions& o, const Header&) {
+        return o.target_sample >= 0 ? StepReach{false, 0, true} : StepReach{true, 0, false};
+      },
+      [](const TimeZeroOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header&,
+         std::string res) {
+        return same_shape_plan(
+            ns, nt, std::move(res),
+            [o](ConstView in, MutView out, Header& h, StepOutputs* extra) {
+              TimeZeroResult tz = time_zero(in, out, h.dt_ns, h.t0_ns, o);
+              h.t0_ns = 0.0 - tz.target_sample * h.dt_ns;  // never -0
+              if (extra) extra->arrays.emplace_back("time_zero_picks_samples", tz.picks_samples);
+            },
+            /*in_place=*/false);
+      });
+
+  add<BandpassOptions>(
+      r, info("bandpass", "Zero-phase FFT band-pass of each trace.", "0 (per trace)"),
+      {number("low_mhz", &BandpassOptions::low_mhz, "MHz", at_least(0),
+              "low corner; 0 = no high-pass part",
+              {-1.0, "min(0.3 x centre frequency, high / 2); without one 0.02 x Nyquist"}),
+       number("high_mhz", &BandpassOptions::high_mhz, "MHz", above(0), "high corner, below Nyquist",
+              {-1.0, "min(2.5 x centre frequency, 0.8 x Nyquist); without one 0.8 x Nyquist"}),
+       choice("shape", &BandpassOptions::shape,
+              {{"cosine", BandpassShape::cosine}, {"butterworth", BandpassShape::butterworth}},
+              "flat pass band with raised-cosine transitions, or Butterworth magnitude"),
+       number("transition_mhz", &BandpassOptions::transition_mhz, "MHz", at_least(0),
+              "cosine: width of each transition band", {-1.0, "a quarter of each corner"}),
+       integer("order", &BandpassOptions::order, "", between(1, 32), "Butterworth order"),
+       integer("pad_samples", &BandpassOptions::pad_samples, "samples", between(0, 1 << 28),
+               "padding against wrap-around (a line joins the trace's end to its start)",
+               {-1, "n_samples / 8, at least 16"})},
+      [](const BandpassOptions& o, std::ptrdiff_t, std::ptrdiff_t, const Header& h) {
+        return o.resolve(h);
+      },
+      [](const BandpassOptions&, const Header&) { return per_trace; },
+      [](const BandpassOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header& h,
+         std::string res) {
+        auto table =
+            std::make_shared<const detail::BandpassTable>(detail::bandpass_table(ns, h.dt_ns, o));
+        return same_shape_plan(ns, nt, std::move(res),
+                               [table](ConstView in, MutView out, Header&, StepOutputs*) {
+                                 detail::bandpass_apply(in, out, *table);
+                               });
+      });
+
+  add<GainOptions>(
+      r,
+      info("gain",
+           "Time-varying gain: t^power, exponential, both (sec), or AGC; t from time-zero, "
+           "clamped to max_gain.",
+           "0 (per trace)"),
+      {choice("kind", &GainOptions::kind,
+              {{"tpow", GainKind::tpow},
+               {"exp", GainKind::exp},
+               {"sec", GainKind::sec},
+               {"agc", GainKind::agc}},
+              "t^power, 10^(db_per_ns t / 20), their product, or 1 / RMS over window_ns"),
+       number("power", &GainOptions::power, "", between(0, 10), "tpow / sec exponent"),
+       number("db_per_ns", &GainOptions::db_per_ns, "dB/ns", between(-1000, 1000),
+              "exp / sec attenuation compensation"),
+       number("window_ns", &GainOptions::window_ns, "ns", above(0), "agc window"),
+       number("max_gain", &GainOptions::max_gain, "", above(0), "every gain is clamped to this")},
+      nullptr, [](const GainOptions&, const Header&) { return per_trace; },
+      [](const GainOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header& h,
+         std::string res) -> std::unique_ptr<StepPlan> {
+        detail::validate_gain(h.dt_ns, h.t0_ns, o);
+        const double dt = h.dt_ns;
+        if (o.kind == GainKind::agc)
+          return same_shape_plan(ns, nt, std::move(res),
+                                 [o, dt](ConstView in, MutView out, Header& hh, StepOutputs*) {
+                                   gain(in, out, dt, hh.t0_ns, o);
+                                 });
+        auto curve =
+            std::make_shared<const std::vector<float>>(detail::gain_curve(ns, dt, h.t0_ns, o));
+        return same_shape_plan(ns, nt, std::move(res),
+                               [curve](ConstView in, MutView out, Header&, StepOutputs*) {
+                                 detail::gain_apply_curve(in, out, *curve);
+                               });
+      });
+
+  add<EnvelopeOptions>(
+      r,
+      info("envelope", "Instantaneous amplitude |x + i H(x)| (Hilbert transform by FFT).",
+           "0 (per trace)"),
+      {integer("pad_samples", &EnvelopeOptions::pad_samples, "samples", between(0, 1 << 28),
+               "zero padding against wrap-around", {-1, "n_samples / 8, at least 16"})},
+      nullptr, [](const EnvelopeOptions&, const Header&) { return per_trace; },
+      [](const EnvelopeOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header&,
+         std::string res) {
+        return same_shape_plan(
+            ns, nt, std::move(res),
+            [o](ConstView in, MutView out, Header&, StepOutputs*) { envelope(in, out, o); });
+      });
+
+  add<ResampleOptions>(
+      r,
+      info("resample",
+           "Band-limited (Lanczos-windowed sinc) resampling of every trace to dt_ns; the time "
+           "window is kept.",
+           "0 (per trace)"),
+      {number("dt_ns", &ResampleOptions::dt_ns, "ns", above(0), "new sample interval",
+              {0.0, "the input's dt_ns (a copy)"})},
+      nullptr, [](const ResampleOptions&, const Header&) { return per_trace; },
+      [](const ResampleOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header& h,
+         std::string res) -> std::unique_ptr<StepPlan> {
+        check::positive("resample", "input dt_ns", h.dt_ns);
+        if (o.dt_ns == 0.0)
+          return same_shape_plan(ns, nt, std::move(res),
+                                 [](ConstView in, MutView out, Header&, StepOutputs*) {
+                                   if (in.data == out.data) return;
+                                   for (std::ptrdiff_t j = 0; j < in.n_traces; ++j)
+                                     for (std::ptrdiff_t i = 0; i < in.n_samples; ++i)
+                                       out(i, j) = in(i, j);
+                                 });
+        check::positive("resample", "dt_ns", o.dt_ns);
+        const double span = static_cast<double>(ns - 1) * h.dt_ns;
+        if (span / o.dt_ns > 1e8)
+          check::fail("resample", "dt_ns", o.dt_ns, "a value giving <= 1e8 samples");
+        const auto n_out = static_cast<std::ptrdiff_t>(std::floor(span / o.dt_ns + 1e-9)) + 1;
+        return std::make_unique<FnPlan>(
+            n_out, nt, std::move(res),
+            [o](ConstView in, MutView out, Header& hh, StepOutputs*) {
+              Bscan b(in, hh);
+              Bscan rs = io::resample_traces(b, o.dt_ns);
+              for (std::ptrdiff_t j = 0; j < rs.n_traces(); ++j)
+                for (std::ptrdiff_t i = 0; i < rs.n_samples(); ++i) out(i, j) = rs(i, j);
+              hh = rs.header();
+            },
+            false);
+      });
+}
+
+}  // namespace gprkit::pipeline_detail

@@ -1,0 +1,83 @@
+// The step registry: every field's default is the options struct's default; plans of the
+// per-trace steps allocate nothing once warm.
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <new>
+
+#include "gprkit/core/threads.h"
+#include "gprkit/filters.h"
+#include "gprkit/pipeline/registry.h"
+
+using namespace gprkit;
+
+namespace {
+std::atomic<long> g_allocations{0};
+std::atomic<bool> g_counting{false};
+}  // namespace
+
+// Counts every operator new of this test program while counting is on.
+void* operator new(std::size_t n) {
+  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+TEST_CASE("registry: every step lists documented options with parseable defaults", "[pipeline]") {
+  const auto names = step_names();
+  CHECK(names.size() >= 12);
+  for (const auto& n : names) {
+    const StepInfo& s = step_info(n);
+    CHECK_FALSE(s.doc.empty());
+    CHECK_FALSE(s.reach_doc.empty());
+    for (const auto& f : s.fields) {
+      INFO(n << "." << f.name);
+      CHECK_FALSE(f.doc.empty());
+      CHECK_FALSE(f.default_json.empty());
+      // The default always passes the step's own validation.
+      CHECK_NOTHROW(normalize_options(n, "{\"" + f.name + "\": " + f.default_json + "}"));
+      if (f.default_json == "null") CHECK_FALSE(f.auto_doc.empty());
+    }
+  }
+  CHECK_THROWS_WITH(step_info("nope"), Catch::Contains("unknown step 'nope'"));
+}
+
+TEST_CASE("registry: defaults are the C++ structs' defaults", "[pipeline]") {
+  CHECK(normalize_options("gain") ==
+        R"({"kind":"tpow","power":1.0,"db_per_ns":0.5,"window_ns":5.0,"max_gain":10000.0})");
+  CHECK(normalize_options("dewow") == R"({"window_ns":null})");
+  CHECK(normalize_options("bandpass", R"({"low_mhz": 0})").find("\"low_mhz\":0.0") !=
+        std::string::npos);
+}
+
+TEST_CASE("plans: per-trace steps run without allocating once warm", "[pipeline]") {
+  set_num_threads(1);
+  Header h;
+  h.dt_ns = 0.05;
+  h.centre_frequency_mhz = 1000;
+  Bscan b(512, 64, h);
+  for (std::ptrdiff_t j = 0; j < b.n_traces(); ++j)
+    for (std::ptrdiff_t i = 0; i < b.n_samples(); ++i)
+      b(i, j) = static_cast<float>(std::sin(0.1 * static_cast<double>(i + j)));
+  Bscan out(b.n_samples(), b.n_traces(), h);
+  for (const char* step : {"dc_remove", "dewow", "bandpass", "gain", "envelope"}) {
+    for (const char* opts : {"{}", R"({"kind": "agc"})", R"({"method": "median"})"}) {
+      std::string o = opts;
+      if (o.find("kind") != std::string::npos && std::string(step) != "gain") continue;
+      if (o.find("median") != std::string::npos && std::string(step) != "dc_remove") continue;
+      INFO(step << " " << o);
+      const auto plan =
+          prepare_step(step, normalize_options(step, o), b.n_samples(), b.n_traces(), h);
+      Header hh = h;
+      plan->run(b.cview(), out.view(), hh);  // first run: this thread's scratch
+      g_allocations = 0;
+      g_counting = true;
+      for (int k = 0; k < 3; ++k) plan->run(b.cview(), out.view(), hh);
+      g_counting = false;
+      CHECK(g_allocations.load() == 0);
+    }
+  }
+  set_num_threads(0);
+}
