@@ -116,8 +116,8 @@ def main() -> None:
         gprkit.set_num_threads(args.threads)
     b = standard_section(args.traces)
     x = b.data
-    _, w = gprkit._core.score(x[:, :200].copy(order="F"), b.header, {"method": "energy"})
-    _, wh = gprkit._core.score(x[:, :200].copy(order="F"), b.header, {"method": "hyperbola"})
+    _, w = gprkit._core.score(x[:, :200].copy(order="F"), b.header, '{"method": "energy"}')
+    _, wh = gprkit._core.score(x[:, :200].copy(order="F"), b.header, '{"method": "hyperbola"}')
     off, first = hyperbola_table(b, 0.1, wh["aperture_traces"])
     sigma = float(np.median(np.abs(x[:, ::7])) / 0.6745)
     xc = np.ascontiguousarray(x)  # row gathers are fastest on C order (copy outside the timing)

@@ -29,19 +29,38 @@ def to_dask(b: Any, chunk_traces: int = 4096, dt_ns: float | None = None):
     return da.from_array(b.data, chunks=(b.n_samples, int(chunk_traces)))
 
 
-def map_bscan(func: Callable[..., Bscan], b: Any, *, chunk_traces: int = 4096, overlap_traces: int = 0,
+def map_bscan(func: Any, b: Any, *, chunk_traces: int = 4096, overlap_traces: int | None = None,
               dt_ns: float | None = None, compute: bool = True, **kwargs: Any):
     """Apply ``func(Bscan, **kwargs) -> Bscan`` chunk by chunk (for example ``gprkit.dewow`` or
-    ``gprkit.remove_background``) and return a Bscan (``compute=True``) or the lazy dask array.
+    ``gprkit.remove_background``), or a :class:`gprkit.Pipeline`, or a registry step by name
+    (``"dewow"``, with its options as ``kwargs``), and return a Bscan (``compute=True``) or the
+    lazy dask array.
 
     Each chunk gets the Bscan's header with its own slice of per-trace positions (``x_m``), so
     position-dependent steps stay right. ``overlap_traces`` must cover the step's reach along the
-    line (e.g. half a moving-window background, a migration aperture); per-trace filters need 0.
+    line (e.g. half a moving-window background, a migration aperture); for a Pipeline or a step
+    name the default (None) is read from the registry's reach, and a step that needs the whole
+    line is refused; for a plain function the default is 0 (per-trace filters need no overlap).
     The output keeps the input's sample count (a step that changes it cannot be mapped).
     """
     import dask.array as da
 
+    from .pipeline import Pipeline
+
     b = as_bscan(b, dt_ns)
+    if isinstance(func, str):
+        func = Pipeline.from_steps([(func, kwargs)])
+        kwargs = {}
+    if isinstance(func, Pipeline):
+        reach = func.reach_traces(b)
+        if overlap_traces is None:
+            if reach is None:
+                raise ValueError(f"map_bscan: {func!r} has a step that needs the whole line (see "
+                                 "gprkit.steps()[name]['reach']); it cannot be split into chunks")
+            overlap_traces = reach
+        func = func.run
+    if overlap_traces is None:
+        overlap_traces = 0
     if overlap_traces < 0:
         raise ValueError(f"map_bscan: overlap_traces = {overlap_traces}; expected >= 0")
     x_all = b.x_m()

@@ -18,21 +18,14 @@ import numpy as np
 from . import _core
 from ._errors import InvalidArgument
 from .bscan import Bscan, as_bscan
-from .pipeline import Pipeline, run_step
+from .pipeline import Pipeline, _dumps, _options_of, run_step
 
 __all__ = ["Detection", "Evaluation", "score", "trace_score", "cfar", "detect", "evaluate",
            "find_detections", "preprocess_for_detection"]
 
-_SCORE_KEYS = ("window_ns", "window_m", "guard_m", "reference_m", "rel_floor", "rx_features",
-               "rx_feature_spacing_ns", "rx_regularization", "velocity_m_per_ns", "aperture_m",
-               "semblance_window_ns")
-_CFAR_KEYS = ("method", "model", "pfa", "guard_traces", "train_traces", "guard_samples",
-              "train_samples", "os_rank")
-_DETECT_KEYS = ("dewow", "dewow_window_ns", "bandpass", "bandpass_low_mhz", "bandpass_high_mhz",
-                "background", "background_window_m", "migration", "velocity_m_per_ns", "method",
-                "threshold_method", "threshold", "nms_radius_m", "nms_depth_radius_m",
-                "nms_shadow_radius_m", "nms_shadow_ratio", "min_depth_m",
-                "max_depth_m", "max_detections") + _SCORE_KEYS + tuple("cfar_" + k for k in _CFAR_KEYS)
+# Option names come from the registry's tables (gprkit.steps()).
+_SCORE_KEYS = tuple(k for k in _options_of("score") if k != "method")
+_CFAR_KEYS = tuple(_options_of("cfar"))
 
 
 class _ItemAccess:
@@ -172,11 +165,10 @@ def cfar(s: Any, method: str = "ca", pfa: float = 1e-3, model: str = "exponentia
     ``return_mask``.
     """
     arr, sb = _score_input(s)
-    opts = {"method": str(method), "model": str(model), "pfa": _num(pfa, "pfa"),
-            "guard_traces": int(guard_traces), "train_traces": int(train_traces),
-            "guard_samples": int(guard_samples), "train_samples": int(train_samples),
-            "os_rank": _num(os_rank, "os_rank")}
-    thr = _core.cfar(arr, opts)
+    opts = {"method": method, "model": model, "pfa": pfa, "guard_traces": guard_traces,
+            "train_traces": train_traces, "guard_samples": guard_samples,
+            "train_samples": train_samples, "os_rank": os_rank}
+    thr = _core.cfar(arr, _dumps(opts))
     out = sb.with_data(thr) if sb is not None else thr
     if return_mask:
         return out, np.asarray(arr) > thr
@@ -203,12 +195,12 @@ def find_detections(s: Any, threshold: float = 0.0, radius_m: float = 0.1,
     thr = None
     if threshold_image is not None:
         thr, _ = _score_input(threshold_image)
-    rows = _core.find_detections(sb.data, sb.header, thr, _num(threshold, "threshold"), _num(radius_m, "radius_m"),
-                                 -1.0 if depth_radius_m is None else _num(depth_radius_m, "depth_radius_m"),
-                                 -1e300 if min_depth_m is None else _num(min_depth_m, "min_depth_m"),
-                                 1e300 if max_depth_m is None else _num(max_depth_m, "max_depth_m"),
-                                 _num(velocity_m_per_ns, "velocity_m_per_ns"), int(max_detections),
-                                 _num(shadow_radius_m, "shadow_radius_m"), _num(shadow_ratio, "shadow_ratio"))
+    opts = {"threshold": threshold, "radius_m": radius_m, "depth_radius_m": depth_radius_m,
+            "min_depth_m": min_depth_m, "max_depth_m": max_depth_m,
+            "velocity_m_per_ns": velocity_m_per_ns, "max_detections": max_detections,
+            "shadow_radius_m": shadow_radius_m, "shadow_ratio": shadow_ratio}
+    rows = _core.find_detections(sb.data, sb.header, thr,
+                                 _dumps({k: v for k, v in opts.items() if v is not None}))
     return _to_detections(rows)
 
 
@@ -279,9 +271,36 @@ def _chain(pipeline: Any, overrides: Mapping[str, Any]) -> tuple[Pipeline, dict[
         _edit(chain, "remove_background", False if method == "none" else None, bg, len(chain))
         p = Pipeline.from_steps(chain)
     rest = {k: v for k, v in flat.items() if k not in _PIPELINE_KEYS}
-    if "method" in rest:
-        rest["method"] = str(rest["method"])
     return p, rest
+
+
+# Flat detect() keywords of the decision steps -> (step, option).
+_NMS_KEYS = {"nms_radius_m": "radius_m", "nms_depth_radius_m": "depth_radius_m",
+             "nms_shadow_radius_m": "shadow_radius_m", "nms_shadow_ratio": "shadow_ratio",
+             "min_depth_m": "min_depth_m", "max_depth_m": "max_depth_m",
+             "max_detections": "max_detections"}
+_CHAIN_KEYS = ("migration", "velocity_m_per_ns", "threshold_method", "threshold")
+_DETECT_KEYS = (_PIPELINE_KEYS + _CHAIN_KEYS + ("method",) + _SCORE_KEYS + tuple(_NMS_KEYS)
+                + tuple("cfar_" + k for k in _CFAR_KEYS))
+
+
+def _stage_options(rest: Mapping[str, Any]) -> tuple[str, str, str, dict]:
+    """Splits the flat options into the score, cfar and find_detections step options (as JSON
+    for the registry) and the chain's own (migration, velocity, threshold)."""
+    score, cfar_, nms, chain = {}, {}, {}, {}
+    for k, v in rest.items():
+        if k in _CHAIN_KEYS:
+            chain[k] = v
+        elif k in _NMS_KEYS:
+            if k == "nms_depth_radius_m" and v is not None and float(v) < 0:
+                v = None  # the flat option used -1 for "depth ignored"
+            nms[_NMS_KEYS[k]] = v
+        elif k.startswith("cfar_"):
+            cfar_[k[5:]] = v
+        else:  # method and the options of score()
+            score[k] = v
+    drop = lambda d: {k: v for k, v in d.items() if v is not None}  # noqa: E731
+    return _dumps(drop(score)), _dumps(drop(cfar_)), _dumps(drop(nms)), chain
 
 
 def preprocess_for_detection(b: Any, pipeline: Any = None, dt_ns: Optional[float] = None,
@@ -291,7 +310,7 @@ def preprocess_for_detection(b: Any, pipeline: Any = None, dt_ns: Optional[float
     run are in its history."""
     b = as_bscan(b, dt_ns)
     p, opts = _chain(pipeline, overrides)
-    _, data, header, _, info = _core.detect(b.data, b.header, p.to_json(None), opts, True)
+    _, data, header, _, info = _core.detect(b.data, b.header, p.to_json(None), *_stage_options(opts), True)
     header["raw"] = dict(header.get("raw") or {})
     header["raw"]["detect_velocity_m_per_ns"] = repr(info["velocity_m_per_ns"])
     return Bscan(data, header=header)
@@ -349,7 +368,8 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
         b = pre
     else:
         p, opts = _chain(pipeline, overrides)
-    rows, _, header, score_arr, _info = _core.detect(b.data, b.header, p.to_json(None), opts, False)
+    rows, _, header, score_arr, _info = _core.detect(b.data, b.header, p.to_json(None), *_stage_options(opts),
+                                                     False)
     dets = _to_detections(rows)
     if return_score:
         return dets, Bscan(score_arr, header=header)

@@ -6,61 +6,15 @@
 
 #include "convert.h"
 #include "gprkit/detect.h"
+#include "gprkit/pipeline/registry.h"
 
 namespace gprkit::py {
 
 namespace {
 
-ScoreMethod parse_method(const std::string& s) {
-  return parse_choice<ScoreMethod>(s,
-                                   {{"energy", ScoreMethod::energy},
-                                    {"rx", ScoreMethod::rx},
-                                    {"hyperbola", ScoreMethod::hyperbola}},
-                                   "score: method");
-}
-
 template <class T>
 T get(const pyb::dict& d, const char* key, T fallback) {
   return d.contains(key) ? d[key].cast<T>() : fallback;
-}
-
-// Fills ScoreOptions from a dict (keys are the C++ field names; "method" by name).
-ScoreOptions score_options(const pyb::dict& d) {
-  ScoreOptions o;
-  if (d.contains("method")) o.method = parse_method(d["method"].cast<std::string>());
-  o.window_ns = get(d, "window_ns", o.window_ns);
-  o.window_m = get(d, "window_m", o.window_m);
-  o.guard_m = get(d, "guard_m", o.guard_m);
-  o.reference_m = get(d, "reference_m", o.reference_m);
-  o.rel_floor = get(d, "rel_floor", o.rel_floor);
-  o.rx_features = get(d, "rx_features", o.rx_features);
-  o.rx_feature_spacing_ns = get(d, "rx_feature_spacing_ns", o.rx_feature_spacing_ns);
-  o.rx_regularization = get(d, "rx_regularization", o.rx_regularization);
-  o.velocity_m_per_ns = get(d, "velocity_m_per_ns", o.velocity_m_per_ns);
-  o.aperture_m = get(d, "aperture_m", o.aperture_m);
-  o.semblance_window_ns = get(d, "semblance_window_ns", o.semblance_window_ns);
-  return o;
-}
-
-CfarOptions cfar_options(const pyb::dict& d, const char* prefix, CfarOptions o) {
-  auto key = [&](const char* k) { return std::string(prefix) + k; };
-  auto has = [&](const char* k) { return d.contains(key(k)); };
-  if (has("method"))
-    o.method =
-        parse_choice<CfarMethod>(d[key("method").c_str()].cast<std::string>(),
-                                 {{"ca", CfarMethod::ca}, {"os", CfarMethod::os}}, "cfar: method");
-  if (has("model"))
-    o.model = parse_choice<CfarModel>(
-        d[key("model").c_str()].cast<std::string>(),
-        {{"exponential", CfarModel::exponential}, {"gaussian", CfarModel::gaussian}},
-        "cfar: model");
-  o.pfa = get(d, key("pfa").c_str(), o.pfa);
-  o.guard_traces = get(d, key("guard_traces").c_str(), o.guard_traces);
-  o.train_traces = get(d, key("train_traces").c_str(), o.train_traces);
-  o.guard_samples = get(d, key("guard_samples").c_str(), o.guard_samples);
-  o.train_samples = get(d, key("train_samples").c_str(), o.train_samples);
-  o.os_rank = get(d, key("os_rank").c_str(), o.os_rank);
-  return o;
 }
 
 pyb::list detections_to_list(const std::vector<Detection>& dets) {
@@ -87,10 +41,10 @@ pyb::dict windows_dict(const ScoreWindows& w) {
 void bind_detect(pyb::module_& m) {
   m.def(
       "score",
-      [](const pyb::array& data, const pyb::dict& header, const pyb::dict& options) {
+      [](const pyb::array& data, const pyb::dict& header, const std::string& options_json) {
         ConstView in = as_view(data, "data");
         const Header h = header_from_dict(header);
-        const ScoreOptions o = score_options(options);
+        const auto o = options_from_json<ScoreOptions>("score", options_json);
         farray out = new_fortran(in.n_samples, in.n_traces);
         MutView ov = view_of(out);
         ScoreWindows w;
@@ -101,7 +55,7 @@ void bind_detect(pyb::module_& m) {
         }
         return pyb::make_tuple(out, windows_dict(w));
       },
-      pyb::arg("data"), pyb::arg("header"), pyb::arg("options"));
+      pyb::arg("data"), pyb::arg("header"), pyb::arg("options_json"));
   m.def(
       "trace_score",
       [](const pyb::array& data, std::ptrdiff_t first, std::ptrdiff_t count) {
@@ -116,11 +70,11 @@ void bind_detect(pyb::module_& m) {
       pyb::arg("score"), pyb::arg("first_sample"), pyb::arg("n_samples"));
   m.def(
       "cfar",
-      [](const pyb::array& data, const pyb::dict& options) {
-        const CfarOptions o = cfar_options(options, "", CfarOptions{});
+      [](const pyb::array& data, const std::string& options_json) {
+        const auto o = options_from_json<CfarOptions>("cfar", options_json);
         return map_section(data, "score", [&](ConstView in, MutView ov) { cfar(in, ov, o); });
       },
-      pyb::arg("score"), pyb::arg("options"));
+      pyb::arg("score"), pyb::arg("options_json"));
   m.def("cfar_ca_factor", &cfar_ca_factor, pyb::arg("pfa"), pyb::arg("n"));
   m.def("cfar_os_factor", &cfar_os_factor, pyb::arg("pfa"), pyb::arg("n"), pyb::arg("k"));
   m.def(
@@ -132,21 +86,10 @@ void bind_detect(pyb::module_& m) {
   m.def(
       "find_detections",
       [](const pyb::array& data, const pyb::dict& header, const pyb::object& thr_image,
-         double threshold, double radius_m, double depth_radius_m, double min_depth_m,
-         double max_depth_m, double v, std::ptrdiff_t max_detections, double shadow_radius_m,
-         double shadow_ratio) {
+         const std::string& options_json) {
         ConstView in = as_view(data, "score");
         const Header h = header_from_dict(header);
-        NmsOptions o;
-        o.threshold = threshold;
-        o.radius_m = radius_m;
-        o.depth_radius_m = depth_radius_m;
-        o.min_depth_m = min_depth_m;
-        o.max_depth_m = max_depth_m;
-        o.velocity_m_per_ns = v;
-        o.max_detections = max_detections;
-        o.shadow_radius_m = shadow_radius_m;
-        o.shadow_ratio = shadow_ratio;
+        const auto o = options_from_json<NmsOptions>("find_detections", options_json);
         std::vector<Detection> dets;
         pyb::array thr_arr;
         ConstView tv;
@@ -161,18 +104,20 @@ void bind_detect(pyb::module_& m) {
         }
         return detections_to_list(dets);
       },
-      pyb::arg("score"), pyb::arg("header"), pyb::arg("threshold_image"), pyb::arg("threshold"),
-      pyb::arg("radius_m"), pyb::arg("depth_radius_m"), pyb::arg("min_depth_m"),
-      pyb::arg("max_depth_m"), pyb::arg("velocity_m_per_ns"), pyb::arg("max_detections"),
-      pyb::arg("shadow_radius_m") = 0.0, pyb::arg("shadow_ratio") = 0.75);
+      pyb::arg("score"), pyb::arg("header"), pyb::arg("threshold_image"), pyb::arg("options_json"));
   m.def(
       "detect",
       [](const pyb::array& data, const pyb::dict& header, const std::string& pipeline_json,
+         const std::string& score_json, const std::string& cfar_json, const std::string& nms_json,
          const pyb::dict& d, bool preprocess_only) {
         ConstView in = as_view(data, "data");
         Bscan b(in, header_from_dict(header));
         DetectOptions o;
         o.pipeline = Pipeline::from_json(pipeline_json);
+        // Missing options keep the chain's own defaults (hyperbola score, flank suppression).
+        o.score = options_from_json<ScoreOptions>("score", score_json, o.score);
+        o.cfar = options_from_json<CfarOptions>("cfar", cfar_json, o.cfar);
+        o.nms = options_from_json<NmsOptions>("find_detections", nms_json, o.nms);
         if (d.contains("migration"))
           o.migration =
               parse_choice<DetectMigration>(d["migration"].cast<std::string>(),
@@ -184,11 +129,6 @@ void bind_detect(pyb::module_& m) {
                                              {"backprojection", DetectMigration::backprojection}},
                                             "detect: migration");
         o.velocity_m_per_ns = get(d, "velocity_m_per_ns", o.velocity_m_per_ns);
-        {
-          const ScoreMethod chain_method = o.score.method;
-          o.score = score_options(d);
-          if (!d.contains("method")) o.score.method = chain_method;
-        }
         if (d.contains("threshold_method"))
           o.threshold_method = parse_choice<DetectThreshold>(
               d["threshold_method"].cast<std::string>(),
@@ -196,14 +136,6 @@ void bind_detect(pyb::module_& m) {
               "detect: threshold_method");
         if (d.contains("threshold") && !d["threshold"].is_none())
           o.threshold = d["threshold"].cast<double>();
-        o.cfar = cfar_options(d, "cfar_", o.cfar);
-        o.nms.radius_m = get(d, "nms_radius_m", o.nms.radius_m);
-        o.nms.depth_radius_m = get(d, "nms_depth_radius_m", o.nms.depth_radius_m);
-        o.nms.shadow_radius_m = get(d, "nms_shadow_radius_m", o.nms.shadow_radius_m);
-        o.nms.shadow_ratio = get(d, "nms_shadow_ratio", o.nms.shadow_ratio);
-        o.nms.min_depth_m = get(d, "min_depth_m", o.nms.min_depth_m);
-        o.nms.max_depth_m = get(d, "max_depth_m", o.nms.max_depth_m);
-        o.nms.max_detections = get(d, "max_detections", o.nms.max_detections);
         DetectReport rep;
         std::vector<Detection> dets;
         double v = 0;
@@ -226,7 +158,8 @@ void bind_detect(pyb::module_& m) {
         return pyb::make_tuple(detections_to_list(dets), bscan_to_numpy(std::move(rep.processed)),
                                ph, score_arr, info);
       },
-      pyb::arg("data"), pyb::arg("header"), pyb::arg("pipeline_json"), pyb::arg("options"),
+      pyb::arg("data"), pyb::arg("header"), pyb::arg("pipeline_json"), pyb::arg("score_json"),
+      pyb::arg("cfar_json"), pyb::arg("nms_json"), pyb::arg("options"),
       pyb::arg("preprocess_only") = false);
   m.def(
       "evaluate",

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gprkit/core/validate.h"
 #include "gprkit/core/version.h"
 #include "gprkit/pipeline/registry.h"
 #include "step_def.h"
@@ -149,32 +150,128 @@ StepReach Pipeline::reach(const Header& h) const {
   return total;
 }
 
-Bscan Pipeline::run(const Bscan& in) const { return run(Bscan(in)); }
+namespace {
 
-Bscan Pipeline::run(Bscan&& in) const {
-  Bscan b = std::move(in);
+// What a plan depends on: the header without its raw fields and history.
+Header geometry(const Header& h) {
+  Header g = h;
+  g.raw.clear();
+  g.history.clear();
+  return g;
+}
+bool same_geometry(const Header& a, const Header& b) {
+  return a.dt_ns == b.dt_ns && a.t0_ns == b.t0_ns && a.dx_m == b.dx_m &&
+         a.antenna_separation_m == b.antenna_separation_m &&
+         a.antenna_height_m == b.antenna_height_m &&
+         a.centre_frequency_mhz == b.centre_frequency_mhz && a.x_m == b.x_m && a.y_m == b.y_m &&
+         a.z_m == b.z_m;
+}
+
+}  // namespace
+
+PipelinePlan Pipeline::prepare(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces,
+                               const Header& h) const {
+  PipelinePlan p;
+  p.ns_ = n_samples;
+  p.nt_ = n_traces;
+  Header cur = geometry(h);
+  std::ptrdiff_t ns = n_samples, nt = n_traces;
   for (const auto& s : steps_) {
     const auto& def = find_step(s.name);
     if (def.info.kind != StepKind::process)
       fail("step '" + s.name +
            "' is a decision step (detections out); it ends a detect() chain, "
            "not a pipeline run");
-    const auto plan =
-        def.prepare(json::parse(s.options_json), b.n_samples(), b.n_traces(), b.header());
-    Header h = b.header();
-    if (plan->in_place() && plan->out_samples() == b.n_samples() &&
-        plan->out_traces() == b.n_traces()) {
-      plan->run(b.cview(), b.view(), h);
-      b.header() = std::move(h);
-    } else {
-      Bscan out = Bscan::uninitialized(plan->out_samples(), plan->out_traces());
-      plan->run(b.cview(), out.view(), h);
-      out.header() = std::move(h);
-      b = std::move(out);
-    }
-    b.header().history.push_back({s.name, plan->resolved_json(), version()});
+    PipelinePlan::Stage st;
+    st.name = s.name;
+    st.options_json = s.options_json;
+    st.prepared_for = cur;
+    st.in_samples = ns;
+    st.in_traces = nt;
+    st.plan = def.prepare(json::parse(s.options_json), ns, nt, cur);
+    st.plan->predict_header(cur);
+    ns = st.plan->out_samples();
+    nt = st.plan->out_traces();
+    p.stages_.push_back(std::move(st));
   }
-  return b;
+  return p;
+}
+
+std::ptrdiff_t PipelinePlan::out_samples() const {
+  return stages_.empty() ? ns_ : stages_.back().plan->out_samples();
+}
+std::ptrdiff_t PipelinePlan::out_traces() const {
+  return stages_.empty() ? nt_ : stages_.back().plan->out_traces();
+}
+
+void PipelinePlan::run(ConstView in, MutView out, Header& header, bool record_history) const {
+  run_views(in, MutView{}, out, header, record_history);
+}
+
+Bscan PipelinePlan::run(Bscan&& in) const {
+  Header h = in.header();
+  if (out_samples() == in.n_samples() && out_traces() == in.n_traces()) {
+    run_views(in.cview(), in.view(), in.view(), h, true);
+    in.header() = std::move(h);
+    return std::move(in);
+  }
+  Bscan out = Bscan::uninitialized(out_samples(), out_traces());
+  run_views(in.cview(), in.view(), out.view(), h, true);
+  out.header() = std::move(h);
+  return out;
+}
+
+void PipelinePlan::run_views(ConstView in, MutView scratch, MutView out, Header& h,
+                             bool record) const {
+  if (in.n_samples != ns_ || in.n_traces != nt_)
+    check::fail(kWhere, "input shape", check::shape_str(in.n_samples, in.n_traces),
+                "the planned " + check::shape_str(ns_, nt_));
+  if (out.n_samples != out_samples() || out.n_traces != out_traces())
+    check::fail(kWhere, "output shape", check::shape_str(out.n_samples, out.n_traces),
+                "the planned " + check::shape_str(out_samples(), out_traces()));
+  ConstView src = in;
+  MutView src_mut = scratch;  // the current data, when this plan may overwrite it
+  for (std::size_t k = 0; k < stages_.size(); ++k) {
+    Stage& s = stages_[k];
+    if (!same_geometry(h, s.prepared_for) || src.n_samples != s.in_samples ||
+        src.n_traces != s.in_traces) {
+      // The data's header (or shape) is not the one this step was prepared for: prepare again.
+      s.prepared_for = geometry(h);
+      s.in_samples = src.n_samples;
+      s.in_traces = src.n_traces;
+      s.plan = find_step(s.name).prepare(json::parse(s.options_json), src.n_samples, src.n_traces,
+                                         s.prepared_for);
+    }
+    const bool last = k + 1 == stages_.size();
+    const std::ptrdiff_t ons = s.plan->out_samples(), ont = s.plan->out_traces();
+    const bool same_shape = ons == src.n_samples && ont == src.n_traces;
+    MutView dst;
+    if (last && (s.plan->in_place() || out.data != src.data)) {
+      dst = out;
+    } else if (!last && s.plan->in_place() && same_shape && src_mut.data == src.data &&
+               src_mut.data != nullptr) {
+      dst = src_mut;
+    } else {
+      if (s.buffer.n_samples() != ons || s.buffer.n_traces() != ont)
+        s.buffer = Bscan::uninitialized(ons, ont);
+      dst = s.buffer.view();
+    }
+    s.plan->run(src, dst, h);
+    if (record) h.history.push_back({s.name, s.plan->resolved_json(), version()});
+    src = dst;
+    src_mut = dst;
+  }
+  if (src.data != out.data) {  // no step, or the last one could not write over its input
+    for (std::ptrdiff_t j = 0; j < out.n_traces; ++j)
+      for (std::ptrdiff_t i = 0; i < out.n_samples; ++i) out(i, j) = src(i, j);
+  }
+}
+
+Bscan Pipeline::run(const Bscan& in) const { return run(Bscan(in)); }
+
+Bscan Pipeline::run(Bscan&& in) const {
+  const PipelinePlan p = prepare(in.n_samples(), in.n_traces(), in.header());
+  return p.run(std::move(in));
 }
 
 Bscan run_step(std::string_view step, const Bscan& in, std::string_view options_json) {

@@ -3,6 +3,12 @@
 #include <cmath>
 #include <string>
 
+#include "gprkit/clutter/background.h"
+#include "gprkit/detect/cfar.h"
+#include "gprkit/detect/detection.h"
+#include "gprkit/detect/score.h"
+#include "gprkit/filters.h"
+#include "gprkit/migrate/migrate.h"
 #include "step_def.h"
 
 namespace gprkit {
@@ -219,6 +225,50 @@ StepReach step_reach(std::string_view step, std::string_view options_json, const
   const auto& def = find_step(step);
   return def.reach(parse_text(options_json, def.info.name + ": options"), h);
 }
+
+namespace {
+template <class O>
+const pipeline_detail::TypedStep<O>& typed(std::string_view step) {
+  const auto* t = dynamic_cast<const pipeline_detail::TypedStep<O>*>(&find_step(step));
+  if (t == nullptr)
+    throw InvalidArgument("options_from_json: step '" + std::string(step) +
+                          "' has another options struct");
+  return *t;
+}
+}  // namespace
+
+template <class O>
+O options_from_json(std::string_view step, std::string_view options_json, const O& base) {
+  const auto& t = typed<O>(step);
+  const json user = parse_text(options_json, t.info.name + ": options");
+  if (!user.is_object())
+    throw InvalidArgument(t.info.name + ": options = " + user.dump() + "; expected an object");
+  pipeline_detail::check_names(t.info.name, t.info.fields, user);
+  json merged = pipeline_detail::dump(t.table(), base);
+  for (const auto& [k, v] : user.items()) merged[k] = v;
+  return pipeline_detail::parse(t.info.name, t.table(), merged);
+}
+
+template <class O>
+std::string options_to_json(std::string_view step, const O& o) {
+  return pipeline_detail::dump(typed<O>(step).table(), o).dump();
+}
+
+#define GPRKIT_OPTIONS_JSON(O)                                                   \
+  template O options_from_json<O>(std::string_view, std::string_view, const O&); \
+  template std::string options_to_json<O>(std::string_view, const O&);
+GPRKIT_OPTIONS_JSON(DcRemoveOptions)
+GPRKIT_OPTIONS_JSON(DewowOptions)
+GPRKIT_OPTIONS_JSON(TimeZeroOptions)
+GPRKIT_OPTIONS_JSON(BandpassOptions)
+GPRKIT_OPTIONS_JSON(GainOptions)
+GPRKIT_OPTIONS_JSON(EnvelopeOptions)
+GPRKIT_OPTIONS_JSON(BackgroundOptions)
+GPRKIT_OPTIONS_JSON(MigrateOptions)
+GPRKIT_OPTIONS_JSON(ScoreOptions)
+GPRKIT_OPTIONS_JSON(CfarOptions)
+GPRKIT_OPTIONS_JSON(NmsOptions)
+#undef GPRKIT_OPTIONS_JSON
 
 std::string registry_json() {
   json all = json::object();

@@ -27,18 +27,24 @@ class StepDef {
 class FnPlan final : public StepPlan {
  public:
   using Run = std::function<void(ConstView, MutView, Header&, StepOutputs*)>;
-  FnPlan(std::ptrdiff_t ns, std::ptrdiff_t nt, std::string resolved, Run run, bool in_place)
+  using Predict = std::function<void(Header&)>;
+  FnPlan(std::ptrdiff_t ns, std::ptrdiff_t nt, std::string resolved, Run run, bool in_place,
+         Predict predict = nullptr)
       : ns_(ns),
         nt_(nt),
         resolved_(std::move(resolved)),
         run_(std::move(run)),
-        in_place_(in_place) {}
+        in_place_(in_place),
+        predict_(std::move(predict)) {}
   std::ptrdiff_t out_samples() const override { return ns_; }
   std::ptrdiff_t out_traces() const override { return nt_; }
   void run(ConstView in, MutView out, Header& h, StepOutputs* outputs) const override {
     run_(in, out, h, outputs);
   }
   bool in_place() const override { return in_place_; }
+  void predict_header(Header& h) const override {
+    if (predict_) predict_(h);
+  }
   const std::string& resolved_json() const override { return resolved_; }
 
  private:
@@ -46,6 +52,7 @@ class FnPlan final : public StepPlan {
   std::string resolved_;
   Run run_;
   bool in_place_;
+  Predict predict_;
 };
 
 template <class O>
@@ -80,6 +87,7 @@ class TypedStep final : public StepDef {
   StepReach reach(const json& opts, const Header& h) const override {
     return reach_(parse(info.name, table_, opts), h);
   }
+  const Table<O>& table() const { return table_; }
 
  private:
   Table<O> table_;
@@ -102,8 +110,10 @@ const StepDef& find_step(std::string_view name);
 /// A same-shape plan whose kernel is kernel(in, out, header, outputs).
 template <class K>
 std::unique_ptr<StepPlan> same_shape_plan(std::ptrdiff_t ns, std::ptrdiff_t nt,
-                                          std::string resolved, K&& kernel, bool in_place = true) {
-  return std::make_unique<FnPlan>(ns, nt, std::move(resolved), std::forward<K>(kernel), in_place);
+                                          std::string resolved, K&& kernel, bool in_place = true,
+                                          FnPlan::Predict predict = nullptr) {
+  return std::make_unique<FnPlan>(ns, nt, std::move(resolved), std::forward<K>(kernel), in_place,
+                                  std::move(predict));
 }
 
 }  // namespace gprkit::pipeline_detail

@@ -107,7 +107,10 @@ void add_filter_steps(Registry& r) {
               h.t0_ns = 0.0 - tz.target_sample * h.dt_ns;  // never -0
               if (extra) extra->arrays.emplace_back("time_zero_picks_samples", tz.picks_samples);
             },
-            /*in_place=*/false);
+            /*in_place=*/false,
+            [o](Header& h) {  // known before the data only for a fixed target
+              if (o.shift && o.target_sample >= 0) h.t0_ns = 0.0 - o.target_sample * h.dt_ns;
+            });
       });
 
   add<BandpassOptions>(
@@ -223,7 +226,7 @@ void add_filter_steps(Registry& r) {
                 for (std::ptrdiff_t i = 0; i < rs.n_samples(); ++i) out(i, j) = rs(i, j);
               hh = rs.header();
             },
-            false);
+            false, [o](Header& hh) { hh.dt_ns = o.dt_ns; });
       });
 }
 

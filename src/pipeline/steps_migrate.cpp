@@ -62,7 +62,11 @@ void add_migrate_steps(Registry& r) {
               h.antenna_height_m = 0.0;
               h.antenna_separation_m = 0.0;
             },
-            /*in_place=*/false);
+            /*in_place=*/false,
+            [](Header& h) {
+              h.antenna_height_m = 0.0;
+              h.antenna_separation_m = 0.0;
+            });
       }));
 }
 

@@ -147,3 +147,31 @@ TEST_CASE("pipeline: decision steps are refused by run()", "[pipeline]") {
   const Pipeline p = Pipeline().add("find_detections");
   CHECK_THROWS_WITH(p.run(line()), Catch::Contains("decision step"));
 }
+
+TEST_CASE("pipeline: a prepared plan runs again on new data equal to a fresh run", "[pipeline]") {
+  Bscan a = line();
+  Bscan b = line();
+  for (std::ptrdiff_t k = 0; k < b.n_samples() * b.n_traces(); ++k) b.data()[k] *= -0.5f;
+  const Pipeline p = Pipeline()
+                         .add("dewow")
+                         .add("bandpass", R"({"low_mhz": 200, "high_mhz": 2000})")
+                         .add("migrate", R"({"method": "stolt"})")
+                         .add("envelope");
+  const PipelinePlan plan = p.prepare(a.n_samples(), a.n_traces(), a.header());
+  Bscan out(a.n_samples(), a.n_traces());
+  for (const Bscan* in : {&a, &b, &a}) {
+    Header h = in->header();
+    plan.run(in->view(), out.view(), h);
+    const Bscan ref = p.run(*in);
+    CHECK(identical(out, ref));
+    CHECK(h.history.size() == 4);
+    CHECK(h.antenna_height_m == 0.0);
+  }
+  // In place, and the shape is checked.
+  Bscan c = a;
+  Header h = c.header();
+  plan.run(c.view(), c.view(), h);
+  CHECK(identical(c, p.run(a)));
+  Bscan wrong(a.n_samples(), a.n_traces() + 1, a.header());
+  CHECK_THROWS_WITH(plan.run(wrong.view(), wrong.view(), h), Catch::Contains("input shape"));
+}

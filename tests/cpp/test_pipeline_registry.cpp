@@ -6,6 +6,7 @@
 #include <new>
 
 #include "gprkit/core/threads.h"
+#include "gprkit/detect/detection.h"
 #include "gprkit/filters.h"
 #include "gprkit/pipeline/registry.h"
 
@@ -100,4 +101,23 @@ TEST_CASE("plans: per-trace steps run without allocating once warm", "[pipeline]
     }
   }
   set_num_threads(0);
+}
+
+TEST_CASE("registry: options_from_json validates and keeps the base for missing options",
+          "[pipeline]") {
+  NmsOptions base;
+  base.shadow_radius_m = 0.3;
+  const auto o = options_from_json<NmsOptions>("find_detections", R"({"radius_m": 0.2})", base);
+  CHECK(o.radius_m == 0.2);
+  CHECK(o.shadow_radius_m == 0.3);
+  CHECK_THROWS_WITH(options_from_json<NmsOptions>("find_detections", R"({"radius_m": -1})"),
+                    Catch::Contains("radius_m") && Catch::Contains(">= 0"));
+  CHECK_THROWS_WITH(options_from_json<NmsOptions>("dewow", "{}"),
+                    Catch::Contains("another options struct"));
+  GainOptions g;
+  g.kind = GainKind::agc;
+  g.window_ns = 2.5;
+  const auto back = options_from_json<GainOptions>("gain", options_to_json("gain", g));
+  CHECK(back.kind == GainKind::agc);
+  CHECK(back.window_ns == 2.5);
 }

@@ -38,3 +38,16 @@ def test_bad_arguments():
         map_bscan(gprkit.dewow, line(), overlap_traces=-1)
     with pytest.raises(ValueError, match="chunk_traces"):
         to_dask(line(), 0)
+
+
+def test_pipeline_overlap_comes_from_the_registry_reach():
+    b = line()
+    p = gprkit.Pipeline.from_steps(["dewow", ("remove_background", {"method": "moving_mean", "window_traces": 21})])
+    assert p.reach_traces(b) == 10
+    whole = p.run(b)
+    mapped = map_bscan(p, b, chunk_traces=64)  # overlap 10 read from the steps' reaches
+    assert np.allclose(mapped.data, whole.data, atol=1e-5)
+    assert np.array_equal(map_bscan("dewow", b, chunk_traces=64, window_ns=2.0).data,
+                          gprkit.dewow(b, window_ns=2.0).data)
+    with pytest.raises(ValueError, match="whole line"):
+        map_bscan(gprkit.Pipeline.from_steps(["migrate"]), b)

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "gprkit/pipeline/step.h"
 
 namespace gprkit {
+
+class PipelinePlan;
 
 class Pipeline {
  public:
@@ -53,7 +56,11 @@ class Pipeline {
   /// Reach of the whole chain (sum of the steps' reaches; whole_line if any step is).
   StepReach reach(const Header& h) const;
 
-  /// Runs every process step on `in` (decide steps are skipped: see detect()). Each step
+  /// Prepares every step for inputs of n_samples x n_traces with header `h` (see
+  /// PipelinePlan). Throws InvalidArgument for a decide step or options the data refuses.
+  PipelinePlan prepare(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces, const Header& h) const;
+
+  /// Runs every process step on `in` (decide steps are refused: see detect()). Each step
   /// appends {name, resolved options, version} to the result's Header::history.
   Bscan run(const Bscan& in) const;
   /// Same, consuming the input: steps that allow it run in place on its samples.
@@ -61,6 +68,41 @@ class Pipeline {
 
  private:
   std::vector<Step> steps_;
+};
+
+/// A pipeline prepared once for one input shape and Header: every step's plan (FFT plans,
+/// tables). run() allocates nothing once it has run once (intermediate buffers are made on
+/// the first run, only for steps that cannot work in place) while each step sees the header
+/// it was prepared for; a step whose input header differs from the prepared one (time_zero
+/// with an automatic target moves t0 by a data-dependent amount) is prepared again, which
+/// allocates. Not thread-safe: one plan per thread or channel.
+class PipelinePlan {
+ public:
+  PipelinePlan() = default;
+  std::ptrdiff_t in_samples() const { return ns_; }
+  std::ptrdiff_t in_traces() const { return nt_; }
+  std::ptrdiff_t out_samples() const;
+  std::ptrdiff_t out_traces() const;
+  /// out = pipeline(in); `header` is the input's on entry and the output's on return. With
+  /// record_history, one history entry per step is appended (that allocates strings). in
+  /// must have the planned shape and out the output shape; they may be the same view.
+  void run(ConstView in, MutView out, Header& header, bool record_history = true) const;
+  /// Runs on a section it may overwrite, returning the result (the same Bscan when every
+  /// step keeps the shape).
+  Bscan run(Bscan&& in) const;
+
+ private:
+  friend class Pipeline;
+  struct Stage {
+    std::string name, options_json;
+    Header prepared_for;  ///< geometry only (no raw fields, no history)
+    std::ptrdiff_t in_samples = 0, in_traces = 0;
+    std::unique_ptr<StepPlan> plan;
+    Bscan buffer;  ///< output of a step that cannot write over its input
+  };
+  void run_views(ConstView in, MutView scratch, MutView out, Header& h, bool record) const;
+  std::ptrdiff_t ns_ = 0, nt_ = 0;
+  mutable std::vector<Stage> stages_;
 };
 
 /// Runs one step on a section (the pipeline of that single step).

@@ -25,6 +25,18 @@ std::unique_ptr<StepPlan> prepare_step(std::string_view step, std::string_view o
                                        const Header& h);
 /// The reach of a step with these options on data with header `h` (see StepReach).
 StepReach step_reach(std::string_view step, std::string_view options_json, const Header& h);
+/// The options struct of step `step` from a JSON object, validated and defaulted exactly as a
+/// pipeline step's options (InvalidArgument names the option, value and valid range). O is
+/// the step's options struct: DcRemoveOptions, DewowOptions, TimeZeroOptions,
+/// BandpassOptions, GainOptions, EnvelopeOptions, BackgroundOptions, MigrateOptions,
+/// ScoreOptions, CfarOptions or NmsOptions; another O for that step throws InvalidArgument.
+/// Options missing from the object keep their value in `base`.
+template <class O>
+O options_from_json(std::string_view step, std::string_view options_json, const O& base = O{});
+/// The complete JSON object of `o` for step `step` (the inverse of options_from_json).
+template <class O>
+std::string options_to_json(std::string_view step, const O& o);
+
 /// The whole registry as a JSON object {name: {doc, kind, reach, options: {...}}}.
 std::string registry_json();
 

@@ -78,6 +78,9 @@ class StepPlan {
   virtual void run(ConstView in, MutView out, Header& header,
                    StepOutputs* outputs = nullptr) const = 0;
   virtual bool in_place() const { return true; }
+  /// What run() will do to the header, as far as it is known before the data is seen
+  /// (time_zero with a fixed target, migrate, resample); used to prepare the next step.
+  virtual void predict_header(Header&) const {}
   /// The options with every default resolved (a JSON object, as text), for the history.
   virtual const std::string& resolved_json() const = 0;
 };
