@@ -22,7 +22,10 @@ void dc_remove(ConstView in, MutView out, double dt_ns, double t0_ns, const DcRe
   };
   if (std::isnan(o.start_ns) || std::isnan(o.end_ns) || !(o.start_ns < o.end_ns))
     check::fail(w, "window", span(o.start_ns, o.end_ns), "start_ns < end_ns");
-  const auto [i0, i1] = detail::sample_window(o.start_ns, o.end_ns, dt_ns, t0_ns, in.n_samples);
+  // Plain variables, not a structured binding: lambdas below capture them (clang 14 refuses
+  // to capture bindings).
+  const auto window = detail::sample_window(o.start_ns, o.end_ns, dt_ns, t0_ns, in.n_samples);
+  const std::ptrdiff_t i0 = window.first, i1 = window.second;
   if (i1 < i0)
     check::fail(w, "window", span(o.start_ns, o.end_ns),
                 "a window that overlaps the trace (" +

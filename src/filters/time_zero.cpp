@@ -54,8 +54,11 @@ std::vector<double> pick_time_zero(ConstView in, double dt_ns, double t0_ns,
   check::positive(w, "dt_ns", dt_ns);
   check::finite(w, "t0_ns", t0_ns);
   check::non_empty(w, "input", in);
-  const auto [i0, i1] =
+  // Plain variables, not a structured binding: the OpenMP region below uses them (clang 14
+  // refuses to capture bindings).
+  const auto window =
       detail::sample_window(o.search_start_ns, o.search_end_ns, dt_ns, t0_ns, in.n_samples);
+  const std::ptrdiff_t i0 = window.first, i1 = window.second;
   if (i1 < i0)
     check::fail(w, "search window", o.search_start_ns,
                 "a search window [search_start_ns, search_end_ns] that overlaps the trace");
