@@ -3,7 +3,7 @@
 set -euo pipefail
 APT_PKGS=(build-essential cmake ninja-build libeigen3-dev libfftw3-dev catch2
           libbenchmark-dev libomp-dev clang clang-format libhdf5-dev pkg-config
-          nlohmann-json3-dev)
+          nlohmann-json3-dev valgrind)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

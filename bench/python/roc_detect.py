@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "python"))
 
 import gprkit  # noqa: E402
-from test_detect_detect import _gprmax_bscan, minefield  # noqa: E402
+from conftest import gprmax_to_bscan  # noqa: E402
+from test_detect_detect import minefield  # noqa: E402
 
 
 def row(name, ev):
@@ -33,9 +34,9 @@ def main() -> None:
 
     import numpy as np
 
-    for name in ("dev_mines", "dev_point"):
+    for name in ("dev_mines", "dev_point", "dev_hetero"):
         meta = json.loads((shared / name / "meta.json").read_text())
-        b = _gprmax_bscan(np.load(shared / name / "bscan.npy"), meta)
+        b = gprmax_to_bscan(np.load(shared / name / "bscan.npy"), meta)
         truth = meta["targets"]
         if name == "dev_point":
             truth = [dict(t, kind="mine") for t in truth]  # the cylinder stands in for a target

@@ -14,6 +14,7 @@ from .migrate import *  # noqa: F401,F403
 from .detect import *  # noqa: F401,F403
 from .io import *  # noqa: F401,F403
 from .pipeline import Pipeline, PipelineStep, run_step, steps  # noqa: F401
+from .stream import StreamProcessor  # noqa: F401
 from . import filters, clutter, io, plot  # noqa: F401
 
 # The submodules gprkit/migrate.py and gprkit/detect.py share their names with the public

@@ -10,7 +10,7 @@ from gprkit import IoError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'landmine_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'truncated_svd', 'two_way_time_ns', 'version']
+__all__: list[str] = ['BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'StreamProcessor', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'landmine_pipeline_json', 'landmine_stream_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'truncated_svd', 'two_way_time_ns', 'version']
 class Diffractor:
     @typing.overload
     def __init__(self) -> None:
@@ -244,8 +244,11 @@ class BackgroundMethod:
       rpca
     
       ground_bounce
+    
+      exponential
     """
     __members__: typing.ClassVar[dict[str, BackgroundMethod]]
+    exponential: typing.ClassVar[BackgroundMethod]
     ground_bounce: typing.ClassVar[BackgroundMethod]
     mean: typing.ClassVar[BackgroundMethod]
     median: typing.ClassVar[BackgroundMethod]
@@ -706,6 +709,50 @@ class ImageGrid:
     @x_m.setter
     def x_m(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...
+class StreamProcessor:
+    def __init__(self, n_samples: typing.SupportsInt | typing.SupportsIndex, header: dict, pipeline_json: str, alarm_capacity: typing.SupportsInt | typing.SupportsIndex, x0_m: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    def alarms(self) -> list:
+        ...
+    def push(self, traces: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]) -> tuple[numpy.typing.NDArray[numpy.float32], numpy.typing.NDArray[numpy.float32], int]:
+        ...
+    def reset(self) -> None:
+        ...
+    def reset_with(self, pipeline_json: str) -> None:
+        ...
+    @property
+    def delay_traces(self) -> int:
+        ...
+    @property
+    def dropped_alarms(self) -> int:
+        ...
+    @property
+    def n_samples(self) -> int:
+        ...
+    @property
+    def offline_header(self) -> dict:
+        ...
+    @property
+    def offline_pipeline_json(self) -> str:
+        ...
+    @property
+    def out_samples(self) -> int:
+        ...
+    @property
+    def pending_alarms(self) -> int:
+        ...
+    @property
+    def pipeline_json(self) -> str:
+        ...
+    @property
+    def stage_delays(self) -> list[tuple[str, int]]:
+        ...
+    @property
+    def traces_in(self) -> int:
+        ...
+    @property
+    def traces_out(self) -> int:
+        ...
 def backproject(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, grid: ..., options: MigrateOptions) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
     ...
 def bandpass(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dt_ns: typing.SupportsFloat | typing.SupportsIndex, low_mhz: typing.SupportsFloat | typing.SupportsIndex, high_mhz: typing.SupportsFloat | typing.SupportsIndex, shape: str, transition_mhz: typing.SupportsFloat | typing.SupportsIndex, order: typing.SupportsInt | typing.SupportsIndex, pad_samples: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
@@ -763,6 +810,8 @@ def io_write(path: str, channels: collections.abc.Sequence[tuple]) -> None:
     Write (data, header) channels; format from the extension.
     """
 def landmine_pipeline_json() -> str:
+    ...
+def landmine_stream_pipeline_json() -> str:
     ...
 def migrate(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options: MigrateOptions) -> numpy.typing.NDArray[numpy.float32]:
     ...

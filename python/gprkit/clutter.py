@@ -17,7 +17,8 @@ from .pipeline import run_step
 __all__ = ["remove_background", "rpca", "truncated_svd", "BACKGROUND_METHODS"]
 
 #: The method names accepted by :func:`remove_background`.
-BACKGROUND_METHODS = ("mean", "median", "moving_mean", "moving_median", "svd", "rpca", "ground_bounce")
+BACKGROUND_METHODS = ("mean", "median", "moving_mean", "moving_median", "svd", "rpca", "ground_bounce",
+                      "exponential")
 
 _SIMPLE = ("window_traces", "first_trace", "n_traces", "svd_components", "svd_max_components",
            "svd_oversampling", "svd_power_iterations", "seed", "rpca_lambda", "rpca_tolerance",
@@ -44,7 +45,10 @@ def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = Non
     method : str
         ``"mean"`` / ``"median"``: the mean / sample-wise median trace of the selected traces.
         ``"moving_mean"`` / ``"moving_median"``: the same over a window of ``window_traces``
-        selected traces centred on each trace (running sums; sorted-window running median).
+        selected traces centred on each trace (running sums; sorted-window running median),
+        shorter near the ends of the line (reach ``window_traces // 2``, what a stream can do).
+        ``"exponential"``: the exponentially weighted mean of the traces so far (causal; span
+        ``window_traces``, weight 2 / (span + 1)).
         ``"svd"``: the first ``svd_components`` eigenimages (randomized SVD; -1 picks k at the
         largest gap s_i / s_{i+1}, i <= ``svd_max_components``).
         ``"rpca"``: robust PCA by inexact ALM; the result is the sparse part.

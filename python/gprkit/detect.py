@@ -184,13 +184,14 @@ def find_detections(s: Any, threshold: float = 0.0, radius_m: float = 0.1,
                     max_depth_m: Optional[float] = None, velocity_m_per_ns: float = 0.1,
                     threshold_image: Any = None, max_detections: int = 10000,
                     dt_ns: Optional[float] = None, shadow_radius_m: float = 0.0,
-                    shadow_ratio: float = 0.75) -> list[Detection]:
+                    shadow_ratio: float = 0.75, local: bool = False) -> list[Detection]:
     """Local maxima of a score image above ``threshold`` (or above ``threshold_image``, e.g.
     from :func:`cfar`), thinned by greedy non-maximum suppression: no two alarms closer than
     ``radius_m`` along the line (unless further apart than ``depth_radius_m`` in depth).
     Depth from time with ``velocity_m_per_ns`` and the header's air gap. Flank suppression:
     a candidate within ``shadow_radius_m`` of a kept alarm and below ``shadow_ratio`` times its
-    score is dropped (0 = off). Highest score first."""
+    score is dropped (0 = off). ``local=True``: every stronger candidate suppresses, kept or not
+    (bounded reach; the rule :class:`gprkit.StreamProcessor` uses). Highest score first."""
     sb = as_bscan(s, dt_ns, what="score")
     thr = None
     if threshold_image is not None:
@@ -198,7 +199,7 @@ def find_detections(s: Any, threshold: float = 0.0, radius_m: float = 0.1,
     opts = {"threshold": threshold, "radius_m": radius_m, "depth_radius_m": depth_radius_m,
             "min_depth_m": min_depth_m, "max_depth_m": max_depth_m,
             "velocity_m_per_ns": velocity_m_per_ns, "max_detections": max_detections,
-            "shadow_radius_m": shadow_radius_m, "shadow_ratio": shadow_ratio}
+            "shadow_radius_m": shadow_radius_m, "shadow_ratio": shadow_ratio, "local": bool(local)}
     rows = _core.find_detections(sb.data, sb.header, thr,
                                  _dumps({k: v for k, v in opts.items() if v is not None}))
     return _to_detections(rows)

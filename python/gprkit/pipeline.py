@@ -183,6 +183,13 @@ class Pipeline:
         return cls._from_text(_core.landmine_pipeline_json())
 
     # -- contents --------------------------------------------------------------------------
+    @classmethod
+    def landmine_stream(cls) -> "Pipeline":
+        """The default chain of :class:`gprkit.StreamProcessor` (samples/pipelines/
+        landmine_stream.json): dewow, band-pass, moving-mean background over 1 m, hyperbola
+        score and local non-maximum suppression; every step bounded along the line."""
+        return cls._from_text(_core.landmine_stream_pipeline_json())
+
     def to_dict(self) -> dict:
         return json.loads(self._text)
 

@@ -32,7 +32,8 @@ void bind_clutter(pyb::module_& m) {
       .value("moving_median", BackgroundMethod::moving_median)
       .value("svd", BackgroundMethod::svd)
       .value("rpca", BackgroundMethod::rpca)
-      .value("ground_bounce", BackgroundMethod::ground_bounce);
+      .value("ground_bounce", BackgroundMethod::ground_bounce)
+      .value("exponential", BackgroundMethod::exponential);
   pyb::enum_<RpcaSvd>(m, "RpcaSvd")
       .value("randomized", RpcaSvd::randomized)
       .value("full", RpcaSvd::full);

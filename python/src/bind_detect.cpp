@@ -112,8 +112,8 @@ void bind_detect(pyb::module_& m) {
          const pyb::dict& d, bool preprocess_only) {
         ConstView in = as_view(data, "data");
         Bscan b(in, header_from_dict(header));
-        DetectOptions o;
-        o.pipeline = Pipeline::from_json(pipeline_json);
+        // A pipeline may end with score / cfar / find_detections; explicit options override.
+        DetectOptions o = detect_options_from_pipeline(Pipeline::from_json(pipeline_json));
         // Missing options keep the chain's own defaults (hyperbola score, flank suppression).
         o.score = options_from_json<ScoreOptions>("score", score_json, o.score);
         o.cfar = options_from_json<CfarOptions>("cfar", cfar_json, o.cfar);

@@ -14,6 +14,7 @@ void bind_migrate(pyb::module_& m);
 void bind_detect(pyb::module_& m);
 void bind_io(pyb::module_& m);
 void bind_pipeline(pyb::module_& m);
+void bind_stream(pyb::module_& m);
 }  // namespace gprkit::py
 
 PYBIND11_MODULE(_core, m) {
@@ -53,4 +54,5 @@ PYBIND11_MODULE(_core, m) {
   gprkit::py::bind_detect(m);
   gprkit::py::bind_io(m);
   gprkit::py::bind_pipeline(m);
+  gprkit::py::bind_stream(m);
 }

@@ -7,12 +7,17 @@
 
 #include "gprkit/core/validate.h"
 #include "linalg.h"
+#include "sorted_window.h"
 
 namespace gprkit {
 namespace {
 
 using namespace clutter_detail;
 using idx_t = std::ptrdiff_t;
+using clutter_detail::sorted_erase;
+using clutter_detail::sorted_insert;
+using clutter_detail::sorted_median;
+
 constexpr const char* kWhere = "remove_background";
 constexpr idx_t kTraceChunk = 256;  // fixed work unit over traces (thread-count independent)
 
@@ -53,7 +58,7 @@ bool needs_window(BackgroundMethod m) {
 
 void validate(ConstView in, const MutView& out, const BackgroundOptions& o, const Selection& sel) {
   const int mi = static_cast<int>(o.method);
-  if (mi < 0 || mi > static_cast<int>(BackgroundMethod::ground_bounce))
+  if (mi < 0 || mi > static_cast<int>(BackgroundMethod::exponential))
     check::fail(kWhere, "method", mi, "a BackgroundMethod");
   if (needs_window(o.method)) {
     if (o.window_traces < 1 || o.window_traces % 2 == 0 || o.window_traces > sel.size())
@@ -61,6 +66,8 @@ void validate(ConstView in, const MutView& out, const BackgroundOptions& o, cons
                   "an odd number of traces in 1.." + std::to_string(sel.size()) +
                       " (no longer than the traces used)");
   }
+  if (o.method == BackgroundMethod::exponential && o.window_traces < 1)
+    check::fail(kWhere, "window_traces", static_cast<double>(o.window_traces), ">= 1 (the span)");
   if (o.method == BackgroundMethod::svd) {
     const idx_t rank_max = std::min(in.n_samples, sel.size());
     if (o.svd_components != -1 && (o.svd_components < 1 || o.svd_components > rank_max))
@@ -172,34 +179,33 @@ void subtract_trace(ConstView in, MutView out, const float* bg) {
 
 // ---- moving windows -------------------------------------------------------------------
 
-/// First position (in sel) of the window of `win` selected traces centred on trace j.
-idx_t window_start(const Selection& sel, idx_t j, idx_t win) {
+/// The window of trace j: positions [lo, hi) in sel of the `win` selected traces centred on
+/// it, clipped to the selection (shorter near its ends). Both ends never decrease with j, and
+/// the window of j reaches at most win / 2 traces ahead, so a stream computes the same.
+std::pair<idx_t, idx_t> window_range(const Selection& sel, idx_t j, idx_t win) {
   const auto p =
       static_cast<idx_t>(std::lower_bound(sel.idx.begin(), sel.idx.end(), j) - sel.idx.begin());
-  return std::clamp<idx_t>(p - win / 2, 0, sel.size() - win);
+  return {std::max<idx_t>(0, p - win / 2), std::min<idx_t>(sel.size(), p + win / 2 + 1)};
 }
 
 /// dst(:, j) = [src(:, j) -] mean of src over the window around j, for every trace j.
 void moving_mean(ConstView src, const Selection& sel, idx_t win, MutView dst, bool subtract) {
   const idx_t m = src.n_samples;
-  const double inv = 1.0 / static_cast<double>(win);
   for_chunks(src.n_traces, kTraceChunk, static_cast<std::size_t>(src.size()),
              [&](idx_t j0, idx_t len) {
                std::vector<double> sum(static_cast<std::size_t>(m), 0.0);
-               idx_t cur = window_start(sel, j0, win);
-               for (idx_t q = cur; q < cur + win; ++q) {
-                 const float* x = src.trace(sel.idx[static_cast<std::size_t>(q)]);
-                 for (idx_t i = 0; i < m; ++i)
-                   sum[static_cast<std::size_t>(i)] += static_cast<double>(x[i]);
-               }
                double* s = sum.data();
+               auto add = [&](idx_t q, double sign) {
+                 const float* x = src.trace(sel.idx[static_cast<std::size_t>(q)]);
+                 for (idx_t i = 0; i < m; ++i) s[i] += sign * static_cast<double>(x[i]);
+               };
+               auto [lo, hi] = window_range(sel, j0, win);
+               for (idx_t q = lo; q < hi; ++q) add(q, 1.0);
                for (idx_t j = j0; j < j0 + len; ++j) {
-                 for (const idx_t st = window_start(sel, j, win); cur < st; ++cur) {
-                   const float* old_x = src.trace(sel.idx[static_cast<std::size_t>(cur)]);
-                   const float* new_x = src.trace(sel.idx[static_cast<std::size_t>(cur + win)]);
-                   for (idx_t i = 0; i < m; ++i)
-                     s[i] += static_cast<double>(new_x[i]) - static_cast<double>(old_x[i]);
-                 }
+                 const auto [l, r] = window_range(sel, j, win);
+                 for (; hi < r; ++hi) add(hi, 1.0);
+                 for (; lo < l; ++lo) add(lo, -1.0);
+                 const double inv = 1.0 / static_cast<double>(hi - lo);
                  float* y = dst.trace(j);
                  if (subtract) {
                    const float* x = src.trace(j);
@@ -211,53 +217,65 @@ void moving_mean(ConstView src, const Selection& sel, idx_t win, MutView dst, bo
              });
 }
 
-/// In a sorted window w[0..n), replaces one element equal to old_v by new_v, keeping order.
-inline void replace_sorted(float* w, idx_t n, float old_v, float new_v) {
-  idx_t pos = std::lower_bound(w, w + n, old_v) - w;
-  if (new_v >= old_v) {
-    while (pos + 1 < n && w[pos + 1] < new_v) {
-      w[pos] = w[pos + 1];
-      ++pos;
-    }
-  } else {
-    while (pos > 0 && w[pos - 1] > new_v) {
-      w[pos] = w[pos - 1];
-      --pos;
-    }
-  }
-  w[pos] = new_v;
-}
-
-/// dst(:, j) = [src(:, j) -] median of src over the window around j. One sorted window of
-/// `win` values per sample, updated by one deletion + insertion per step.
+/// dst(:, j) = [src(:, j) -] median of src over the window around j (the mean of the middle
+/// two for an even count). One sorted window per sample, updated by insertions and deletions.
 void moving_median(ConstView src, const Selection& sel, idx_t win, MutView dst, bool subtract) {
-  const idx_t m = src.n_samples, h = win / 2;
+  const idx_t m = src.n_samples;
   for_chunks(src.n_traces, kTraceChunk, static_cast<std::size_t>(src.size()) * 8,
              [&](idx_t j0, idx_t len) {
                std::vector<float> windows(static_cast<std::size_t>(m * win));
                float* wb = windows.data();
-               idx_t cur = window_start(sel, j0, win);
-               for (idx_t q = 0; q < win; ++q) {
-                 const float* x = src.trace(sel.idx[static_cast<std::size_t>(cur + q)]);
-                 for (idx_t i = 0; i < m; ++i) wb[i * win + q] = x[i];
-               }
-               for (idx_t i = 0; i < m; ++i) std::sort(wb + i * win, wb + (i + 1) * win);
+               idx_t count = 0;
+               auto insert = [&](idx_t q) {
+                 const float* x = src.trace(sel.idx[static_cast<std::size_t>(q)]);
+                 for (idx_t i = 0; i < m; ++i) sorted_insert(wb + i * win, count, x[i]);
+                 ++count;
+               };
+               auto erase = [&](idx_t q) {
+                 const float* x = src.trace(sel.idx[static_cast<std::size_t>(q)]);
+                 for (idx_t i = 0; i < m; ++i) sorted_erase(wb + i * win, count, x[i]);
+                 --count;
+               };
+               auto [lo, hi] = window_range(sel, j0, win);
+               for (idx_t q = lo; q < hi; ++q) insert(q);
                for (idx_t j = j0; j < j0 + len; ++j) {
-                 for (const idx_t st = window_start(sel, j, win); cur < st; ++cur) {
-                   const float* old_x = src.trace(sel.idx[static_cast<std::size_t>(cur)]);
-                   const float* new_x = src.trace(sel.idx[static_cast<std::size_t>(cur + win)]);
-                   for (idx_t i = 0; i < m; ++i)
-                     replace_sorted(wb + i * win, win, old_x[i], new_x[i]);
-                 }
+                 const auto [l, r] = window_range(sel, j, win);
+                 for (; lo < l; ++lo) erase(lo);
+                 for (; hi < r; ++hi) insert(hi);
                  float* y = dst.trace(j);
-                 if (subtract) {
-                   const float* x = src.trace(j);
-                   for (idx_t i = 0; i < m; ++i) y[i] = x[i] - wb[i * win + h];
-                 } else {
-                   for (idx_t i = 0; i < m; ++i) y[i] = wb[i * win + h];
+                 const float* x = src.trace(j);
+                 for (idx_t i = 0; i < m; ++i) {
+                   const float med = sorted_median(wb + i * win, count);
+                   y[i] = subtract ? x[i] - med : med;
                  }
                }
              });
+}
+
+/// dst(:, j) = src(:, j) - b_j with the exponentially weighted mean b_j = b_(j-1) + a (src(:, j)
+/// - b_(j-1)), b_0 = src(:, 0), a = 2 / (win + 1): causal, the traces so far only.
+void exponential_mean(ConstView src, idx_t win, MutView dst) {
+  const idx_t m = src.n_samples, n = src.n_traces;
+  const double a = 2.0 / (static_cast<double>(win) + 1.0);
+  // Sample blocks are independent: parallel over them, serial along the line.
+  constexpr idx_t kBlock = 64;
+  const idx_t nb = (m + kBlock - 1) / kBlock;
+  const int nt = threads_for(static_cast<std::size_t>(src.size()));
+#pragma omp parallel for num_threads(nt) schedule(static)
+  for (idx_t blk = 0; blk < nb; ++blk) {
+    const idx_t i0 = blk * kBlock, i1 = std::min(m, i0 + kBlock);
+    double b[kBlock];
+    for (idx_t j = 0; j < n; ++j) {
+      const float* x = src.trace(j);
+      float* y = dst.trace(j);
+      for (idx_t i = i0; i < i1; ++i) {
+        const double v = x[i];
+        double& bi = b[i - i0];
+        bi = j == 0 ? v : bi + a * (v - bi);
+        y[i] = static_cast<float>(v - bi);
+      }
+    }
+  }
 }
 
 // ---- svd / rpca ------------------------------------------------------------------------
@@ -584,6 +602,9 @@ void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
       break;
     case BackgroundMethod::rpca:
       remove_rpca(src, dst, o, sel, rep);
+      break;
+    case BackgroundMethod::exponential:
+      exponential_mean(src, o.window_traces, dst);
       break;
     case BackgroundMethod::ground_bounce:
       remove_ground(src, dst, o, sel, rep);

@@ -61,7 +61,27 @@ int as_int(std::size_t n, const char* what) {
 
 // Plans are made on scratch buffers (FFTW_MEASURE overwrites them) with the
 // alignment of fftwf_malloc, so they apply to every buffer from alloc_*.
+fftwf_plan get_locked(const Key& key);
+
+// Each thread remembers the plans it used last, so a warm per-trace loop (a stream) takes no
+// lock: plans live until the program ends, so a remembered pointer stays valid.
 fftwf_plan get(const Key& key) {
+  struct Recent {
+    Key key;
+    fftwf_plan plan = nullptr;
+  };
+  constexpr std::size_t kRecent = 8;
+  thread_local Recent recent[kRecent];
+  thread_local std::size_t next = 0;
+  for (const Recent& r : recent)
+    if (r.plan != nullptr && r.key == key) return r.plan;
+  fftwf_plan p = get_locked(key);
+  recent[next] = {key, p};
+  next = (next + 1) % kRecent;
+  return p;
+}
+
+fftwf_plan get_locked(const Key& key) {
   auto& c = cache();
   std::lock_guard lock(c.mutex);
   if (auto it = c.plans.find(key); it != c.plans.end()) return it->second;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "cfar_kernel.h"
 #include "common.h"
 #include "gprkit/core/validate.h"
 
@@ -110,9 +111,9 @@ double cfar_os_factor(double pfa, std::ptrdiff_t n, std::ptrdiff_t k) {
   return 0.5 * (lo + hi);
 }
 
-void cfar(ConstView score, MutView threshold, const CfarOptions& o) {
-  check::finite_data(kWhere, "score", score);
-  check::same_shape(kWhere, score, threshold);
+namespace detect_detail {
+
+CfarKernel::CfarKernel(const CfarOptions& opts, std::ptrdiff_t m_) : o(opts), m(m_) {
   if (!(o.pfa > 0 && o.pfa < 0.5)) check::fail(kWhere, "pfa", o.pfa, "a value in (0, 0.5)");
   if (o.guard_traces < 0)
     check::fail(kWhere, "guard_traces", static_cast<double>(o.guard_traces), ">= 0");
@@ -124,27 +125,23 @@ void cfar(ConstView score, MutView threshold, const CfarOptions& o) {
     check::fail(kWhere, "train_samples", static_cast<double>(o.train_samples), ">= 0");
   if (o.train_traces == 0 && o.train_samples == 0)
     check::fail(kWhere, "train_traces", 0.0, ">= 1 (or train_samples >= 1): no training cells");
+  if (o.guard_traces + o.train_traces > (1 << 20) || o.guard_samples + o.train_samples > (1 << 20))
+    check::fail(kWhere, "train_traces", static_cast<double>(o.train_traces),
+                "a window of at most 2^20 cells each way");
   if (!(o.os_rank > 0 && o.os_rank <= 1))
     check::fail(kWhere, "os_rank", o.os_rank, "a value in (0, 1]");
   if (o.method != CfarMethod::ca && o.method != CfarMethod::os)
     check::fail(kWhere, "method", static_cast<double>(o.method), "ca or os");
   if (o.model != CfarModel::exponential && o.model != CfarModel::gaussian)
     check::fail(kWhere, "model", static_cast<double>(o.model), "exponential or gaussian");
-  const bool expo = o.model == CfarModel::exponential;
-  if (expo) {
-    for (std::ptrdiff_t j = 0; j < score.n_traces; ++j)
-      for (std::ptrdiff_t i = 0; i < score.n_samples; ++i)
-        if (score(i, j) < 0)
-          check::fail(kWhere, "score(" + std::to_string(i) + ", " + std::to_string(j) + ")",
-                      score(i, j), ">= 0 for the exponential model (use model gaussian)");
-  }
-  const std::ptrdiff_t m = score.n_samples, n = score.n_traces;
-  const std::ptrdiff_t gs = o.guard_samples, gt = o.guard_traces;
-  const std::ptrdiff_t ms = gs + o.train_samples, mt = gt + o.train_traces;
-  const std::ptrdiff_t nmax = (2 * ms + 1) * (2 * mt + 1) - (2 * gs + 1) * (2 * gt + 1);
+  expo = o.model == CfarModel::exponential;
+  gs = o.guard_samples;
+  gt = o.guard_traces;
+  ms = gs + o.train_samples;
+  mt = gt + o.train_traces;
+  nmax = (2 * ms + 1) * (2 * mt + 1) - (2 * gs + 1) * (2 * gt + 1);
   // Scale factor by the number of training cells N (edges clip the window).
-  std::vector<double> fac(static_cast<std::size_t>(nmax + 1),
-                          std::numeric_limits<double>::infinity());
+  fac.assign(static_cast<std::size_t>(nmax + 1), std::numeric_limits<double>::infinity());
   const double zq = t_quantile(o.pfa, std::numeric_limits<double>::infinity());
   for (std::ptrdiff_t nn = 1; nn <= nmax; ++nn) {
     double& f = fac[static_cast<std::size_t>(nn)];
@@ -163,12 +160,103 @@ void cfar(ConstView score, MutView threshold, const CfarOptions& o) {
         f = zq;
     }
   }
-  ContigIn x(score);
-  ContigOut y(threshold);
+}
+
+void CfarKernel::ca_add(const float* c, double sgn, bool outer, double* p1, double* p2, double* s,
+                        double* q) const {
+  p1[0] = p2[0] = 0;
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    p1[i + 1] = p1[i] + c[i];
+    p2[i + 1] = p2[i] + double(c[i]) * c[i];
+  }
+  const std::ptrdiff_t r = outer ? ms : gs;
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    const std::ptrdiff_t a = std::max<std::ptrdiff_t>(0, i - r);
+    const std::ptrdiff_t b = std::min(m - 1, i + r) + 1;
+    s[i] += sgn * (p1[b] - p1[a]);
+    q[i] += sgn * (p2[b] - p2[a]);
+  }
+}
+
+void CfarKernel::ca_column(const double* so, const double* qo, const double* sg, const double* qg,
+                           std::ptrdiff_t co, std::ptrdiff_t cg, float* t) const {
   const float inf = std::numeric_limits<float>::infinity();
   auto rows = [&](std::ptrdiff_t i, std::ptrdiff_t r) {
     return std::min(m - 1, i + r) - std::max<std::ptrdiff_t>(0, i - r) + 1;
   };
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    const std::ptrdiff_t nn = rows(i, ms) * co - rows(i, gs) * cg;
+    const double f =
+        nn >= 1 ? fac[static_cast<std::size_t>(nn)] : std::numeric_limits<double>::infinity();
+    if (!std::isfinite(f)) {
+      t[i] = inf;
+      continue;
+    }
+    const double inv = 1.0 / static_cast<double>(nn);
+    const double mean = (so[i] - sg[i]) * inv;
+    if (expo) {
+      t[i] = static_cast<float>(f * std::max(0.0, mean));
+    } else {
+      const double q = (qo[i] - qg[i]) * inv;
+      const double var =
+          std::max(0.0, q - mean * mean) * static_cast<double>(nn) / static_cast<double>(nn - 1);
+      t[i] = static_cast<float>(mean + f * std::sqrt(var));
+    }
+  }
+}
+
+void CfarKernel::os_column(const float* const* cols, float* buf, float* t) const {
+  const float inf = std::numeric_limits<float>::infinity();
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    std::size_t nn = 0;
+    for (std::ptrdiff_t k = -mt; k <= mt; ++k) {
+      const float* c = cols[k + mt];
+      if (c == nullptr) continue;
+      const bool gcol = k >= -gt && k <= gt;
+      for (std::ptrdiff_t ii = std::max<std::ptrdiff_t>(0, i - ms); ii <= std::min(m - 1, i + ms);
+           ++ii) {
+        if (gcol && ii >= i - gs && ii <= i + gs) continue;
+        buf[nn++] = c[ii];
+      }
+    }
+    const double f = nn >= 1 ? fac[nn] : std::numeric_limits<double>::infinity();
+    if (!std::isfinite(f)) {
+      t[i] = inf;
+      continue;
+    }
+    auto kth = [&](double frac) {
+      auto k = static_cast<std::size_t>(std::ceil(frac * static_cast<double>(nn) - 1e-9));
+      k = std::clamp<std::size_t>(k, 1, nn) - 1;
+      std::nth_element(buf, buf + k, buf + nn);
+      return static_cast<double>(buf[k]);
+    };
+    if (expo) {
+      t[i] = static_cast<float>(f * kth(o.os_rank));
+    } else {
+      const double q84 = kth(0.841344746);
+      const double q50 = kth(0.5);
+      t[i] = static_cast<float>(q50 + f * (q84 - q50));
+    }
+  }
+}
+
+}  // namespace detect_detail
+
+void cfar(ConstView score, MutView threshold, const CfarOptions& o) {
+  check::finite_data(kWhere, "score", score);
+  check::same_shape(kWhere, score, threshold);
+  const detect_detail::CfarKernel k(o, score.n_samples);
+  if (k.expo) {
+    for (std::ptrdiff_t j = 0; j < score.n_traces; ++j)
+      for (std::ptrdiff_t i = 0; i < score.n_samples; ++i)
+        if (score(i, j) < 0)
+          check::fail(kWhere, "score(" + std::to_string(i) + ", " + std::to_string(j) + ")",
+                      score(i, j), ">= 0 for the exponential model (use model gaussian)");
+  }
+  const std::ptrdiff_t m = score.n_samples, n = score.n_traces;
+  const std::ptrdiff_t gt = k.gt, mt = k.mt;
+  ContigIn x(score);
+  ContigOut y(threshold);
   auto cols = [&](std::ptrdiff_t j, std::ptrdiff_t r) {
     return std::min(n - 1, j + r) - std::max<std::ptrdiff_t>(0, j - r) + 1;
   };
@@ -177,27 +265,12 @@ void cfar(ConstView score, MutView threshold, const CfarOptions& o) {
     const std::ptrdiff_t nb = detect_detail::n_blocks(n);
 #pragma omp parallel num_threads(nt)
     {
-      // Running sums (over the columns in the window) of each column's vertical window sums.
       std::vector<double> so(static_cast<std::size_t>(m)), qo(static_cast<std::size_t>(m));
       std::vector<double> sg(static_cast<std::size_t>(m)), qg(static_cast<std::size_t>(m));
       std::vector<double> p1(static_cast<std::size_t>(m + 1)), p2(static_cast<std::size_t>(m + 1));
       auto add = [&](std::ptrdiff_t jj, double sgn, bool outer) {
-        const float* c = x.col(jj);
-        p1[0] = p2[0] = 0;
-        for (std::ptrdiff_t i = 0; i < m; ++i) {
-          p1[static_cast<std::size_t>(i + 1)] = p1[static_cast<std::size_t>(i)] + c[i];
-          p2[static_cast<std::size_t>(i + 1)] =
-              p2[static_cast<std::size_t>(i)] + double(c[i]) * c[i];
-        }
-        const std::ptrdiff_t r = outer ? ms : gs;
-        auto& s = outer ? so : sg;
-        auto& q = outer ? qo : qg;
-        for (std::ptrdiff_t i = 0; i < m; ++i) {
-          const auto a = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, i - r));
-          const auto b = static_cast<std::size_t>(std::min(m - 1, i + r) + 1);
-          s[static_cast<std::size_t>(i)] += sgn * (p1[b] - p1[a]);
-          q[static_cast<std::size_t>(i)] += sgn * (p2[b] - p2[a]);
-        }
+        k.ca_add(x.col(jj), sgn, outer, p1.data(), p2.data(), outer ? so.data() : sg.data(),
+                 outer ? qo.data() : qg.data());
       };
 #pragma omp for schedule(static)
       for (std::ptrdiff_t blk = 0; blk < nb; ++blk) {
@@ -217,71 +290,21 @@ void cfar(ConstView score, MutView threshold, const CfarOptions& o) {
             if (j - 1 - gt >= 0) add(j - 1 - gt, -1.0, false);
             if (j + gt < n) add(j + gt, 1.0, false);
           }
-          const std::ptrdiff_t co = cols(j, mt), cg = cols(j, gt);
-          float* t = y.col(j);
-          for (std::ptrdiff_t i = 0; i < m; ++i) {
-            const std::ptrdiff_t nn = rows(i, ms) * co - rows(i, gs) * cg;
-            const double f = nn >= 1 ? fac[static_cast<std::size_t>(nn)]
-                                     : std::numeric_limits<double>::infinity();
-            if (!std::isfinite(f)) {
-              t[i] = inf;
-              continue;
-            }
-            const double inv = 1.0 / static_cast<double>(nn);
-            const double mean =
-                (so[static_cast<std::size_t>(i)] - sg[static_cast<std::size_t>(i)]) * inv;
-            if (expo) {
-              t[i] = static_cast<float>(f * std::max(0.0, mean));
-            } else {
-              const double q =
-                  (qo[static_cast<std::size_t>(i)] - qg[static_cast<std::size_t>(i)]) * inv;
-              const double var = std::max(0.0, q - mean * mean) * static_cast<double>(nn) /
-                                 static_cast<double>(nn - 1);
-              t[i] = static_cast<float>(mean + f * std::sqrt(var));
-            }
-          }
+          k.ca_column(so.data(), qo.data(), sg.data(), qg.data(), cols(j, mt), cols(j, gt),
+                      y.col(j));
         }
       }
     }
   } else {
 #pragma omp parallel num_threads(nt)
     {
-      std::vector<float> buf(static_cast<std::size_t>(nmax));
+      std::vector<float> buf(static_cast<std::size_t>(k.nmax));
+      std::vector<const float*> cp(static_cast<std::size_t>(2 * mt + 1));
 #pragma omp for schedule(static)
       for (std::ptrdiff_t j = 0; j < n; ++j) {
-        float* t = y.col(j);
-        for (std::ptrdiff_t i = 0; i < m; ++i) {
-          std::size_t nn = 0;
-          for (std::ptrdiff_t jj = std::max<std::ptrdiff_t>(0, j - mt);
-               jj <= std::min(n - 1, j + mt); ++jj) {
-            const float* c = x.col(jj);
-            const bool gcol = jj >= j - gt && jj <= j + gt;
-            for (std::ptrdiff_t ii = std::max<std::ptrdiff_t>(0, i - ms);
-                 ii <= std::min(m - 1, i + ms); ++ii) {
-              if (gcol && ii >= i - gs && ii <= i + gs) continue;
-              buf[nn++] = c[ii];
-            }
-          }
-          const double f = nn >= 1 ? fac[nn] : std::numeric_limits<double>::infinity();
-          if (!std::isfinite(f)) {
-            t[i] = inf;
-            continue;
-          }
-          auto kth = [&](double frac) {
-            auto k = static_cast<std::size_t>(std::ceil(frac * static_cast<double>(nn) - 1e-9));
-            k = std::clamp<std::size_t>(k, 1, nn) - 1;
-            std::nth_element(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(k),
-                             buf.begin() + static_cast<std::ptrdiff_t>(nn));
-            return static_cast<double>(buf[k]);
-          };
-          if (expo) {
-            t[i] = static_cast<float>(f * kth(o.os_rank));
-          } else {
-            const double q84 = kth(0.841344746);
-            const double q50 = kth(0.5);
-            t[i] = static_cast<float>(q50 + f * (q84 - q50));
-          }
-        }
+        for (std::ptrdiff_t q = -mt; q <= mt; ++q)
+          cp[static_cast<std::size_t>(q + mt)] = j + q < 0 || j + q >= n ? nullptr : x.col(j + q);
+        k.os_column(cp.data(), buf.data(), y.col(j));
       }
     }
   }

@@ -7,6 +7,7 @@
 
 #include "gprkit/core/validate.h"
 #include "gprkit/migrate/migrate.h"
+#include "gprkit/pipeline/registry.h"
 #include "landmine_pipeline.h"
 
 namespace gprkit {
@@ -123,6 +124,60 @@ std::vector<Detection> detect(const Bscan& in, const DetectOptions& o, DetectRep
     report->threshold = no.threshold;
   }
   return dets;
+}
+
+DetectOptions detect_options_from_pipeline(const Pipeline& p, DetectOptions base) {
+  Pipeline pre;
+  int stage = 0;  // 0 preprocessing, 1 score seen, 2 cfar seen, 3 find_detections seen
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    const Pipeline::Step& s = p.step(k);
+    const std::string where = "steps[" + std::to_string(k) + "] " + s.name;
+    auto order = [&](int need, const char* after) {
+      if (stage >= need)
+        throw InvalidArgument("pipeline: " + where + " comes after " + after +
+                              "; the order is process steps, score, cfar, find_detections");
+    };
+    if (s.name == "score") {
+      order(1, "score");
+      base.score = options_from_json<ScoreOptions>("score", s.options_json);
+      base.velocity_m_per_ns = base.score.velocity_m_per_ns;
+      stage = 1;
+    } else if (s.name == "cfar") {
+      order(2, "cfar");
+      base.cfar = options_from_json<CfarOptions>("cfar", s.options_json);
+      base.threshold_method = DetectThreshold::cfar;
+      stage = 2;
+    } else if (s.name == "find_detections") {
+      order(3, "find_detections");
+      base.nms = options_from_json<NmsOptions>("find_detections", s.options_json);
+      base.threshold = base.nms.threshold;
+      stage = 3;
+    } else {
+      if (stage > 0)
+        throw InvalidArgument("pipeline: " + where +
+                              " is a process step after the score; the order is process steps, "
+                              "score, cfar, find_detections");
+      pre.add(s.name, s.options_json);
+    }
+  }
+  base.pipeline = std::move(pre);
+  return base;
+}
+
+Pipeline pipeline_of(const DetectOptions& o) {
+  if (o.migration != DetectMigration::none &&
+      !(o.migration == DetectMigration::automatic && o.score.method == ScoreMethod::hyperbola))
+    throw InvalidArgument("pipeline_of: the chain migrates, which is not a pipeline step here");
+  Pipeline p = o.pipeline;
+  ScoreOptions so = o.score;
+  so.velocity_m_per_ns = o.velocity_m_per_ns > 0 ? o.velocity_m_per_ns : so.velocity_m_per_ns;
+  p.add("score", options_to_json("score", so));
+  if (o.threshold_method == DetectThreshold::cfar) p.add("cfar", options_to_json("cfar", o.cfar));
+  NmsOptions no = o.nms;
+  no.threshold = std::isnan(o.threshold) ? default_threshold(so.method) : o.threshold;
+  no.velocity_m_per_ns = so.velocity_m_per_ns;
+  p.add("find_detections", options_to_json("find_detections", no));
+  return p;
 }
 
 }  // namespace gprkit

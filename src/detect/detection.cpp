@@ -73,25 +73,32 @@ std::vector<Detection> find_detections(ConstView s, const Header& h, const NmsOp
     return a.i < b.i;
   });
   std::vector<Detection> kept;
-  std::multimap<double, std::size_t> by_x;  // kept detections by position
-  for (const Cand& c : cand) {
+  std::multimap<double, std::size_t> by_x;  // kept (greedy) or all (local) candidates by position
+  if (o.local)
+    for (std::size_t k = 0; k < cand.size(); ++k) by_x.emplace(h.trace_x_m(cand[k].j), k);
+  auto score_of = [&](std::size_t k) { return o.local ? double(cand[k].v) : kept[k].score; };
+  auto depth_of = [&](std::size_t k) {
+    return o.local ? depth[static_cast<std::size_t>(cand[k].i)] : kept[k].depth_m;
+  };
+  for (std::size_t rank = 0; rank < cand.size(); ++rank) {
+    const Cand& c = cand[rank];
     if (static_cast<std::ptrdiff_t>(kept.size()) >= o.max_detections) break;
     const double x = h.trace_x_m(c.j);
     const double z = depth[static_cast<std::size_t>(c.i)];
     bool suppressed = false;
     for (auto it = by_x.lower_bound(x - o.radius_m);
          it != by_x.end() && it->first <= x + o.radius_m; ++it) {
+      if (o.local && it->second >= rank) continue;  // only stronger (earlier) candidates
       if (std::abs(it->first - x) >= o.radius_m && o.radius_m > 0) continue;
       if (o.radius_m == 0 && it->first != x) continue;
-      if (o.depth_radius_m >= 0 && std::abs(kept[it->second].depth_m - z) >= o.depth_radius_m)
-        continue;
+      if (o.depth_radius_m >= 0 && std::abs(depth_of(it->second) - z) >= o.depth_radius_m) continue;
       suppressed = true;
       break;
     }
     if (!suppressed && o.shadow_radius_m > 0) {
       for (auto it = by_x.lower_bound(x - o.shadow_radius_m);
            it != by_x.end() && it->first <= x + o.shadow_radius_m; ++it)
-        if (c.v < o.shadow_ratio * kept[it->second].score) {
+        if (c.v < o.shadow_ratio * score_of(it->second)) {
           suppressed = true;
           break;
         }
@@ -104,7 +111,7 @@ std::vector<Detection> find_detections(ConstView s, const Header& h, const NmsOp
     d.trace = c.j;
     d.sample = c.i;
     d.score = c.v;
-    by_x.emplace(x, kept.size());
+    if (!o.local) by_x.emplace(x, kept.size());
     kept.push_back(d);
   }
   return kept;

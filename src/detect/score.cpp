@@ -8,6 +8,7 @@
 #include "gprkit/core/fft.h"
 #include "gprkit/core/physics.h"
 #include "gprkit/core/validate.h"
+#include "score_kernels.h"
 
 namespace gprkit {
 
@@ -34,109 +35,55 @@ double spacing_m(const Header& h, std::ptrdiff_t n) {
   return 0.01;
 }
 
-// Sum over a trace of x^2 in double, in fixed order.
-double sum_sq(const float* x, std::ptrdiff_t m) {
-  double s = 0;
-  for (std::ptrdiff_t i = 0; i < m; ++i) s += static_cast<double>(x[i]) * x[i];
-  return s;
-}
-
-// Mean of a per-trace quantity, summed serially (independent of the thread count).
-template <class F>
-double mean_over_traces(std::ptrdiff_t n, std::ptrdiff_t m, F&& per_trace_sum) {
-  std::vector<double> s(static_cast<std::size_t>(n));
-  const int nt = detect_detail::threads_for_cells(m, n);
-#pragma omp parallel for num_threads(nt) schedule(static)
-  for (std::ptrdiff_t j = 0; j < n; ++j) s[static_cast<std::size_t>(j)] = per_trace_sum(j);
-  double t = 0;
-  for (double v : s) t += v;
-  return t / (static_cast<double>(n) * static_cast<double>(m));
-}
-
 // ---------------------------------------------------------------------------------------
 // energy: box energy, then z-score against the reference traces at the same sample.
 void energy_score(const ContigIn& x, const ContigOut& out, const ScoreWindows& w,
                   const ScoreOptions& o) {
+  using namespace detect_detail;
   const std::ptrdiff_t m = x.m, n = x.n;
-  const std::ptrdiff_t ht = w.window_samples, hx = w.window_traces;
+  const std::ptrdiff_t hx = w.window_traces;
   const std::ptrdiff_t G = w.guard_traces, R = w.reference_traces;
+  EnergyKernel k;
+  k.m = m;
+  k.ht = w.window_samples;
+  k.rel2 = o.rel_floor * o.rel_floor;
   std::vector<float> tb(static_cast<std::size_t>(m * n)), e(static_cast<std::size_t>(m * n));
-  const int nt = detect_detail::threads_for_cells(m, n);
+  const int nt = threads_for_cells(m, n);
 #pragma omp parallel num_threads(nt)
   {
     std::vector<double> p(static_cast<std::size_t>(m + 1));
+    std::vector<const float*> cols(static_cast<std::size_t>(2 * hx + 1));
 #pragma omp for schedule(static)
-    for (std::ptrdiff_t j = 0; j < n; ++j) {
-      const float* c = x.col(j);
-      p[0] = 0;
-      for (std::ptrdiff_t i = 0; i < m; ++i)
-        p[static_cast<std::size_t>(i + 1)] = p[static_cast<std::size_t>(i)] + double(c[i]) * c[i];
-      float* t = tb.data() + j * m;
-      for (std::ptrdiff_t i = 0; i < m; ++i) {
-        const std::ptrdiff_t a = std::max<std::ptrdiff_t>(0, i - ht);
-        const std::ptrdiff_t b = std::min(m - 1, i + ht);
-        t[i] = static_cast<float>(
-            (p[static_cast<std::size_t>(b + 1)] - p[static_cast<std::size_t>(a)]) /
-            static_cast<double>(b - a + 1));
-      }
-    }
+    for (std::ptrdiff_t j = 0; j < n; ++j) k.time_energy(x.col(j), p.data(), tb.data() + j * m);
 #pragma omp for schedule(static)
     for (std::ptrdiff_t j = 0; j < n; ++j) {
       const std::ptrdiff_t a = std::max<std::ptrdiff_t>(0, j - hx);
       const std::ptrdiff_t b = std::min(n - 1, j + hx);
-      float* ej = e.data() + j * m;
-      std::fill(ej, ej + m, 0.0f);
-      for (std::ptrdiff_t jj = a; jj <= b; ++jj) {
-        const float* t = tb.data() + jj * m;
-        for (std::ptrdiff_t i = 0; i < m; ++i) ej[i] += t[i];
-      }
-      const float inv = 1.0f / static_cast<float>(b - a + 1);
-      for (std::ptrdiff_t i = 0; i < m; ++i) ej[i] *= inv;
+      for (std::ptrdiff_t jj = a; jj <= b; ++jj)
+        cols[static_cast<std::size_t>(jj - a)] = tb.data() + jj * m;
+      k.box(cols.data(), b - a + 1, e.data() + j * m);
     }
   }
   tb.clear();
   tb.shrink_to_fit();
-  const double mean_e = mean_over_traces(n, m, [&](std::ptrdiff_t j) {
-    double s = 0;
-    const float* ej = e.data() + j * m;
-    for (std::ptrdiff_t i = 0; i < m; ++i) s += ej[i];
-    return s;
-  });
-  const double tiny = 1e-30 + (1e-6 * mean_e) * (1e-6 * mean_e);
-  const double rel2 = o.rel_floor * o.rel_floor;
-  const std::ptrdiff_t nb = detect_detail::n_blocks(n);
+  const std::ptrdiff_t nb = n_blocks(n);
 #pragma omp parallel num_threads(nt)
   {
     std::vector<double> s1(static_cast<std::size_t>(m)), s2(static_cast<std::size_t>(m));
+    double total = 0;
     auto add = [&](std::ptrdiff_t jj, double sg) {
-      const float* c = e.data() + jj * m;
-      for (std::ptrdiff_t i = 0; i < m; ++i) {
-        const double v = c[i];
-        s1[static_cast<std::size_t>(i)] += sg * v;
-        s2[static_cast<std::size_t>(i)] += sg * v * v;
-      }
+      k.add(e.data() + jj * m, sg, s1.data(), s2.data(), total);
     };
 #pragma omp for schedule(static)
     for (std::ptrdiff_t blk = 0; blk < nb; ++blk) {
-      const std::ptrdiff_t j0 = blk * detect_detail::block_traces;
-      const std::ptrdiff_t j1 = std::min(n, j0 + detect_detail::block_traces);
+      const std::ptrdiff_t j0 = blk * block_traces;
+      const std::ptrdiff_t j1 = std::min(n, j0 + block_traces);
       std::fill(s1.begin(), s1.end(), 0.0);
       std::fill(s2.begin(), s2.end(), 0.0);
-      detect_detail::for_each_annulus(
-          j0, j1, n, G, R, add, [&](std::ptrdiff_t j, std::ptrdiff_t cnt) {
-            float* z = out.col(j);
-            const float* ej = e.data() + j * m;
-            if (cnt <= 0) {
-              std::fill(z, z + m, 0.0f);
-              return;
-            }
-            const double inv = 1.0 / static_cast<double>(cnt);
-            for (std::ptrdiff_t i = 0; i < m; ++i) {
-              const double mu = s1[static_cast<std::size_t>(i)] * inv;
-              const double var = std::max(0.0, s2[static_cast<std::size_t>(i)] * inv - mu * mu);
-              z[i] = static_cast<float>((ej[i] - mu) / std::sqrt(var + rel2 * mu * mu + tiny));
-            }
-          });
+      total = 0;
+      for_each_annulus(j0, j1, n, G, R, add, [&](std::ptrdiff_t j, std::ptrdiff_t cnt) {
+        k.z(e.data() + j * m, s1.data(), s2.data(), total, cnt, out.col(j));
+      });
     }
   }
 }
@@ -145,97 +92,26 @@ void energy_score(const ContigIn& x, const ContigOut& out, const ScoreWindows& w
 // rx: Mahalanobis distance of the feature vector from the annulus' mean and covariance.
 void rx_score(const ContigIn& x, const ContigOut& out, const ScoreWindows& w,
               const ScoreOptions& o) {
+  using namespace detect_detail;
   const std::ptrdiff_t m = x.m, n = x.n;
-  const int d = o.rx_features;
   const std::ptrdiff_t G = w.guard_traces, R = w.reference_traces;
-  const std::size_t P = static_cast<std::size_t>(d + d * (d + 1) / 2);
-  std::vector<std::ptrdiff_t> offs(static_cast<std::size_t>(d));
-  for (int k = 0; k < d; ++k) offs[static_cast<std::size_t>(k)] = (k - d / 2) * w.feature_step;
-  // Row index table: feature k of row i reads sample idx[i * d + k] (clamped to the trace).
-  std::vector<std::ptrdiff_t> idx(static_cast<std::size_t>(m) * static_cast<std::size_t>(d));
-  for (std::ptrdiff_t i = 0; i < m; ++i)
-    for (int k = 0; k < d; ++k)
-      idx[static_cast<std::size_t>(i * d + k)] =
-          std::clamp<std::ptrdiff_t>(i + offs[static_cast<std::size_t>(k)], 0, m - 1);
-  const double var_global =
-      mean_over_traces(n, m, [&](std::ptrdiff_t j) { return sum_sq(x.col(j), m); });
-  const double abs_floor = 1e-6 * var_global + 1e-30;
-  const double reg = o.rx_regularization;
-  const int nt = detect_detail::threads_for_cells(m, n);
-  const std::ptrdiff_t nb = detect_detail::n_blocks(n);
+  const RxKernel k(m, w, o);
+  const int nt = threads_for_cells(m, n);
+  const std::ptrdiff_t nb = n_blocks(n);
 #pragma omp parallel num_threads(nt)
   {
-    std::vector<double> acc(static_cast<std::size_t>(m) * P);
-    double f[16], c[16 * 16], dl[16];
-    auto add = [&](std::ptrdiff_t jj, double sg) {
-      const float* col = x.col(jj);
-      for (std::ptrdiff_t i = 0; i < m; ++i) {
-        double* a = acc.data() + static_cast<std::size_t>(i) * P;
-        const std::ptrdiff_t* ix = idx.data() + i * d;
-        for (int k = 0; k < d; ++k) f[k] = col[ix[k]];
-        for (int k = 0; k < d; ++k) a[k] += sg * f[k];
-        std::size_t q = static_cast<std::size_t>(d);
-        for (int k = 0; k < d; ++k)
-          for (int l = k; l < d; ++l) a[q++] += sg * f[k] * f[l];
-      }
-    };
+    std::vector<double> acc(static_cast<std::size_t>(m) * k.P);
+    double total = 0;
+    auto add = [&](std::ptrdiff_t jj, double sg) { k.add(x.col(jj), sg, acc.data(), total); };
 #pragma omp for schedule(static)
     for (std::ptrdiff_t blk = 0; blk < nb; ++blk) {
-      const std::ptrdiff_t j0 = blk * detect_detail::block_traces;
-      const std::ptrdiff_t j1 = std::min(n, j0 + detect_detail::block_traces);
+      const std::ptrdiff_t j0 = blk * block_traces;
+      const std::ptrdiff_t j1 = std::min(n, j0 + block_traces);
       std::fill(acc.begin(), acc.end(), 0.0);
-      detect_detail::for_each_annulus(
-          j0, j1, n, G, R, add, [&](std::ptrdiff_t j, std::ptrdiff_t cnt) {
-            float* z = out.col(j);
-            if (cnt < 2) {
-              std::fill(z, z + m, 0.0f);
-              return;
-            }
-            const double inv = 1.0 / static_cast<double>(cnt);
-            const float* col = x.col(j);
-            for (std::ptrdiff_t i = 0; i < m; ++i) {
-              const double* a = acc.data() + static_cast<std::size_t>(i) * P;
-              const std::ptrdiff_t* ix = idx.data() + i * d;
-              std::size_t q = static_cast<std::size_t>(d);
-              double tr = 0;
-              for (int k = 0; k < d; ++k)
-                for (int l = k; l < d; ++l) {
-                  const double v = a[q++] * inv - a[k] * inv * a[l] * inv;
-                  c[k * d + l] = c[l * d + k] = v;
-                  if (k == l) tr += v;
-                }
-              const double load = reg * std::max(0.0, tr) / d + abs_floor;
-              for (int k = 0; k < d; ++k) c[k * d + k] += load;
-              for (int k = 0; k < d; ++k) dl[k] = col[ix[k]] - a[k] * inv;
-              // Cholesky c = L L^T in place (lower), then r = |L^-1 dl|^2.
-              bool ok = true;
-              for (int k = 0; k < d && ok; ++k) {
-                double s = c[k * d + k];
-                for (int p = 0; p < k; ++p) s -= c[k * d + p] * c[k * d + p];
-                if (!(s > 0)) {
-                  ok = false;
-                  break;
-                }
-                const double lkk = std::sqrt(s);
-                c[k * d + k] = lkk;
-                for (int r = k + 1; r < d; ++r) {
-                  double t = c[r * d + k];
-                  for (int p = 0; p < k; ++p) t -= c[r * d + p] * c[k * d + p];
-                  c[r * d + k] = t / lkk;
-                }
-              }
-              double r2 = 0;
-              if (ok) {
-                for (int k = 0; k < d; ++k) {
-                  double t = dl[k];
-                  for (int p = 0; p < k; ++p) t -= c[k * d + p] * f[p];
-                  f[k] = t / c[k * d + k];
-                  r2 += f[k] * f[k];
-                }
-              }
-              z[i] = static_cast<float>(r2);
-            }
-          });
+      total = 0;
+      for_each_annulus(j0, j1, n, G, R, add, [&](std::ptrdiff_t j, std::ptrdiff_t cnt) {
+        k.z(x.col(j), acc.data(), total, cnt, out.col(j));
+      });
     }
   }
 }
@@ -244,91 +120,36 @@ void rx_score(const ContigIn& x, const ContigOut& out, const ScoreWindows& w,
 // hyperbola: semblance along the diffraction curve of an apex at every cell.
 void hyperbola_score(const ContigIn& x, const ContigOut& out, const Header& h,
                      const ScoreWindows& w, const ScoreOptions& o) {
+  using namespace detect_detail;
   const std::ptrdiff_t m = x.m, n = x.n;
-  const std::ptrdiff_t A = w.aperture_traces;
-  const double dx = spacing_m(h, n);
-  const double v = o.velocity_m_per_ns;
-  const double a = h.antenna_separation_m;
-  const double height = h.antenna_height_m;
-  // off[k * m + i0]: delay (samples) of trace offset +-k for an apex at row i0; rows above
-  // the ground (or invalid) have first_row > i0.
-  std::vector<std::ptrdiff_t> off(static_cast<std::size_t>((A + 1) * m), 0);
-  std::vector<std::ptrdiff_t> lim(static_cast<std::size_t>(A + 1), m);
-  std::ptrdiff_t first_row = m;
-  for (std::ptrdiff_t i0 = 0; i0 < m; ++i0) {
-    const double t0 = h.time_ns(static_cast<double>(i0));
-    const double z0 = depth_from_time_m(t0, h, v);
-    if (!(z0 > 0)) continue;
-    first_row = std::min(first_row, i0);
-    for (std::ptrdiff_t k = 0; k <= A; ++k) {
-      const double xk = static_cast<double>(k) * dx;
-      const double t = two_way_time_ns(xk - a / 2, xk + a / 2, height, 0.0, z0, v);
-      off[static_cast<std::size_t>(k * m + i0)] =
-          std::max<std::ptrdiff_t>(0, std::llround((t - t0) / h.dt_ns));
-    }
-  }
-  for (std::ptrdiff_t k = 0; k <= A; ++k) {
-    // i0 + off is non-decreasing in i0: the valid rows are a prefix.
-    std::ptrdiff_t l = first_row;
-    while (l < m && l + off[static_cast<std::size_t>(k * m + l)] < m) ++l;
-    lim[static_cast<std::size_t>(k)] = l;
-  }
-  // Noise floor: robust variance of the data from a deterministic subsample.
-  std::vector<float> sub;
-  const std::ptrdiff_t total = m * n;
-  const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, total / 200003);
-  for (std::ptrdiff_t k = 0; k < total; k += step) sub.push_back(std::abs(x.p[k]));
-  std::nth_element(sub.begin(), sub.begin() + static_cast<std::ptrdiff_t>(sub.size() / 2),
-                   sub.end());
-  const double sigma = sub[sub.size() / 2] / 0.6745;
-  const double floor2 = sigma * sigma;
-  const std::ptrdiff_t L = w.window_samples;
-  const int nt = detect_detail::threads_for_cells(m, n * (2 * A + 1) / 8);
+  const HyperbolaTables tab = hyperbola_tables(m, h, spacing_m(h, n), w, o);
+  const std::ptrdiff_t A = tab.aperture;
+  // Noise floor: the median of the robust per-trace noise levels over the aperture (a
+  // bounded reach, so a stream computes the same floor).
+  std::vector<double> sigma(static_cast<std::size_t>(n));
+  const int nt = threads_for_cells(m, n * (2 * A + 1) / 8);
 #pragma omp parallel num_threads(nt)
   {
-    std::vector<float> cs(static_cast<std::size_t>(m)), es(static_cast<std::size_t>(m));
-    std::vector<int> cnt(static_cast<std::size_t>(m));
-    std::vector<double> pn(static_cast<std::size_t>(m + 1)), pd(static_cast<std::size_t>(m + 1));
+    std::vector<float> buf(static_cast<std::size_t>(m));
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j = 0; j < n; ++j)
+      sigma[static_cast<std::size_t>(j)] = robust_sigma(x.col(j), m, buf.data());
+  }
+#pragma omp parallel num_threads(nt)
+  {
+    HyperbolaScratch sc(m);
+    std::vector<const float*> cols(static_cast<std::size_t>(2 * A + 1));
+    std::vector<double> fbuf(static_cast<std::size_t>(2 * A + 1));
 #pragma omp for schedule(static)
     for (std::ptrdiff_t j0 = 0; j0 < n; ++j0) {
-      std::fill(cs.begin(), cs.end(), 0.0f);
-      std::fill(es.begin(), es.end(), 0.0f);
-      std::fill(cnt.begin(), cnt.end(), 0);
       for (std::ptrdiff_t k = -A; k <= A; ++k) {
         const std::ptrdiff_t jj = j0 + k;
-        if (jj < 0 || jj >= n) continue;
-        const std::ptrdiff_t ak = k < 0 ? -k : k;
-        const float* col = x.col(jj);
-        const std::ptrdiff_t* of = off.data() + ak * m;
-        const std::ptrdiff_t l = lim[static_cast<std::size_t>(ak)];
-        for (std::ptrdiff_t i0 = first_row; i0 < l; ++i0) {
-          const float val = col[i0 + of[i0]];
-          cs[static_cast<std::size_t>(i0)] += val;
-          es[static_cast<std::size_t>(i0)] += val * val;
-          cnt[static_cast<std::size_t>(i0)] += 1;
-        }
+        cols[static_cast<std::size_t>(k + A)] = jj < 0 || jj >= n ? nullptr : x.col(jj);
       }
-      pn[0] = pd[0] = 0;
-      for (std::ptrdiff_t i = 0; i < m; ++i) {
-        const double c = cs[static_cast<std::size_t>(i)];
-        const double nn = cnt[static_cast<std::size_t>(i)];
-        pn[static_cast<std::size_t>(i + 1)] = pn[static_cast<std::size_t>(i)] + c * c;
-        pd[static_cast<std::size_t>(i + 1)] = pd[static_cast<std::size_t>(i)] +
-                                              nn * es[static_cast<std::size_t>(i)] +
-                                              nn * nn * floor2;
-      }
-      float* z = out.col(j0);
-      for (std::ptrdiff_t i = 0; i < m; ++i) {
-        if (i < first_row) {
-          z[i] = 0.0f;
-          continue;
-        }
-        const std::ptrdiff_t lo = std::max(first_row, i - L);
-        const std::ptrdiff_t hi = std::min(m - 1, i + L);
-        const double num = pn[static_cast<std::size_t>(hi + 1)] - pn[static_cast<std::size_t>(lo)];
-        const double den = pd[static_cast<std::size_t>(hi + 1)] - pd[static_cast<std::size_t>(lo)];
-        z[i] = den > 0 ? static_cast<float>(num / den) : 0.0f;
-      }
+      const std::ptrdiff_t a = std::max<std::ptrdiff_t>(0, j0 - A);
+      const std::ptrdiff_t b = std::min(n - 1, j0 + A);
+      const double fl = hyperbola_floor(sigma.data() + a, b - a + 1, fbuf.data());
+      hyperbola_column(tab, cols.data(), fl, out.col(j0), sc);
     }
   }
 }
@@ -483,5 +304,285 @@ std::vector<float> trace_score(ConstView s, std::ptrdiff_t first_sample, std::pt
   }
   return r;
 }
+
+namespace detect_detail {
+
+HyperbolaTables hyperbola_tables(std::ptrdiff_t m, const Header& h, double dx,
+                                 const ScoreWindows& w, const ScoreOptions& o) {
+  HyperbolaTables t;
+  const std::ptrdiff_t A = w.aperture_traces;
+  t.m = m;
+  t.aperture = A;
+  t.window = w.window_samples;
+  const double v = o.velocity_m_per_ns;
+  const double a = h.antenna_separation_m;
+  const double height = h.antenna_height_m;
+  // off[k * m + i0]: delay (samples) of trace offset +-k for an apex at row i0; rows above
+  // the ground (or invalid) have first_row > i0.
+  t.off.assign(static_cast<std::size_t>((A + 1) * m), 0);
+  t.lim.assign(static_cast<std::size_t>(A + 1), m);
+  std::ptrdiff_t first_row = m;
+  for (std::ptrdiff_t i0 = 0; i0 < m; ++i0) {
+    const double t0 = h.time_ns(static_cast<double>(i0));
+    const double z0 = depth_from_time_m(t0, h, v);
+    if (!(z0 > 0)) continue;
+    first_row = std::min(first_row, i0);
+    for (std::ptrdiff_t k = 0; k <= A; ++k) {
+      const double xk = static_cast<double>(k) * dx;
+      const double tt = two_way_time_ns(xk - a / 2, xk + a / 2, height, 0.0, z0, v);
+      t.off[static_cast<std::size_t>(k * m + i0)] =
+          std::max<std::ptrdiff_t>(0, std::llround((tt - t0) / h.dt_ns));
+    }
+  }
+  for (std::ptrdiff_t k = 0; k <= A; ++k) {
+    // i0 + off is non-decreasing in i0: the valid rows are a prefix.
+    std::ptrdiff_t l = first_row;
+    while (l < m && l + t.off[static_cast<std::size_t>(k * m + l)] < m) ++l;
+    t.lim[static_cast<std::size_t>(k)] = l;
+  }
+  t.first_row = first_row;
+  t.run_begin.assign(static_cast<std::size_t>(A + 2), 0);
+  for (std::ptrdiff_t k = 0; k <= A; ++k) {
+    t.run_begin[static_cast<std::size_t>(k)] = t.runs.size();
+    const std::ptrdiff_t* of = t.off.data() + k * m;
+    const std::ptrdiff_t l = t.lim[static_cast<std::size_t>(k)];
+    for (std::ptrdiff_t i0 = first_row; i0 < l;) {
+      std::ptrdiff_t e = i0 + 1;
+      while (e < l && of[e] == of[i0]) ++e;
+      t.runs.push_back({i0, e, of[i0]});
+      i0 = e;
+    }
+  }
+  t.run_begin[static_cast<std::size_t>(A + 1)] = t.runs.size();
+  return t;
+}
+
+HyperbolaScratch::HyperbolaScratch(std::ptrdiff_t m)
+    : cs(static_cast<std::size_t>(m)),
+      es(static_cast<std::size_t>(m)),
+      cnt(static_cast<std::size_t>(m)),
+      pn(static_cast<std::size_t>(m + 1)),
+      pd(static_cast<std::size_t>(m + 1)) {}
+
+double robust_sigma(const float* x, std::ptrdiff_t m, float* buf) {
+  // At most 64 evenly spread samples: the floor is then the median over the aperture's traces,
+  // which averages out the subsampling, and a streamed trace pays little for it.
+  const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, m / 64);
+  std::ptrdiff_t n = 0;
+  for (std::ptrdiff_t i = 0; i < m; i += step) buf[n++] = std::abs(x[i]);
+  std::nth_element(buf, buf + n / 2, buf + n);
+  return static_cast<double>(buf[n / 2]) / 0.6745;
+}
+
+double hyperbola_floor(const double* sigmas, std::ptrdiff_t count, double* buf) {
+  std::copy(sigmas, sigmas + count, buf);
+  std::nth_element(buf, buf + count / 2, buf + count);
+  double med = buf[count / 2];
+  if (count % 2 == 0) med = 0.5 * (med + *std::max_element(buf, buf + count / 2));
+  return med * med;
+}
+
+namespace {
+// cs[i] += u[i] + v[i], es[i] += u[i]^2 + v[i]^2 for i in [b, e): contiguous, no aliasing.
+void add_pair(const float* __restrict u, const float* __restrict v, float* __restrict cs,
+              float* __restrict es, std::ptrdiff_t b, std::ptrdiff_t e) {
+  for (std::ptrdiff_t i = b; i < e; ++i) {
+    cs[i] += u[i] + v[i];
+    es[i] += u[i] * u[i] + v[i] * v[i];
+  }
+}
+void add_one(const float* __restrict u, float* __restrict cs, float* __restrict es,
+             std::ptrdiff_t b, std::ptrdiff_t e) {
+  for (std::ptrdiff_t i = b; i < e; ++i) {
+    cs[i] += u[i];
+    es[i] += u[i] * u[i];
+  }
+}
+}  // namespace
+
+void hyperbola_column(const HyperbolaTables& t, const float* const* cols, double floor2, float* z,
+                      HyperbolaScratch& s) {
+  const std::ptrdiff_t m = t.m, A = t.aperture, first_row = t.first_row, L = t.window;
+  std::fill(s.cs.begin(), s.cs.end(), 0.0f);
+  std::fill(s.es.begin(), s.es.end(), 0.0f);
+  std::fill(s.cnt.begin(), s.cnt.end(), 0);
+  float* cs = s.cs.data();
+  float* es = s.es.data();
+  int* cnt = s.cnt.data();  // a difference array first: +1 at first_row, -1 at lim per trace
+  // Offsets +k and -k share one delay table: one pass over both traces, run by run (each run
+  // of rows has one delay, so its loads are contiguous and the loop vectorizes).
+  for (std::ptrdiff_t ak = 0; ak <= A; ++ak) {
+    const float* cp = cols[A + ak];
+    const float* cm = ak > 0 ? cols[A - ak] : nullptr;
+    const std::ptrdiff_t l = t.lim[static_cast<std::size_t>(ak)];
+    if (l <= first_row) continue;
+    const auto* r0 = t.runs.data() + t.run_begin[static_cast<std::size_t>(ak)];
+    const auto* r1 = t.runs.data() + t.run_begin[static_cast<std::size_t>(ak + 1)];
+    if (cp != nullptr && cm != nullptr) {
+      for (const auto* r = r0; r != r1; ++r)
+        add_pair(cp + r->delay, cm + r->delay, cs, es, r->begin, r->end);
+      cnt[first_row] += 2;
+      if (l < m) cnt[l] -= 2;
+    } else if (const float* c = cp != nullptr ? cp : cm) {
+      for (const auto* r = r0; r != r1; ++r) add_one(c + r->delay, cs, es, r->begin, r->end);
+      cnt[first_row] += 1;
+      if (l < m) cnt[l] -= 1;
+    }
+  }
+  for (std::ptrdiff_t i = 1; i < m; ++i) cnt[i] += cnt[i - 1];
+  double* pn = s.pn.data();
+  double* pd = s.pd.data();
+  pn[0] = pd[0] = 0;
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    const double c = cs[i];
+    const double nn = cnt[i];
+    pn[i + 1] = pn[i] + c * c;
+    pd[i + 1] = pd[i] + nn * es[i] + nn * nn * floor2;
+  }
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    if (i < first_row) {
+      z[i] = 0.0f;
+      continue;
+    }
+    const std::ptrdiff_t lo = std::max(first_row, i - L);
+    const std::ptrdiff_t hi = std::min(m - 1, i + L);
+    const double num = pn[hi + 1] - pn[lo];
+    const double den = pd[hi + 1] - pd[lo];
+    z[i] = den > 0 ? static_cast<float>(num / den) : 0.0f;
+  }
+}
+
+void EnergyKernel::time_energy(const float* c, double* p, float* t) const {
+  p[0] = 0;
+  for (std::ptrdiff_t i = 0; i < m; ++i) p[i + 1] = p[i] + double(c[i]) * c[i];
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    const std::ptrdiff_t a = std::max<std::ptrdiff_t>(0, i - ht);
+    const std::ptrdiff_t b = std::min(m - 1, i + ht);
+    t[i] = static_cast<float>((p[b + 1] - p[a]) / static_cast<double>(b - a + 1));
+  }
+}
+
+void EnergyKernel::box(const float* const* tbs, std::ptrdiff_t cnt, float* e) const {
+  std::fill(e, e + m, 0.0f);
+  for (std::ptrdiff_t q = 0; q < cnt; ++q) {
+    const float* t = tbs[q];
+    for (std::ptrdiff_t i = 0; i < m; ++i) e[i] += t[i];
+  }
+  const float inv = 1.0f / static_cast<float>(cnt);
+  for (std::ptrdiff_t i = 0; i < m; ++i) e[i] *= inv;
+}
+
+void EnergyKernel::add(const float* e, double sign, double* s1, double* s2, double& total) const {
+  double t = 0;
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    const double v = e[i];
+    s1[i] += sign * v;
+    s2[i] += sign * v * v;
+    t += v;
+  }
+  total += sign * t;
+}
+
+void EnergyKernel::z(const float* e, const double* s1, const double* s2, double total,
+                     std::ptrdiff_t cnt, float* z) const {
+  if (cnt <= 0) {
+    std::fill(z, z + m, 0.0f);
+    return;
+  }
+  const double inv = 1.0 / static_cast<double>(cnt);
+  // A floor far below any real contrast, from the annulus' mean energy: keeps an all-zero
+  // reference from dividing by zero.
+  const double mean_e = std::max(0.0, total * inv / static_cast<double>(m));
+  const double tiny = 1e-30 + (1e-6 * mean_e) * (1e-6 * mean_e);
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    const double mu = s1[i] * inv;
+    const double var = std::max(0.0, s2[i] * inv - mu * mu);
+    z[i] = static_cast<float>((e[i] - mu) / std::sqrt(var + rel2 * mu * mu + tiny));
+  }
+}
+
+RxKernel::RxKernel(std::ptrdiff_t m_, const ScoreWindows& w, const ScoreOptions& o)
+    : m(m_),
+      d(o.rx_features),
+      P(static_cast<std::size_t>(d + d * (d + 1) / 2)),
+      idx(static_cast<std::size_t>(m_) * static_cast<std::size_t>(o.rx_features)),
+      reg(o.rx_regularization) {
+  for (std::ptrdiff_t i = 0; i < m; ++i)
+    for (int k = 0; k < d; ++k)
+      idx[static_cast<std::size_t>(i * d + k)] =
+          std::clamp<std::ptrdiff_t>(i + (k - d / 2) * w.feature_step, 0, m - 1);
+}
+
+void RxKernel::add(const float* col, double sg, double* acc, double& total) const {
+  double f[16];
+  double t = 0;
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    double* a = acc + static_cast<std::size_t>(i) * P;
+    const std::ptrdiff_t* ix = idx.data() + i * d;
+    for (int k = 0; k < d; ++k) f[k] = col[ix[k]];
+    for (int k = 0; k < d; ++k) a[k] += sg * f[k];
+    std::size_t q = static_cast<std::size_t>(d);
+    for (int k = 0; k < d; ++k)
+      for (int l = k; l < d; ++l) a[q++] += sg * f[k] * f[l];
+    t += double(col[i]) * col[i];
+  }
+  total += sg * t;
+}
+
+void RxKernel::z(const float* col, const double* acc, double total, std::ptrdiff_t cnt,
+                 float* z) const {
+  if (cnt < 2) {
+    std::fill(z, z + m, 0.0f);
+    return;
+  }
+  double f[16], c[16 * 16], dl[16];
+  const double inv = 1.0 / static_cast<double>(cnt);
+  // Diagonal floor from the annulus' mean power: keeps a silent reference invertible.
+  const double abs_floor = 1e-6 * std::max(0.0, total * inv / static_cast<double>(m)) + 1e-30;
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    const double* a = acc + static_cast<std::size_t>(i) * P;
+    const std::ptrdiff_t* ix = idx.data() + i * d;
+    std::size_t q = static_cast<std::size_t>(d);
+    double tr = 0;
+    for (int k = 0; k < d; ++k)
+      for (int l = k; l < d; ++l) {
+        const double v = a[q++] * inv - a[k] * inv * a[l] * inv;
+        c[k * d + l] = c[l * d + k] = v;
+        if (k == l) tr += v;
+      }
+    const double load = reg * std::max(0.0, tr) / d + abs_floor;
+    for (int k = 0; k < d; ++k) c[k * d + k] += load;
+    for (int k = 0; k < d; ++k) dl[k] = col[ix[k]] - a[k] * inv;
+    // Cholesky c = L L^T in place (lower), then r = |L^-1 dl|^2.
+    bool ok = true;
+    for (int k = 0; k < d && ok; ++k) {
+      double s = c[k * d + k];
+      for (int p = 0; p < k; ++p) s -= c[k * d + p] * c[k * d + p];
+      if (!(s > 0)) {
+        ok = false;
+        break;
+      }
+      const double lkk = std::sqrt(s);
+      c[k * d + k] = lkk;
+      for (int r = k + 1; r < d; ++r) {
+        double t = c[r * d + k];
+        for (int p = 0; p < k; ++p) t -= c[r * d + p] * c[k * d + p];
+        c[r * d + k] = t / lkk;
+      }
+    }
+    double r2 = 0;
+    if (ok) {
+      for (int k = 0; k < d; ++k) {
+        double t = dl[k];
+        for (int p = 0; p < k; ++p) t -= c[k * d + p] * f[p];
+        f[k] = t / c[k * d + k];
+        r2 += f[k] * f[k];
+      }
+    }
+    z[i] = static_cast<float>(r2);
+  }
+}
+
+}  // namespace detect_detail
 
 }  // namespace gprkit

@@ -26,6 +26,12 @@ void for_each_trace(const char* where, ConstView in, MutView out, Kernel&& kerne
   std::atomic<bool> bad{false};
   const bool direct = in.sample_stride == 1 && out.sample_stride == 1;
   const int nthreads = threads_for(static_cast<std::size_t>(in.size()));
+  if (nthreads == 1 && direct) {  // no parallel region: a single trace (streaming) stays cheap
+    bool ok = true;
+    for (std::ptrdiff_t j = 0; j < in.n_traces; ++j) ok &= kernel(in.trace(j), out.trace(j), n, j);
+    if (!ok) check::finite_data(where, "input", in);
+    return;
+  }
 #pragma omp parallel num_threads(nthreads)
   {
     std::vector<float> xs, ys;

@@ -97,10 +97,11 @@ void shift_traces(ConstView in, MutView out, const std::vector<double>& shifts) 
   }
   if (max_shift > static_cast<double>(in.n_samples))
     check::fail(w, "shift", max_shift, "|shift| <= n_samples");
-  // Zero padding of at least the largest shift plus a margin makes the circular shift linear.
+  // Zero padding of the largest allowed shift (one trace) plus a margin makes the circular
+  // shift linear. It does not depend on the other traces' shifts, so each trace is shifted
+  // the same way alone (a stream) as in a section.
   const std::ptrdiff_t n = in.n_samples;
-  const std::size_t len = detail::padded_length(
-      n, static_cast<std::ptrdiff_t>(std::ceil(max_shift)) + std::max<std::ptrdiff_t>(16, n / 8));
+  const std::size_t len = detail::padded_length(n, n + std::max<std::ptrdiff_t>(16, n / 8));
   const std::size_t nf = len / 2 + 1;
   const double inv = 1.0 / static_cast<double>(len);
   detail::for_each_trace(

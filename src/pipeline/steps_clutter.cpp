@@ -10,10 +10,11 @@ void add_clutter_steps(Registry& r) {
   i.name = "remove_background";
   i.doc =
       "Estimate the clutter background (mean/median trace, moving window, eigenimages, "
-      "robust PCA, ground-bounce flattening) and subtract it.";
+      "robust PCA, ground-bounce flattening, exponentially weighted mean) and subtract it.";
   i.reach_doc =
       "mean, median, svd, rpca: the whole line; moving_mean, moving_median: window_traces / 2 "
-      "(causal form: a trailing window); ground_bounce: the whole line with "
+      "(windows shorter near the line's ends); exponential: 0 (causal); ground_bounce: the whole "
+      "line with "
       "ground_remove_horizontal, else window_traces / 2 + 25 + ground_smooth_traces / 2";
   Table<O> t = {
       choice("method", &O::method,
@@ -23,10 +24,11 @@ void add_clutter_steps(Registry& r) {
               {"moving_median", BackgroundMethod::moving_median},
               {"svd", BackgroundMethod::svd},
               {"rpca", BackgroundMethod::rpca},
-              {"ground_bounce", BackgroundMethod::ground_bounce}},
+              {"ground_bounce", BackgroundMethod::ground_bounce},
+              {"exponential", BackgroundMethod::exponential}},
              "what is estimated and subtracted"),
       integer("window_traces", &O::window_traces, "traces", at_least(1),
-              "moving_* and ground_bounce window (odd)"),
+              "moving_* and ground_bounce window (odd); exponential: its span"),
       number("window_m", &O::window_m, "m", above(0),
              "the same window as a length along the line; replaces window_traces",
              {0.0, "use window_traces"}),
@@ -85,6 +87,8 @@ void add_clutter_steps(Registry& r) {
           case BackgroundMethod::moving_mean:
           case BackgroundMethod::moving_median:
             return StepReach{false, o.window_traces / 2, true};
+          case BackgroundMethod::exponential:
+            return StepReach{false, 0, true};
           case BackgroundMethod::ground_bounce:
             if (!o.ground_remove_horizontal)
               return StepReach{false, o.window_traces / 2 + 25 + o.ground_smooth_traces / 2, false};

@@ -61,16 +61,21 @@ void add_detect_steps(Registry& r) {
         info("score",
              "Anomaly score image of a section (same shape): energy z-score, RX or hyperbola "
              "semblance.",
-             "guard_m + reference_m (energy, rx; 0.15 + 0.5 m by default); aperture_m "
-             "(hyperbola, 0.15 m)",
+             "window_m / 2 + guard_m + reference_m (energy), guard_m + reference_m (rx; 0.15 + "
+             "0.5 m by default), aperture_m (hyperbola, 0.15 m); each in traces",
              StepKind::process),
         std::move(t), nullptr,
         [](const O& o, const Header& h) {
-          const double g = o.guard_m >= 0 ? o.guard_m : 0.15;
-          const double ref = o.reference_m > 0 ? o.reference_m : 0.5;
-          const double ap = o.aperture_m > 0 ? o.aperture_m : 0.15;
-          const double m = o.method == ScoreMethod::hyperbola ? ap : g + ref;
-          return StepReach{false, traces(m, h), false};
+          // The windows score() uses; their trace counts do not depend on the frequency.
+          Header hh = h;
+          if (!(hh.centre_frequency_mhz > 0)) hh.centre_frequency_mhz = 1000;
+          const float zero = 0;
+          const ScoreWindows w = score_windows(ConstView(&zero, 1, 1), hh, o);
+          const std::ptrdiff_t t = o.method == ScoreMethod::hyperbola ? w.aperture_traces
+                                   : o.method == ScoreMethod::energy
+                                       ? w.window_traces + w.guard_traces + w.reference_traces
+                                       : w.guard_traces + w.reference_traces;
+          return StepReach{false, t, true};
         },
         [](const O& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header&, std::string json) {
           return same_shape_plan(
@@ -133,14 +138,22 @@ void add_detect_steps(Registry& r) {
                "flank suppression radius (0 = off)"),
         number("shadow_ratio", &O::shadow_ratio, "", between(0, 1),
                "a candidate below this fraction of a stronger neighbour's score is a flank"),
+        flag("local", &O::local,
+             "suppression by every stronger candidate, kept or not (bounded reach; what a "
+             "stream uses), not greedily by the kept ones"),
     };
     r.push_back(std::make_unique<TypedStep<O>>(
         info("find_detections",
              "Local maxima of a score image above the threshold, thinned by non-maximum and "
              "flank suppression: the alarms.",
-             "the whole line (greedy suppression in score order)", StepKind::decide),
+             "the whole line (greedy suppression in score order); with local: max(radius_m, "
+             "shadow_radius_m) + 1 trace",
+             StepKind::decide),
         std::move(t), nullptr,
-        [](const O&, const Header&) {
+        [](const O& o, const Header& h) {
+          // Local rule: candidates within the larger radius, plus the 3 x 3 peak test.
+          if (o.local)
+            return StepReach{false, traces(std::max(o.radius_m, o.shadow_radius_m), h) + 1, true};
           return StepReach{true, 0, false};
         },
         [](const O&, std::ptrdiff_t, std::ptrdiff_t, const Header&,

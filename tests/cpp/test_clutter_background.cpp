@@ -216,14 +216,15 @@ TEST_CASE("background: mean/median/moving match brute force with range, mask, st
     const Bscan out = remove_background(a, o, &rep);
     CHECK(rep.traces_used == ns);
     for (std::ptrdiff_t j = 0; j < n; ++j) {
-      // window of 7 selected traces centred on j, clamped inside the selection
+      // window of 7 selected traces centred on j, clipped to the selection (shorter there)
       const auto p = std::lower_bound(sel.begin(), sel.end(), j) - sel.begin();
-      const auto st = std::clamp<std::ptrdiff_t>(p - 3, 0, ns - 7);
+      const auto st = std::max<std::ptrdiff_t>(p - 3, 0);
+      const auto en = std::min<std::ptrdiff_t>(p + 4, ns);
       for (std::ptrdiff_t i = 0; i < m; ++i) {
         std::vector<double> v;
         const bool moving =
             method == BackgroundMethod::moving_mean || method == BackgroundMethod::moving_median;
-        for (std::ptrdiff_t q = moving ? st : 0; q < (moving ? st + 7 : ns); ++q)
+        for (std::ptrdiff_t q = moving ? st : 0; q < (moving ? en : ns); ++q)
           v.push_back(a(i, sel[static_cast<std::size_t>(q)]));
         double bg = 0;
         if (method == BackgroundMethod::mean || method == BackgroundMethod::moving_mean) {

@@ -68,3 +68,34 @@ TEST_CASE("find_detections: ties are broken by position; the air gap shifts dept
   o.radius_m = -1;
   CHECK_THROWS_WITH(find_detections(s.view(), h, o), Catch::Contains("radius_m"));
 }
+
+TEST_CASE("find_detections: the local rule lets suppressed candidates suppress too", "[detect]") {
+  Header h;
+  h.dt_ns = 0.1;
+  h.dx_m = 0.01;
+  Bscan s(60, 100, h);
+  s(30, 20) = 5;  // A
+  s(30, 28) = 4;  // B: 8 cm from A, suppressed by A
+  s(30, 36) = 3;  // C: 8 cm from B, 16 cm from A
+  NmsOptions o;
+  o.threshold = 1;
+  o.radius_m = 0.1;
+  o.min_depth_m = -1e300;
+  // Greedy: only kept alarms suppress, so C survives B's suppression.
+  auto greedy = find_detections(s.cview(), h, o);
+  REQUIRE(greedy.size() == 2);
+  CHECK(greedy[1].trace == 36);
+  // Local: B is stronger than C and within the radius, so C goes although B is not kept.
+  o.local = true;
+  auto local = find_detections(s.cview(), h, o);
+  REQUIRE(local.size() == 1);
+  CHECK(local[0].trace == 20);
+  // Flanks: within 0.3 m of A (score 5), candidates below 0.75 * 5 go (C 3, D 3.5); B (4) stays.
+  s(30, 45) = 3.5f;
+  o.radius_m = 0.05;
+  o.shadow_radius_m = 0.3;
+  local = find_detections(s.cview(), h, o);
+  REQUIRE(local.size() == 2);
+  CHECK(local[0].trace == 20);
+  CHECK(local[1].trace == 28);
+}

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "alloc_counter.h"
 #include "gprkit/core/threads.h"
 #include "gprkit/detect/detection.h"
 #include "gprkit/filters.h"
@@ -12,26 +13,15 @@
 
 using namespace gprkit;
 
-namespace {
-std::atomic<long> g_allocations{0};
-std::atomic<bool> g_counting{false};
-}  // namespace
+// The counters of alloc_counter.h; operator new is replaced here, once for the test program.
+std::atomic<long> gprkit::test::allocations{0};
+std::atomic<bool> gprkit::test::counting{false};
+using gprkit::test::allocations;
+using gprkit::test::counting;
 
-// Counts every operator new of this test program while counting is on. Not under ASan, which
-// owns operator new (its alloc/dealloc pairing checks would see this replacement's free()).
-#if defined(__SANITIZE_ADDRESS__)
-#define GPRKIT_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GPRKIT_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef GPRKIT_COUNT_ALLOCATIONS
-#define GPRKIT_COUNT_ALLOCATIONS 1
-#endif
 #if GPRKIT_COUNT_ALLOCATIONS
 void* operator new(std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
+  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1);
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
@@ -93,11 +83,11 @@ TEST_CASE("plans: per-trace steps run without allocating once warm", "[pipeline]
           prepare_step(step, normalize_options(step, o), b.n_samples(), b.n_traces(), h);
       Header hh = h;
       plan->run(b.cview(), out.view(), hh);  // first run: this thread's scratch
-      g_allocations = 0;
-      g_counting = true;
+      allocations = 0;
+      counting = true;
       for (int k = 0; k < 3; ++k) plan->run(b.cview(), out.view(), hh);
-      g_counting = false;
-      CHECK(g_allocations.load() == 0);
+      counting = false;
+      CHECK(allocations.load() == 0);
     }
   }
   set_num_threads(0);

@@ -74,11 +74,18 @@ def test_numpy_references_and_report():
     np.testing.assert_allclose(rep["background_trace"], bg, atol=1e-5)
     np.testing.assert_allclose(rep["removed"], a - out.data, atol=1e-6)
     assert rep["traces_used"] == sel.size and rep["method"] == "mean"
-    # moving median = brute-force median of 9 neighbours (window clamped at the ends)
+    # moving median = brute-force median of 9 neighbours (window clipped at the ends)
     out = gprkit.remove_background(a, "moving_median", dt_ns=0.1, window_traces=9).data
-    for j in (0, 3, 40, 79):
-        st = min(max(j - 4, 0), 80 - 9)
-        np.testing.assert_allclose(out[:, j], a[:, j] - np.median(a[:, st:st + 9], axis=1), atol=1e-6)
+    for j in (0, 3, 40, 78, 79):
+        st, en = max(j - 4, 0), min(j + 5, 80)
+        np.testing.assert_allclose(out[:, j], a[:, j] - np.median(a[:, st:en], axis=1), atol=1e-6)
+    # exponential: the causal running mean b_j = b_(j-1) + 2 / (span + 1) (x_j - b_(j-1))
+    out = gprkit.remove_background(a, "exponential", dt_ns=0.1, window_traces=9).data
+    ref, bg = np.empty_like(a), a[:, 0].astype(np.float64)
+    for j in range(80):
+        bg = bg + 0.2 * (a[:, j] - bg)
+        ref[:, j] = a[:, j] - bg
+    np.testing.assert_allclose(out, ref, atol=1e-5)
     # svd with k given = projection off numpy's leading left singular vectors
     low = np.outer(np.sin(np.arange(50) * 0.3), np.linspace(1, 2, 80)) * 10
     d = (low + 0.01 * a).astype(np.float32)

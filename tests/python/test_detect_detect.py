@@ -159,24 +159,10 @@ def test_default_detect_finds_every_mine(seed):
     assert ev.froc_auc > 0.8
 
 
-def _gprmax_bscan(data: np.ndarray, meta: dict) -> gprkit.Bscan:
-    scipy_signal = pytest.importorskip("scipy.signal")
-    dt = meta["dt_s"] * 1e9
-    f = meta["centre_frequency_hz"] / 1e6
-    n_new = int(round(data.shape[0] * dt / 0.025))  # resample the FDTD step to 25 ps
-    r = scipy_signal.resample(data.astype(np.float64), n_new, axis=0).astype(np.float32)
-    x = meta["first_trace_x_m"] + meta["trace_spacing_m"] * np.arange(data.shape[1])
-    return gprkit.Bscan(np.asfortranarray(r), dt_ns=data.shape[0] * dt / n_new, dx_m=meta["trace_spacing_m"],
-                        t0_ns=-math.sqrt(2) / f * 1e3,  # the Ricker peaks sqrt(2)/f after sample 0
-                        antenna_height_m=meta["air_gap_m"], antenna_separation_m=meta["antenna_offset_m"],
-                        centre_frequency_mhz=f, x_m=x)
-
-
 @pytest.mark.skipif(not chain_available(), reason="this build lacks the filters or clutter folder")
 @pytest.mark.parametrize("name", ["dev_mines", "dev_point"])
-def test_default_detect_on_gprmax_scenes(gprmax_scene, name):
-    data, meta = gprmax_scene(name)
-    b = _gprmax_bscan(data, meta)
+def test_default_detect_on_gprmax_scenes(gprmax_bscan, name):
+    b, meta = gprmax_bscan(name)
     dets = gprkit.detect(b)
     ev = gprkit.evaluate(dets, meta["targets"], halo_m=0.1)
     assert ev.pd == 1.0, f"missed {[meta['targets'][q]['label'] for q in ev.missed]}"

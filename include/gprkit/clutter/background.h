@@ -19,6 +19,8 @@ enum class BackgroundMethod {
   svd,            ///< the first k singular components (eigenimages), randomized SVD
   rpca,           ///< robust PCA (inexact ALM): the output is the sparse part
   ground_bounce,  ///< local average of the ground reflection after flattening to it
+  exponential,    ///< exponentially weighted mean of the traces so far (causal), a =
+                  ///< 2 / (window_traces + 1)
 };
 
 struct BackgroundOptions {

@@ -68,6 +68,19 @@ struct DetectReport {
 std::vector<Detection> detect(const Bscan& in, const DetectOptions& o = {},
                               DetectReport* report = nullptr);
 
+/// Detect options from a pipeline whose trailing steps may be `score`, `cfar` and
+/// `find_detections` (in that order): the steps before `score` become the preprocessing; a
+/// `cfar` step selects the CFAR threshold; `find_detections` gives the non-maximum suppression
+/// and its `threshold` the fixed threshold; the score step's velocity_m_per_ns becomes the
+/// chain's velocity. Stages the pipeline does not name keep `base`'s.
+/// Throws InvalidArgument when the decision steps are out of order.
+DetectOptions detect_options_from_pipeline(const Pipeline& p, DetectOptions base = {});
+
+/// The inverse: the chain as one pipeline (its process steps, then score with the chain's
+/// velocity, a cfar step when the threshold is CFAR, and find_detections with the threshold).
+/// Migration is not a step: a chain that migrates is refused (InvalidArgument).
+Pipeline pipeline_of(const DetectOptions& o);
+
 /// Only the preprocessing part of the chain (filters, clutter removal, migration).
 /// `velocity_used` receives the velocity (m/ns) when not null.
 Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocity_used = nullptr,

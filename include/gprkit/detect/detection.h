@@ -31,6 +31,11 @@ struct NmsOptions {
   /// again on its own flanks a few tens of centimetres away; 0 turns this off.
   double shadow_radius_m = 0.0;
   double shadow_ratio = 0.75;
+  /// Local rule instead of the greedy one: a candidate is dropped when any stronger candidate
+  /// (kept or not) lies within radius_m (and depth_radius_m), or within shadow_radius_m with a
+  /// score above candidate / shadow_ratio. Each decision then depends only on candidates
+  /// within max(radius_m, shadow_radius_m): what a stream can decide (StreamProcessor uses it).
+  bool local = false;
 };
 
 /// Greedy non-maximum suppression: candidates are the cells above the threshold (or above
@@ -38,6 +43,7 @@ struct NmsOptions {
 /// 3 x 3 neighbourhood, taken in decreasing score (ties: lower trace, then lower sample,
 /// first); a candidate is kept unless a kept one lies within radius_m (and depth_radius_m),
 /// or within shadow_radius_m with a score above candidate / shadow_ratio.
+/// With o.local, see NmsOptions::local (ranks as above).
 /// Returns detections sorted by decreasing score. O(cells + c log c + c * kept).
 std::vector<Detection> find_detections(ConstView score, const Header& h, const NmsOptions& o,
                                        const ConstView* threshold_image = nullptr);
