@@ -200,6 +200,16 @@ gprkit_status make_stream(const char* fn, const char* pipeline_json, const gprki
   });
 }
 
+/// A count read off a stream into *out (the shared shape of the stream's getters).
+template <class Get>
+gprkit_status stream_count(const char* fn, const gprkit_stream* stream, int64_t* out,
+                           const char* out_name, Get&& get) {
+  if (const gprkit_status s = check_stream(fn, stream)) return s;
+  if (out == nullptr) return null_argument(fn, out_name);
+  *out = static_cast<int64_t>(get(*stream->proc));
+  return GPRKIT_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -356,27 +366,18 @@ gprkit_status gprkit_stream_create_for_bscan(const char* pipeline_json, const gp
 }
 
 gprkit_status gprkit_stream_delay(const gprkit_stream* stream, int64_t* delay_traces) {
-  constexpr const char* fn = "gprkit_stream_delay";
-  if (const gprkit_status s = check_stream(fn, stream)) return s;
-  if (delay_traces == nullptr) return null_argument(fn, "delay_traces");
-  *delay_traces = stream->proc->delay_traces();
-  return GPRKIT_OK;
+  return stream_count("gprkit_stream_delay", stream, delay_traces, "delay_traces",
+                      [](const gprkit::StreamProcessor& p) { return p.delay_traces(); });
 }
 
 gprkit_status gprkit_stream_n_samples(const gprkit_stream* stream, int64_t* n_samples) {
-  constexpr const char* fn = "gprkit_stream_n_samples";
-  if (const gprkit_status s = check_stream(fn, stream)) return s;
-  if (n_samples == nullptr) return null_argument(fn, "n_samples");
-  *n_samples = stream->proc->n_samples();
-  return GPRKIT_OK;
+  return stream_count("gprkit_stream_n_samples", stream, n_samples, "n_samples",
+                      [](const gprkit::StreamProcessor& p) { return p.n_samples(); });
 }
 
 gprkit_status gprkit_stream_out_samples(const gprkit_stream* stream, int64_t* out_samples) {
-  constexpr const char* fn = "gprkit_stream_out_samples";
-  if (const gprkit_status s = check_stream(fn, stream)) return s;
-  if (out_samples == nullptr) return null_argument(fn, "out_samples");
-  *out_samples = stream->proc->out_samples();
-  return GPRKIT_OK;
+  return stream_count("gprkit_stream_out_samples", stream, out_samples, "out_samples",
+                      [](const gprkit::StreamProcessor& p) { return p.out_samples(); });
 }
 
 gprkit_status gprkit_stream_push(gprkit_stream* stream, const float* traces, int64_t n_traces,
@@ -442,19 +443,13 @@ gprkit_status gprkit_stream_alarms(gprkit_stream* stream, gprkit_alarm* buf, int
 }
 
 gprkit_status gprkit_stream_pending_alarms(const gprkit_stream* stream, int64_t* n_pending) {
-  constexpr const char* fn = "gprkit_stream_pending_alarms";
-  if (const gprkit_status s = check_stream(fn, stream)) return s;
-  if (n_pending == nullptr) return null_argument(fn, "n_pending");
-  *n_pending = static_cast<int64_t>(stream->proc->pending_alarms());
-  return GPRKIT_OK;
+  return stream_count("gprkit_stream_pending_alarms", stream, n_pending, "n_pending",
+                      [](const gprkit::StreamProcessor& p) { return p.pending_alarms(); });
 }
 
 gprkit_status gprkit_stream_dropped_alarms(const gprkit_stream* stream, int64_t* n_dropped) {
-  constexpr const char* fn = "gprkit_stream_dropped_alarms";
-  if (const gprkit_status s = check_stream(fn, stream)) return s;
-  if (n_dropped == nullptr) return null_argument(fn, "n_dropped");
-  *n_dropped = static_cast<int64_t>(stream->proc->dropped_alarms());
-  return GPRKIT_OK;
+  return stream_count("gprkit_stream_dropped_alarms", stream, n_dropped, "n_dropped",
+                      [](const gprkit::StreamProcessor& p) { return p.dropped_alarms(); });
 }
 
 gprkit_status gprkit_stream_reset(gprkit_stream* stream) {
