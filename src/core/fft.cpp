@@ -38,8 +38,8 @@ std::size_t fast_size(std::size_t n) {
 namespace {
 
 enum class Kind { r2c, c2r, c2c, c2c_2d, c2c_batch };
-// kind, n0, n1 (or howmany), stride, dist, sign, in-place
-using Key = std::tuple<Kind, std::size_t, std::size_t, std::size_t, std::size_t, int, bool>;
+// kind, n0, n1 (or howmany), stride, dist, sign, in-place, both buffers SIMD-aligned
+using Key = std::tuple<Kind, std::size_t, std::size_t, std::size_t, std::size_t, int, bool, bool>;
 
 struct Cache {
   std::mutex mutex;
@@ -59,8 +59,9 @@ int as_int(std::size_t n, const char* what) {
   return static_cast<int>(n);
 }
 
-// Plans are made on scratch buffers (FFTW_MEASURE overwrites them) with the
-// alignment of fftwf_malloc, so they apply to every buffer from alloc_*.
+// Plans are made on scratch buffers with the alignment of fftwf_malloc, so they apply to
+// every buffer from alloc_*; a call on a buffer off that alignment (a slice of a bigger
+// one) gets its own FFTW_UNALIGNED plan instead of running an aligned one out of contract.
 fftwf_plan get_locked(const Key& key);
 
 // Each thread remembers the plans it used last, so a warm per-trace loop (a stream) takes no
@@ -85,11 +86,13 @@ fftwf_plan get_locked(const Key& key) {
   auto& c = cache();
   std::lock_guard lock(c.mutex);
   if (auto it = c.plans.find(key); it != c.plans.end()) return it->second;
-  const auto [kind, n0, n1, stride, dist, sign, inplace] = key;
-  // Measuring pays off for the many small per-trace transforms; for big 2-D
-  // and batched ones it would take seconds, so those are estimated.
-  const std::size_t total = n0 * (kind == Kind::c2c_2d || kind == Kind::c2c_batch ? n1 : 1);
-  const unsigned flags = total > (std::size_t{1} << 16) ? FFTW_ESTIMATE : FFTW_MEASURE;
+  const auto [kind, n0, n1, stride, dist, sign, inplace, aligned] = key;
+  // Always FFTW_ESTIMATE: its choice of algorithm is a function of the problem (sizes,
+  // strides, alignment, CPU), while FFTW_MEASURE times candidates and picks by the clock,
+  // so under load, with other threads running, or merely in another process it could pick
+  // another algorithm with other roundings (up to ~2e-7 relative: time_zero and stolt gave
+  // a different answer in every fresh process). Same problem, same plan, same numbers.
+  const unsigned flags = FFTW_ESTIMATE | (aligned ? 0u : FFTW_UNALIGNED);
   fftwf_plan plan = nullptr;
   switch (kind) {
     case Kind::r2c: {
@@ -143,22 +146,30 @@ fftwf_plan get_locked(const Key& key) {
 
 auto* fc(cfloat* p) { return reinterpret_cast<fftwf_complex*>(p); }
 
+template <class A, class B>
+bool simd_aligned(A* in, B* out) {
+  return fftwf_alignment_of(reinterpret_cast<float*>(in)) == 0 &&
+         fftwf_alignment_of(reinterpret_cast<float*>(out)) == 0;
+}
+
 }  // namespace
 
 void r2c(std::size_t n, float* in, cfloat* out) {
-  fftwf_execute_dft_r2c(get({Kind::r2c, n, 0, 0, 0, 0, false}), in, fc(out));
+  fftwf_execute_dft_r2c(get({Kind::r2c, n, 0, 0, 0, 0, false, simd_aligned(in, out)}), in, fc(out));
 }
 
 void c2r(std::size_t n, cfloat* in, float* out) {
-  fftwf_execute_dft_c2r(get({Kind::c2r, n, 0, 0, 0, 0, false}), fc(in), out);
+  fftwf_execute_dft_c2r(get({Kind::c2r, n, 0, 0, 0, 0, false, simd_aligned(in, out)}), fc(in), out);
 }
 
 void c2c(std::size_t n, cfloat* in, cfloat* out, int sign) {
-  fftwf_execute_dft(get({Kind::c2c, n, 0, 0, 0, sign, in == out}), fc(in), fc(out));
+  fftwf_execute_dft(get({Kind::c2c, n, 0, 0, 0, sign, in == out, simd_aligned(in, out)}), fc(in),
+                    fc(out));
 }
 
 void c2c_2d(std::size_t n0, std::size_t n1, cfloat* in, cfloat* out, int sign) {
-  fftwf_execute_dft(get({Kind::c2c_2d, n0, n1, 0, 0, sign, in == out}), fc(in), fc(out));
+  fftwf_execute_dft(get({Kind::c2c_2d, n0, n1, 0, 0, sign, in == out, simd_aligned(in, out)}),
+                    fc(in), fc(out));
 }
 
 void c2c_many(std::size_t n, std::size_t howmany, cfloat* in, cfloat* out, int sign) {
@@ -167,8 +178,9 @@ void c2c_many(std::size_t n, std::size_t howmany, cfloat* in, cfloat* out, int s
 
 void c2c_batch(std::size_t n, std::size_t howmany, std::size_t stride, std::size_t dist, cfloat* in,
                cfloat* out, int sign) {
-  fftwf_execute_dft(get({Kind::c2c_batch, n, howmany, stride, dist, sign, in == out}), fc(in),
-                    fc(out));
+  fftwf_execute_dft(
+      get({Kind::c2c_batch, n, howmany, stride, dist, sign, in == out, simd_aligned(in, out)}),
+      fc(in), fc(out));
 }
 
 std::size_t cached_plan_count() {

@@ -54,12 +54,13 @@ const SincTable& sinc_table() {
 }
 
 // howmany transforms of length n, element k of batch b at base[b + k * stride] (dist 1),
-// split across threads in chunks that keep FFTW's SIMD alignment (multiples of 8).
+// in chunks of a fixed 64 transforms (a multiple of 8 keeps FFTW's SIMD alignment) shared
+// out to the threads. The chunk must not follow the thread count: FFTW picks its codelets
+// by batch size, so another split would round differently.
 void batch_fft(std::size_t n, std::size_t howmany, std::size_t stride, cfloat* base, int sign) {
   if (n <= 1) return;
+  constexpr std::size_t chunk = 64;
   const int nt = threads_for(n * howmany);
-  std::size_t chunk = (howmany + static_cast<std::size_t>(nt) - 1) / static_cast<std::size_t>(nt);
-  chunk = (chunk + 7) / 8 * 8;
   const auto nchunks = static_cast<std::ptrdiff_t>((howmany + chunk - 1) / chunk);
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (std::ptrdiff_t c = 0; c < nchunks; ++c) {

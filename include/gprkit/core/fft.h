@@ -1,6 +1,8 @@
 // FFTW float plans, made once per size and cached behind a mutex; executed with
 // FFTW's new-array calls from any thread on buffers from fft::alloc_*. Each thread also
 // remembers its last few plans, so a warm loop of small transforms takes no lock.
+// Plans are FFTW_ESTIMATE (never timed), so a transform gives the same bits in every call,
+// thread and process. A host that loads FFTW wisdom into the same process can change them.
 #pragma once
 #include <complex>
 #include <cstddef>
@@ -23,7 +25,8 @@ buffer<cfloat> alloc_complex(std::size_t n);
 /// Smallest n' >= n whose only prime factors are 2, 3, 5, 7 (fast for FFTW).
 std::size_t fast_size(std::size_t n);
 
-/// 1-D real-to-complex, length n (output n/2+1). in/out must be fft-aligned buffers.
+/// 1-D real-to-complex, length n (output n/2+1). Buffers from alloc_* take the SIMD plans;
+/// any other pointer (this holds for every call below) runs a slower unaligned plan.
 void r2c(std::size_t n, float* in, cfloat* out);
 /// 1-D complex-to-real, length n (input n/2+1, destroyed). Unnormalized (scale 1/n yourself).
 void c2r(std::size_t n, cfloat* in, float* out);
