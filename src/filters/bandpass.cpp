@@ -30,6 +30,79 @@ void validate(const BandpassOptions& o, double dt_ns) {
   if (o.pad_samples > (std::ptrdiff_t{1} << 28))
     check::fail(w, "pad_samples", static_cast<double>(o.pad_samples), "<= 2^28");
 }
+// The pad between the end of a trace and (periodically) its start. A straight line from the
+// last sample to the first, as before, cuts every oscillation short at the trace ends: the
+// band-pass then smooths that step in the envelope, so a tone still going at the end came
+// out at half amplitude there (0.42 of 1 on the test tone, whatever the FFT plan or thread
+// count). Instead each end is continued by linear prediction (Burg, order kOrder, fitted to
+// the kSegment samples at that end, stable by construction) and the two continuations are
+// cross-faded over the pad, so the periodic extension carries the oscillations on.
+// x: m samples; r: the padded buffer (r[0..m) = x, the pad is r[m..m + pad)); tmp: pad floats.
+constexpr int kOrder = 8;
+constexpr std::ptrdiff_t kSegment = 128;
+
+// Burg prediction coefficients a[0..kOrder] (a[0] = 1) of the zero-mean x[0..n).
+void burg(const double* x, std::ptrdiff_t n, double* a) {
+  double f[kSegment], b[kSegment], prev[kOrder + 1];
+  for (std::ptrdiff_t i = 0; i < n; ++i) f[i] = b[i] = x[i];
+  for (int j = 0; j <= kOrder; ++j) a[j] = j == 0 ? 1.0 : 0.0;
+  for (int k = 1; k <= kOrder; ++k) {
+    double num = 0, den = 0;
+    for (std::ptrdiff_t i = k; i < n; ++i) {
+      num += f[i] * b[i - 1];
+      den += f[i] * f[i] + b[i - 1] * b[i - 1];
+    }
+    const double kk = den > 0 ? -2.0 * num / den : 0.0;
+    for (int j = 0; j <= k; ++j) prev[j] = a[j];
+    for (int j = 1; j <= k; ++j) a[j] = prev[j] + kk * prev[k - j];
+    for (std::ptrdiff_t i = n - 1; i >= k; --i) {  // downwards: b[i - 1] is still the old one
+      const double fi = f[i] + kk * b[i - 1];
+      b[i] = b[i - 1] + kk * f[i];
+      f[i] = fi;
+    }
+  }
+}
+
+// Continues seg[0..n) (read with step `dir`, +1 forwards, -1 backwards from its last sample
+// seg[(n - 1) * dir]) by `pad` predicted samples into out[0..pad).
+void predict(const float* seg, std::ptrdiff_t n, std::ptrdiff_t dir, std::ptrdiff_t pad,
+             float* out) {
+  double mu = 0, x[kSegment], a[kOrder + 1], h[kOrder];
+  for (std::ptrdiff_t i = 0; i < n; ++i) mu += x[i] = static_cast<double>(seg[i * dir]);
+  mu /= static_cast<double>(n);
+  double peak = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) peak = std::max(peak, std::abs(x[i] -= mu));
+  burg(x, n, a);
+  for (int j = 0; j < kOrder; ++j) h[j] = x[n - 1 - j];  // h[j]: j + 1 samples back
+  for (std::ptrdiff_t i = 0; i < pad; ++i) {
+    double v = 0;
+    for (int j = 0; j < kOrder; ++j) v -= a[j + 1] * h[j];
+    v = std::clamp(v, -2.0 * peak, 2.0 * peak);  // a guard; the Burg filter does not grow
+    for (int j = kOrder - 1; j > 0; --j) h[j] = h[j - 1];
+    h[0] = v;
+    out[i] = static_cast<float>(v + mu);
+  }
+}
+
+void continuation_pad(const float* x, std::ptrdiff_t m, float* r, std::ptrdiff_t pad, float* tmp) {
+  if (pad <= 0) return;
+  if (m < 2 * kOrder) {  // too short to fit a predictor: join the ends with a straight line
+    for (std::ptrdiff_t i = 0; i < pad; ++i) {
+      const float a = static_cast<float>(i + 1) / static_cast<float>(pad + 1);
+      r[m + i] = x[m - 1] + a * (x[0] - x[m - 1]);
+    }
+    return;
+  }
+  const std::ptrdiff_t n = std::min(m, kSegment);
+  predict(x + m - n, n, 1, pad, r + m);  // onwards from the end
+  predict(x + n - 1, n, -1, pad, tmp);   // backwards from the start: tmp[q] is x[-1 - q]
+  for (std::ptrdiff_t i = 0; i < pad; ++i) {
+    const double w = 0.5 * (1.0 - std::cos(std::numbers::pi * static_cast<double>(i + 1) /
+                                           static_cast<double>(pad + 1)));
+    r[m + i] = static_cast<float>((1.0 - w) * r[m + i] + w * tmp[pad - 1 - i]);
+  }
+}
+
 }  // namespace
 
 double bandpass_gain(double f_mhz, const BandpassOptions& o) {
@@ -97,28 +170,24 @@ void bandpass_apply(ConstView in, MutView out, const BandpassTable& t) {
     check::fail("bandpass", "n_samples", static_cast<double>(in.n_samples), "the planned length");
   const std::size_t len = t.len, nf = len / 2 + 1;
   const float* hp = t.gain.data();
-  detail::for_each_trace(
-      "bandpass", in, out, [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t) {
-        auto& s = detail::thread_fft_scratch();
-        s.ensure(len);
-        float* r = s.real.get();
-        if (!detail::all_finite(x, m)) return false;
-        for (std::ptrdiff_t i = 0; i < m; ++i) r[i] = x[i];
-        // The pad joins the last sample back to the first with a straight line, so the
-        // periodic extension has no jump to ring at the trace ends.
-        const std::ptrdiff_t pad = static_cast<std::ptrdiff_t>(len) - m;
-        const float first = x[0], last = x[m - 1];
-        for (std::ptrdiff_t i = 0; i < pad; ++i) {
-          const float a = static_cast<float>(i + 1) / static_cast<float>(pad + 1);
-          r[m + i] = last + a * (first - last);
-        }
-        fft::r2c(len, r, s.spec.get());
-        fft::cfloat* X = s.spec.get();
-        for (std::size_t k = 0; k < nf; ++k) X[k] *= hp[k];
-        fft::c2r(len, X, r);
-        for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = r[i];
-        return true;
-      });
+  detail::for_each_trace("bandpass", in, out,
+                         [&](const float* x, float* y, std::ptrdiff_t m, std::ptrdiff_t) {
+                           auto& s = detail::thread_fft_scratch();
+                           s.ensure(len);
+                           float* r = s.real.get();
+                           if (!detail::all_finite(x, m)) return false;
+                           for (std::ptrdiff_t i = 0; i < m; ++i) r[i] = x[i];
+                           // The spectrum buffer (len + 2 floats) holds the backward continuation
+                           // until the FFT.
+                           continuation_pad(x, m, r, static_cast<std::ptrdiff_t>(len) - m,
+                                            reinterpret_cast<float*>(s.spec.get()));
+                           fft::r2c(len, r, s.spec.get());
+                           fft::cfloat* X = s.spec.get();
+                           for (std::size_t k = 0; k < nf; ++k) X[k] *= hp[k];
+                           fft::c2r(len, X, r);
+                           for (std::ptrdiff_t i = 0; i < m; ++i) y[i] = r[i];
+                           return true;
+                         });
 }
 
 }  // namespace detail
