@@ -217,6 +217,52 @@ void moving_mean(ConstView src, const Selection& sel, idx_t win, MutView dst, bo
              });
 }
 
+/// a(:, j) = mean of a over the window around j, in place: the same sums in the same order
+/// as moving_mean (restarted at the same multiples of kTraceChunk), so the same bits, with
+/// the originals still needed kept in a ring of win + 1 traces per block of rows. Rows are
+/// independent, so the blocks run in parallel.
+void moving_mean_in_place(MutView a, const Selection& sel, idx_t win) {
+  constexpr idx_t kRows = 128;
+  const idx_t m = a.n_samples, n = a.n_traces, slots = win + 1;
+  for_chunks(m, kRows, static_cast<std::size_t>(a.size()), [&](idx_t r0, idx_t rows) {
+    std::vector<double> sum(static_cast<std::size_t>(rows));
+    std::vector<float> ring(static_cast<std::size_t>(slots * rows));
+    double* s = sum.data();
+    idx_t lo = 0, hi = 0;  // selected traces [lo, hi) are in the ring (slot q % slots)
+    // Trace sel.idx[q] enters at or before its own output is written, so it is still original.
+    auto enter = [&](idx_t q, bool add) {
+      const float* x = a.trace(sel.idx[static_cast<std::size_t>(q)]) + r0;
+      float* keep = ring.data() + (q % slots) * rows;
+      for (idx_t i = 0; i < rows; ++i) {
+        keep[i] = x[i];
+        if (add) s[i] += 1.0 * static_cast<double>(x[i]);
+      }
+    };
+    auto kept = [&](idx_t q) { return ring.data() + (q % slots) * rows; };
+    for (idx_t j0 = 0; j0 < n; j0 += kTraceChunk) {
+      auto [l, r] = window_range(sel, j0, win);
+      for (; hi < r; ++hi) enter(hi, false);
+      lo = l;
+      std::fill(sum.begin(), sum.end(), 0.0);
+      for (idx_t q = lo; q < hi; ++q) {
+        const float* x = kept(q);
+        for (idx_t i = 0; i < rows; ++i) s[i] += 1.0 * static_cast<double>(x[i]);
+      }
+      for (idx_t j = j0; j < std::min(n, j0 + kTraceChunk); ++j) {
+        const auto [l2, r2] = window_range(sel, j, win);
+        for (; hi < r2; ++hi) enter(hi, true);
+        for (; lo < l2; ++lo) {
+          const float* x = kept(lo);
+          for (idx_t i = 0; i < rows; ++i) s[i] += -1.0 * static_cast<double>(x[i]);
+        }
+        const double inv = 1.0 / static_cast<double>(hi - lo);
+        float* y = a.trace(j) + r0;
+        for (idx_t i = 0; i < rows; ++i) y[i] = static_cast<float>(s[i] * inv);
+      }
+    }
+  });
+}
+
 /// dst(:, j) = [src(:, j) -] median of src over the window around j (the mean of the middle
 /// two for an even count). One sorted window per sample, updated by insertions and deletions.
 void moving_median(ConstView src, const Selection& sel, idx_t win, MutView dst, bool subtract) {
@@ -459,7 +505,10 @@ std::vector<double> pick_ground(ConstView in, const std::vector<float>& horizont
 void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const Selection& sel,
                    BackgroundReport* rep) {
   const idx_t m = in.n_samples, n = in.n_traces;
-  Bscan flat(m, n), bg_flat(m, n);  // flattened (D - R), then its local background
+  // flat: the flattened D - R, then its local background (in place for the mean), then G.
+  // The median needs a second buffer.
+  Bscan flat(m, n), bg_flat;
+  if (o.ground_median) bg_flat = Bscan(m, n);
   std::vector<float> horizontal(static_cast<std::size_t>(m), 0.0f);
   const auto work = static_cast<std::size_t>(m * n);
   std::vector<double> picks;
@@ -491,13 +540,15 @@ void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const 
     if (o.ground_median)
       moving_median(flat.cview(), sel, o.window_traces, bg_flat.view(), false);
     else
-      moving_mean(flat.cview(), sel, o.window_traces, bg_flat.view(), false);
+      moving_mean_in_place(flat.view(), sel, o.window_traces);
     // Restore the geometry of the local ground background: G(:, j), kept in `flat`.
     for_chunks(n, kTraceChunk, work, [&](idx_t j0, idx_t len) {
+      std::vector<float> tmp(o.ground_median ? 0 : static_cast<std::size_t>(m));
       for (idx_t j = j0; j < j0 + len; ++j) {
         const double shift = picks[static_cast<std::size_t>(j)] - ref;
-        const float* b = bg_flat.trace(j);
         float* g = flat.trace(j);
+        const float* b = o.ground_median ? bg_flat.trace(j) : tmp.data();
+        if (!o.ground_median) std::copy(g, g + m, tmp.data());
         for (idx_t i = 0; i < m; ++i) g[i] = cubic_at(b, m, static_cast<double>(i) - shift);
       }
     });
@@ -568,10 +619,15 @@ void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
   const Selection sel = select(o, in.n_traces);
   validate(in, out, o, sel);
 
-  // Kernels work on contiguous traces and separate buffers; copy when that is not so.
+  // Kernels work on contiguous traces and separate buffers; copy when that is not so. The
+  // ground-bounce removal reads its input only before its last pass, which goes trace by
+  // trace and sample by sample, so it runs in place without a copy (a full section less at
+  // the peak of detect).
   Bscan in_copy, out_copy;
   ConstView src = in;
-  if (!in.traces_contiguous() || in.data == out.data) {
+  const bool in_place_ok =
+      o.method == BackgroundMethod::ground_bounce && !(report && o.report_removed);
+  if (!in.traces_contiguous() || (in.data == out.data && !in_place_ok)) {
     in_copy = Bscan(in);
     src = in_copy.cview();
   }
