@@ -146,3 +146,35 @@ def test_a_huge_broadcast_view_is_refused_up_front(k):
     a = np.broadcast_to(np.ones((100000, 1), np.float32), (100000, 100000))
     with pytest.raises(gprkit.InvalidArgument, match=r"100000 samples x 100000 traces.*2\^32"):
         HUGE[k](a)
+
+
+MESSAGES = {
+    "svd_k_2**64": (lambda b: gprkit.truncated_svd(b, 2**64), r"truncated_svd: k = 18446744073709551616"),
+    "svd_k_str": (lambda b: gprkit.truncated_svd(b, "x"), r"truncated_svd: k = 'x'; expected an integer"),
+    "rpca_iterations": (lambda b: gprkit.rpca(b, max_iterations=2**63), r"rpca: max_iterations = 9223372036854775808"),
+    "trace_score_first": (lambda b: gprkit.trace_score(b.data, first_sample=2**63), r"trace_score: first_sample"),
+    "fit_hyperbola_trace": (lambda b: gprkit.fit_hyperbola(b, 2**63, 3), r"fit_hyperbola: trace"),
+    "simulate_n_traces": (lambda b: gprkit.simulate(n_traces=2**63), r"simulate: n_traces = 9223372036854775808"),
+    "simulate_str": (lambda b: gprkit.simulate(dt_ns="abc"), r"simulate: dt_ns = 'abc'; expected a float"),
+    "detect_threshold_str": (lambda b: gprkit.detect(b, threshold="x"), r"detect: threshold = 'x'; expected a number"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_bad_argument_types_and_huge_integers_are_gprkit_errors_naming_the_argument(name):
+    call, pattern = MESSAGES[name]
+    with pytest.raises(gprkit.InvalidArgument, match=pattern):
+        call(small())
+
+
+def test_a_dzt_variable_area_that_is_not_hex_is_named_not_stoul(tmp_path):
+    b = small()
+    b.header["raw"] = {"rh_variable_hex": "zz" * (1024 - 128)}
+    with pytest.raises(gprkit.InvalidArgument, match=r"rh_variable_hex.*hexadecimal"):
+        gprkit.write(b, tmp_path / "x.dzt")
+
+
+@pytest.mark.parametrize("option", ["aperture_m", "reference_m", "guard_m", "window_m"])
+def test_detect_with_an_absurd_window_is_a_gprkit_error_not_memory_error(option):
+    with pytest.raises(gprkit.InvalidArgument, match=option):
+        gprkit.score(small(), "hyperbola", **{option: 1e12})
