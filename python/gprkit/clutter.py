@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _args, _core
 from .bscan import Bscan, as_bscan, as_float32
 from .pipeline import run_step
 
@@ -199,12 +199,12 @@ def rpca(data: Any, lam: float | None = None, *, tolerance: float = 1e-6, max_it
     if lam is not None and not o.lambda_ > 0:
         raise _core.InvalidArgument(f"rpca: lam = {lam!r}; expected a value > 0 (or None)")
     o.tolerance = float(tolerance)
-    o.max_iterations = int(max_iterations)
+    o.max_iterations = _args.integer("rpca", "max_iterations", max_iterations, 1, _args.INT32_MAX)
     o.rho = float(rho)
     o.svd = getattr(_core.RpcaSvd, svd)
-    o.oversampling = int(oversampling)
-    o.power_iterations = int(power_iterations)
-    o.seed = int(seed)
+    o.oversampling = _args.integer("rpca", "oversampling", oversampling, 0, _args.INT32_MAX)
+    o.power_iterations = _args.integer("rpca", "power_iterations", power_iterations, 0, _args.INT32_MAX)
+    o.seed = _args.integer("rpca", "seed", seed, 0, 2**64 - 1)
     low, sparse, report = _core.rpca(arr, o)
     return (low, sparse, dict(report)) if return_report else (low, sparse)
 
@@ -217,4 +217,8 @@ def truncated_svd(data: Any, k: int, *, oversampling: int = 10, power_iterations
     arr = data.data if isinstance(data, Bscan) else as_float32(data)
     if arr.ndim != 2:
         raise _core.InvalidArgument(f"truncated_svd: data ndim = {arr.ndim}; expected 2 (m, n)")
-    return _core.truncated_svd(arr, int(k), int(oversampling), int(power_iterations), int(seed))
+    w, I32 = "truncated_svd", _args.INT32_MAX
+    return _core.truncated_svd(arr, _args.integer(w, "k", k, 1, I32),
+                               _args.integer(w, "oversampling", oversampling, 0, I32),
+                               _args.integer(w, "power_iterations", power_iterations, 0, I32),
+                               _args.integer(w, "seed", seed, 0, 2**64 - 1))

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from . import _core
+from . import _args, _core
 from ._errors import InvalidArgument
 from .bscan import Bscan, as_bscan
 from .pipeline import Pipeline, _dumps, _options_of, run_step
@@ -145,7 +145,8 @@ def trace_score(s: Any, first_sample: int = 0, n_samples: int = -1) -> np.ndarra
     """Per-trace score: the maximum over samples [first_sample, first_sample + n_samples) of
     each trace of a score image (Bscan or array)."""
     arr, _ = _score_input(s)
-    return _core.trace_score(arr, int(first_sample), int(n_samples))
+    return _core.trace_score(arr, _args.integer("trace_score", "first_sample", first_sample, 0),
+                             _args.integer("trace_score", "n_samples", n_samples, -1))
 
 
 def cfar(s: Any, method: str = "ca", pfa: float = 1e-3, model: str = "exponential",

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import _core
+from . import _args, _core
 from .bscan import Bscan, as_bscan
 from .pipeline import run_step
 
@@ -227,4 +227,5 @@ def fit_hyperbola(b: Any, trace: int, sample: int, *, dt_ns: float | None = None
     o.search_traces = int(search_traces)
     o.antenna_offset_m = -1.0 if antenna_offset_m is None else float(antenna_offset_m)
     o.antenna_height_m = -1.0 if antenna_height_m is None else float(antenna_height_m)
-    return _core.fit_hyperbola(b.data, _header(b), int(trace), int(sample), o)
+    return _core.fit_hyperbola(b.data, _header(b), _args.integer("fit_hyperbola", "trace", trace, 0),
+                               _args.integer("fit_hyperbola", "sample", sample, 0), o)

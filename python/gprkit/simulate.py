@@ -1,6 +1,7 @@
 """Synthetic B-scans with known truth, for tests, demos and benchmarks."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -52,7 +53,12 @@ def simulate(diffractors: Iterable[Any] | None = None, layers: Iterable[Any] | N
     for key, value in options.items():
         if key.startswith("_") or not hasattr(o, key):
             raise TypeError(f"simulate: unknown option {key!r}")
-        setattr(o, key, value)
+        try:
+            setattr(o, key, value)
+        except TypeError:  # pybind11's "incompatible function arguments": say which and why
+            kind = type(getattr(o, key)).__name__
+            raise _core.InvalidArgument(f"simulate: {key} = {value!r}; expected a {kind}"
+                                        + (" in [-2**63, 2**63)" if kind == "int" else "")) from None
     o.diffractors = _items(diffractors, _core.Diffractor, ("x_m", "depth_m", "amplitude", "kind"))
     o.layers = _items(layers, _core.Layer, ("depth_m", "dip_deg", "x0_m", "amplitude", "x_min_m", "x_max_m"))
     data, header, truth, ground = _core.simulate(o)
@@ -61,5 +67,11 @@ def simulate(diffractors: Iterable[Any] | None = None, layers: Iterable[Any] | N
 
 def ricker(t_ns: Any, f_mhz: float) -> np.ndarray:
     """Ricker wavelet of peak frequency f_mhz at times t_ns (peak 1 at t = 0)."""
-    a = np.pi * f_mhz * 1e-3 * np.asarray(t_ns, dtype=np.float64)
+    f = float(f_mhz)
+    if not (math.isfinite(f) and f > 0):
+        raise _core.InvalidArgument(f"ricker: f_mhz = {f_mhz!r}; expected a finite value > 0 (MHz)")
+    t = np.asarray(t_ns, dtype=np.float64)
+    if not np.isfinite(t).all():
+        raise _core.InvalidArgument("ricker: t_ns has NaN or Inf; expected finite times (ns)")
+    a = np.pi * f * 1e-3 * t
     return (1.0 - 2.0 * a * a) * np.exp(-a * a)

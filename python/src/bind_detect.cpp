@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "convert.h"
 #include "gprkit/detect.h"
@@ -12,9 +13,17 @@ namespace gprkit::py {
 
 namespace {
 
+// A str where a number belongs is InvalidArgument naming the key (pybind11's cast_error
+// says only "Unable to cast Python instance of type <class 'str'> to C++ type '?'").
 template <class T>
 T get(const pyb::dict& d, const char* key, T fallback) {
-  return d.contains(key) ? d[key].cast<T>() : fallback;
+  if (!d.contains(key) || d[key].is_none()) return fallback;
+  try {
+    return d[key].cast<T>();
+  } catch (const pyb::cast_error&) {
+    throw InvalidArgument(std::string("detect: ") + key + " = " + std::string(pyb::repr(d[key])) +
+                          "; expected " + (std::is_same_v<T, std::string> ? "a str" : "a number"));
+  }
 }
 
 pyb::list detections_to_list(const std::vector<Detection>& dets) {
@@ -120,7 +129,7 @@ void bind_detect(pyb::module_& m) {
         o.nms = options_from_json<NmsOptions>("find_detections", nms_json, o.nms);
         if (d.contains("migration"))
           o.migration =
-              parse_choice<DetectMigration>(d["migration"].cast<std::string>(),
+              parse_choice<DetectMigration>(get(d, "migration", std::string()),
                                             {{"auto", DetectMigration::automatic},
                                              {"none", DetectMigration::none},
                                              {"stolt", DetectMigration::stolt},
@@ -131,11 +140,10 @@ void bind_detect(pyb::module_& m) {
         o.velocity_m_per_ns = get(d, "velocity_m_per_ns", o.velocity_m_per_ns);
         if (d.contains("threshold_method"))
           o.threshold_method = parse_choice<DetectThreshold>(
-              d["threshold_method"].cast<std::string>(),
+              get(d, "threshold_method", std::string()),
               {{"fixed", DetectThreshold::fixed}, {"cfar", DetectThreshold::cfar}},
               "detect: threshold_method");
-        if (d.contains("threshold") && !d["threshold"].is_none())
-          o.threshold = d["threshold"].cast<double>();
+        o.threshold = get(d, "threshold", o.threshold);
         DetectReport rep;
         std::vector<Detection> dets;
         double v = 0;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "convert.h"
+#include "gprkit/core/validate.h"
 #include "gprkit/io.h"
 
 namespace gprkit::py {
@@ -70,7 +71,9 @@ void bind_io(pyb::module_& m) {
   m.def(
       "io_resample",
       [](const pyb::array& data, const pyb::dict& header, double dt_out_ns) {
-        Bscan b(as_view(data, "data"), header_from_dict(header));
+        const ConstView in = as_view(data, "data");
+        check::finite_data("resample", "data", in);  // interpolation would spread a NaN
+        Bscan b(in, header_from_dict(header));
         Bscan r;
         {
           pyb::gil_scoped_release nogil;

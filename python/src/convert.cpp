@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gprkit/core/bscan.h"
+#include "gprkit/core/validate.h"
 
 namespace gprkit::py {
 
@@ -25,6 +26,9 @@ V make_view(const pyb::array& a, P ptr) {
   const std::ptrdiff_t nt = a.ndim() == 2 ? a.shape(1) : 1;
   const std::ptrdiff_t ss = a.strides(0) / 4;
   const std::ptrdiff_t ts = a.ndim() == 2 ? a.strides(1) / 4 : ns;
+  // Before any output is allocated: a broadcast view (stride 0) of 1e10 samples is as much
+  // work as a real one.
+  check::size_bounded("gprkit", "data", ns, nt);
   return V(ptr, ns, nt, ss, ts);
 }
 }  // namespace

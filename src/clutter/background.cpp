@@ -586,8 +586,7 @@ BackgroundOptions BackgroundOptions::resolve(const Header& h, std::ptrdiff_t n_s
     if (!(dx > 0) && h.x_m.size() >= 2 && n >= 2)
       dx = std::abs(h.x_m.back() - h.x_m.front()) / static_cast<double>(n - 1);
     if (!(dx > 0)) dx = 0.01;  // time-based files: assume the common 1 cm
-    const double q = std::min(window_m / dx, 1e15);
-    auto wt = static_cast<std::ptrdiff_t>(std::llround(q));
+    auto wt = check::count(w, "window_m", window_m, dx, "traces");
     wt = std::clamp<std::ptrdiff_t>(wt | 1, 3, std::max<std::ptrdiff_t>(3, (n - 1) | 1));
     if (wt > n) wt = (n % 2 == 1) ? n : n - 1;
     r.window_traces = std::max<std::ptrdiff_t>(1, wt);
@@ -597,10 +596,9 @@ BackgroundOptions BackgroundOptions::resolve(const Header& h, std::ptrdiff_t n_s
   if (ground_start_ns > -1e299 || ground_end_ns < 1e299) {
     if (!(ground_end_ns > ground_start_ns))
       check::fail(w, "ground_end_ns", ground_end_ns, "a time after ground_start_ns");
-    const double a = std::ceil((ground_start_ns - h.t0_ns) / h.dt_ns);
-    const double b = std::floor((ground_end_ns - h.t0_ns) / h.dt_ns) + 1;
-    const auto i0 = static_cast<std::ptrdiff_t>(std::clamp(a, 0.0, static_cast<double>(n_samples)));
-    const auto i1 = static_cast<std::ptrdiff_t>(std::clamp(b, 0.0, static_cast<double>(n_samples)));
+    const auto span = check::index_span((ground_start_ns - h.t0_ns) / h.dt_ns,
+                                        (ground_end_ns - h.t0_ns) / h.dt_ns, n_samples);
+    const std::ptrdiff_t i0 = span.first, i1 = span.second + 1;
     if (i1 <= i0)
       check::fail(w, "ground_start_ns", ground_start_ns,
                   "a window inside the section (" + std::to_string(h.t0_ns) + " .. " +
@@ -674,6 +672,7 @@ void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
   if (out_copy.n_traces() > 0)
     for (idx_t j = 0; j < in.n_traces; ++j)
       for (idx_t i = 0; i < in.n_samples; ++i) out(i, j) = out_copy(i, j);
+  check::finite_output(kWhere, out, in);
   if (report) {
     local.method = o.method;
     local.traces_used = sel.size();

@@ -157,6 +157,8 @@ void rpca(ConstView d, MutView low_rank, MutView sparse, const RpcaOptions& o, R
                                     Eigen::OuterStride<>(d.n_samples));
     clutter_detail::rpca_core(map, low, sp, o, rep, basis);
   }
+  check::finite_output(w, ConstView(low.data(), d.n_samples, d.n_traces), d);
+  check::finite_output(w, ConstView(sp.data(), d.n_samples, d.n_traces), d);
   for (std::ptrdiff_t j = 0; j < d.n_traces; ++j)
     for (std::ptrdiff_t i = 0; i < d.n_samples; ++i) {
       low_rank(i, j) = low(i, j);

@@ -34,6 +34,8 @@ TruncatedSvd truncated_svd(ConstView a, int k, const SvdOptions& o) {
     const Bscan copy(a);
     run(copy.view());
   }
+  check::finite_output(w, ConstView(u.data(), u.rows(), u.cols()), a);
+  for (double s : out.singular_values) check::finite(w, "singular value (scale the data)", s);
   out.u.assign(u.data(), u.data() + u.size());
   return out;
 }

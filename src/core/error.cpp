@@ -1,5 +1,6 @@
 #include "gprkit/core/error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -51,10 +52,68 @@ std::string shape_str(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces) {
   return buf;
 }
 
+void finite_output(std::string_view where, ConstView out, ConstView in) {
+  bool ok = true;
+  for (std::ptrdiff_t j = 0; j < out.n_traces && ok; ++j) {
+    const float* t = out.trace(j);
+    float acc = 0.0f;  // branch-free: NaN or Inf anywhere turns acc into NaN
+    for (std::ptrdiff_t i = 0; i < out.n_samples; ++i) acc += t[i * out.sample_stride] * 0.0f;
+    ok = acc == 0.0f;
+  }
+  if (ok) return;
+  for (std::ptrdiff_t j = 0; j < out.n_traces; ++j)
+    for (std::ptrdiff_t i = 0; i < out.n_samples; ++i) {
+      if (std::isfinite(out(i, j))) continue;
+      double peak = 0;  // the failure path only: what the caller needs to fix it
+      for (std::ptrdiff_t q = 0; q < in.n_traces; ++q)
+        for (std::ptrdiff_t p = 0; p < in.n_samples; ++p)
+          peak = std::max(peak, static_cast<double>(std::abs(in(p, q))));
+      fail(where, "output",
+           std::string("not finite (") + (std::isnan(out(i, j)) ? "NaN" : "Inf") + " at sample " +
+               std::to_string(i) + ", trace " + std::to_string(j) +
+               ") for finite input of largest magnitude " + num(peak),
+           "finite output: scale the data (float32 overflows near 3.4e38) or bring the options "
+           "into a physical range");
+    }
+}
+
+void size_bounded(std::string_view where, std::string_view what, std::ptrdiff_t n_samples,
+                  std::ptrdiff_t n_traces) {
+  if (n_samples > 0 && n_traces > 0 && n_samples > kMaxElements / n_traces)
+    fail(where, what, "a section " + shape_str(n_samples, n_traces),
+         "at most 2^32 samples x traces (16 GiB of float32); process it in blocks of traces");
+}
+
+std::ptrdiff_t count(std::string_view where, std::string_view what, double value, double step,
+                     std::string_view unit, std::ptrdiff_t max_count, Round round) {
+  const double q = value / step;
+  const double c = round == Round::up     ? std::ceil(q)
+                   : round == Round::down ? std::floor(q)
+                                          : std::round(q);
+  // Compare in double before any cast: a cast of a value beyond ptrdiff_t is undefined.
+  if (!(std::isfinite(value) && value >= 0 && std::isfinite(step) && step > 0 &&
+        c <= static_cast<double>(max_count))) {
+    std::string e = "a finite value in [0, " + num(static_cast<double>(max_count) * step) +
+                    "] (at most " + std::to_string(max_count) + " " + std::string(unit);
+    e += std::isfinite(step) && step > 0 ? " of " + num(step) + ")"
+                                         : "; the step " + num(step) + " must be finite > 0)";
+    fail(where, what, value, e);
+  }
+  return static_cast<std::ptrdiff_t>(c);
+}
+
+std::pair<std::ptrdiff_t, std::ptrdiff_t> index_span(double first, double last, std::ptrdiff_t n) {
+  if (!(first <= last) || n <= 0) return {0, -1};  // NaN or reversed: empty
+  const double a = std::clamp(std::ceil(first), 0.0, static_cast<double>(n));
+  const double b = std::clamp(std::floor(last), -1.0, static_cast<double>(n - 1));
+  return {static_cast<std::ptrdiff_t>(a), static_cast<std::ptrdiff_t>(b)};
+}
+
 void non_empty(std::string_view where, std::string_view what, ConstView v) {
   if (v.n_samples <= 0 || v.n_traces <= 0 || v.data == nullptr)
     fail(where, what, "an empty section " + shape_str(v.n_samples, v.n_traces),
          "at least 1 sample x 1 trace");
+  size_bounded(where, what, v.n_samples, v.n_traces);
 }
 
 void finite_data(std::string_view where, std::string_view what, ConstView v) {

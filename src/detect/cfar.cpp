@@ -309,6 +309,7 @@ void cfar(ConstView score, MutView threshold, const CfarOptions& o) {
     }
   }
   y.finish();
+  check::finite_output(kWhere, threshold, score);
 }
 
 Bscan cfar(const Bscan& score, const CfarOptions& o) {

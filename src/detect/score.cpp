@@ -19,8 +19,11 @@ namespace {
 
 constexpr const char* kWhere = "score";
 
-std::ptrdiff_t rounded(double v, std::ptrdiff_t lo) {
-  return std::max(lo, static_cast<std::ptrdiff_t>(std::llround(v)));
+// A window of `len` (ns or m) over `step` as a count of at least lo. A trace count is capped
+// so that the hyperbola's delay table ((count + 1) x n_samples) stays within the size cap.
+std::ptrdiff_t rounded(const char* what, double len, double step, const char* unit,
+                       std::ptrdiff_t max_count, std::ptrdiff_t lo) {
+  return std::max(lo, check::count(kWhere, what, len, step, unit, max_count));
 }
 
 // Trace spacing: dx_m, else the median spacing of x_m, else 1 cm.
@@ -242,14 +245,21 @@ ScoreWindows score_windows(ConstView in, const Header& h, const ScoreOptions& o)
   const bool semb = o.method == ScoreMethod::hyperbola;
   const double win_ns = semb ? (o.semblance_window_ns > 0 ? o.semblance_window_ns : 0.5 * period)
                              : (o.window_ns > 0 ? o.window_ns : period);
-  w.window_samples = rounded(win_ns / 2 / dt, semb ? 0 : 1);
-  w.window_traces = rounded((o.window_m > 0 ? o.window_m : std::max(dx, 0.02)) / 2 / dx, 0);
+  const std::ptrdiff_t ms = check::kMaxElements, mt = check::kMaxElements / (in.n_samples + 1);
+  w.window_samples = rounded(semb ? "semblance_window_ns" : "window_ns", win_ns, 2 * dt,
+                             "samples per half window", ms, semb ? 0 : 1);
+  w.window_traces = rounded("window_m", (o.window_m > 0 ? o.window_m : std::max(dx, 0.02)), 2 * dx,
+                            "traces per half window", mt, 0);
   w.guard_traces =
-      std::max(w.window_traces + 1, rounded((o.guard_m > 0 ? o.guard_m : 0.15) / dx, 1));
-  w.reference_traces = rounded((o.reference_m > 0 ? o.reference_m : 0.5) / dx, 2);
-  w.feature_step =
-      rounded((o.rx_feature_spacing_ns > 0 ? o.rx_feature_spacing_ns : period / 4) / dt, 1);
-  w.aperture_traces = rounded((o.aperture_m > 0 ? o.aperture_m : 0.15) / dx, 1);
+      std::max(w.window_traces + 1,
+               rounded("guard_m", o.guard_m > 0 ? o.guard_m : 0.15, dx, "traces", mt, 1));
+  w.reference_traces =
+      rounded("reference_m", o.reference_m > 0 ? o.reference_m : 0.5, dx, "traces", mt, 2);
+  w.feature_step = rounded("rx_feature_spacing_ns",
+                           o.rx_feature_spacing_ns > 0 ? o.rx_feature_spacing_ns : period / 4, dt,
+                           "samples", ms, 1);
+  w.aperture_traces =
+      rounded("aperture_m", o.aperture_m > 0 ? o.aperture_m : 0.15, dx, "traces", mt, 1);
   return w;
 }
 
@@ -278,6 +288,7 @@ void score(ConstView in, MutView out, const Header& h, const ScoreOptions& o) {
       check::fail(kWhere, "method", static_cast<double>(o.method), "energy, rx or hyperbola");
   }
   y.finish();
+  check::finite_output(kWhere, out, in);
 }
 
 Bscan score(const Bscan& in, const ScoreOptions& o) {
@@ -287,7 +298,7 @@ Bscan score(const Bscan& in, const ScoreOptions& o) {
 }
 
 std::vector<float> trace_score(ConstView s, std::ptrdiff_t first_sample, std::ptrdiff_t n_samples) {
-  check::non_empty("trace_score", "score", s);
+  check::finite_data("trace_score", "score", s);  // std::max would drop a NaN silently
   if (first_sample < 0 || first_sample >= s.n_samples)
     check::fail("trace_score", "first_sample", static_cast<double>(first_sample),
                 "0.." + std::to_string(s.n_samples - 1));
@@ -330,8 +341,10 @@ HyperbolaTables hyperbola_tables(std::ptrdiff_t m, const Header& h, double dx,
     for (std::ptrdiff_t k = 0; k <= A; ++k) {
       const double xk = static_cast<double>(k) * dx;
       const double tt = two_way_time_ns(xk - a / 2, xk + a / 2, height, 0.0, z0, v);
+      // Delays past the trace (or NaN) only mark the row invalid: clamp before the cast.
+      const double q = (tt - t0) / h.dt_ns;
       t.off[static_cast<std::size_t>(k * m + i0)] =
-          std::max<std::ptrdiff_t>(0, std::llround((tt - t0) / h.dt_ns));
+          q < static_cast<double>(m) ? std::max<std::ptrdiff_t>(0, std::llround(q)) : m;
     }
   }
   for (std::ptrdiff_t k = 0; k <= A; ++k) {

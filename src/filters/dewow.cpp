@@ -27,9 +27,8 @@ void dewow(ConstView in, MutView out, double dt_ns, const DewowOptions& opts) {
   const DewowOptions o = opts.resolve(hd);
   check::positive(w, "window_ns", o.window_ns);
   // Window of 2h + 1 samples, h >= 1.
-  const double half = std::max(1.0, std::round(0.5 * o.window_ns / dt_ns));
-  if (half > 1e9) check::fail(w, "window_ns", o.window_ns, "a window shorter than 1e9 samples");
-  const auto h = static_cast<std::ptrdiff_t>(half);
+  const std::ptrdiff_t h = std::max<std::ptrdiff_t>(
+      1, check::count(w, "window_ns", o.window_ns, 2 * dt_ns, "samples per half window"));
   detail::for_each_trace(
       w, in, out, [h](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
         thread_local std::vector<double> s;

@@ -45,8 +45,8 @@ void gain(ConstView in, MutView out, double dt_ns, double t0_ns, const GainOptio
   constexpr const char* w = "gain";
   detail::validate_gain(dt_ns, t0_ns, o);
   if (o.kind == GainKind::agc) {
-    const auto h =
-        static_cast<std::ptrdiff_t>(std::max(1.0, std::round(0.5 * o.window_ns / dt_ns)));
+    const std::ptrdiff_t h = std::max<std::ptrdiff_t>(
+        1, check::count(w, "window_ns", o.window_ns, 2 * dt_ns, "samples per half window"));
     const double max_gain = o.max_gain;
     detail::for_each_trace(
         w, in, out, [=](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {

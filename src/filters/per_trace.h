@@ -12,6 +12,18 @@
 
 namespace gprkit::detail {
 
+/// True when every one of the n floats is finite. Integer bit tests (exponent all ones means
+/// Inf or NaN) reduce with OR, which vectorizes, unlike a floating-point reduction.
+inline bool all_finite(const float* x, std::ptrdiff_t n) {
+  std::uint32_t bad = 0;
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    bad |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
+}
+
 /// Calls kernel(x, y, n, j) for every trace j, where x (input) and y (output) are contiguous
 /// float arrays of n samples; x == y is possible (in-place). Strided views are staged through
 /// per-thread buffers. The kernel returns false when it met a non-finite sample; then the
@@ -23,13 +35,18 @@ void for_each_trace(const char* where, ConstView in, MutView out, Kernel&& kerne
   check::same_shape(where, in, out);
   check::no_partial_overlap(where, in, out);
   const std::ptrdiff_t n = in.n_samples;
-  std::atomic<bool> bad{false};
+  std::atomic<bool> bad{false}, bad_out{false};
   const bool direct = in.sample_stride == 1 && out.sample_stride == 1;
   const int nthreads = threads_for(static_cast<std::size_t>(in.size()));
   if (nthreads == 1 && direct) {  // no parallel region: a single trace (streaming) stays cheap
-    bool ok = true;
-    for (std::ptrdiff_t j = 0; j < in.n_traces; ++j) ok &= kernel(in.trace(j), out.trace(j), n, j);
+    bool ok = true, ok_out = true;
+    for (std::ptrdiff_t j = 0; j < in.n_traces; ++j) {
+      const bool r = kernel(in.trace(j), out.trace(j), n, j);
+      ok &= r;
+      ok_out &= !r || all_finite(out.trace(j), n);
+    }
     if (!ok) check::finite_data(where, "input", in);
+    if (!ok_out) check::finite_output(where, out, in);
     return;
   }
 #pragma omp parallel num_threads(nthreads)
@@ -41,39 +58,32 @@ void for_each_trace(const char* where, ConstView in, MutView out, Kernel&& kerne
     }
 #pragma omp for schedule(static)
     for (std::ptrdiff_t j = 0; j < in.n_traces; ++j) {
+      // The output is tested while the trace is still in cache (no second pass): finite
+      // input that overflows float32 must not come back as silent Inf/NaN.
       if (direct) {
-        if (!kernel(in.trace(j), out.trace(j), n, j)) bad.store(true, std::memory_order_relaxed);
+        if (!kernel(in.trace(j), out.trace(j), n, j))
+          bad.store(true, std::memory_order_relaxed);
+        else if (!all_finite(out.trace(j), n))
+          bad_out.store(true, std::memory_order_relaxed);
       } else {
         for (std::ptrdiff_t i = 0; i < n; ++i) xs[static_cast<std::size_t>(i)] = in(i, j);
-        if (!kernel(xs.data(), ys.data(), n, j)) bad.store(true, std::memory_order_relaxed);
+        if (!kernel(xs.data(), ys.data(), n, j))
+          bad.store(true, std::memory_order_relaxed);
+        else if (!all_finite(ys.data(), n))
+          bad_out.store(true, std::memory_order_relaxed);
         for (std::ptrdiff_t i = 0; i < n; ++i) out(i, j) = ys[static_cast<std::size_t>(i)];
       }
     }
   }
   if (bad.load()) check::finite_data(where, "input", in);  // throws with the position
+  if (bad_out.load()) check::finite_output(where, out, in);
 }
 
 /// Sample index range [i0, i1] of times [start_ns, end_ns], clamped to the trace.
 inline std::pair<std::ptrdiff_t, std::ptrdiff_t> sample_window(double start_ns, double end_ns,
                                                                double dt_ns, double t0_ns,
                                                                std::ptrdiff_t n) {
-  const double a = std::ceil((start_ns - t0_ns) / dt_ns - 1e-9);
-  const double b = std::floor((end_ns - t0_ns) / dt_ns + 1e-9);
-  const auto i0 = static_cast<std::ptrdiff_t>(std::clamp(a, 0.0, static_cast<double>(n)));
-  const auto i1 = static_cast<std::ptrdiff_t>(std::clamp(b, -1.0, static_cast<double>(n - 1)));
-  return {i0, i1};
-}
-
-/// True when every one of the n floats is finite. Integer bit tests (exponent all ones means
-/// Inf or NaN) reduce with OR, which vectorizes, unlike a floating-point reduction.
-inline bool all_finite(const float* x, std::ptrdiff_t n) {
-  std::uint32_t bad = 0;
-  for (std::ptrdiff_t i = 0; i < n; ++i) {
-    std::uint32_t bits;
-    std::memcpy(&bits, x + i, sizeof bits);
-    bad |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
-  }
-  return bad == 0;
+  return check::index_span((start_ns - t0_ns) / dt_ns - 1e-9, (end_ns - t0_ns) / dt_ns + 1e-9, n);
 }
 
 /// Sum of n floats in double with eight independent accumulators (the additions overlap

@@ -349,9 +349,17 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
     // The variable area (range gain, text, processing history) is copied back verbatim.
     if (auto it = hc.raw.find("rh_variable_hex");
         it != hc.raw.end() && it->second.size() == 2 * (kBlock - 128)) {
+      // std::stoul would throw a bare "stoul" (and accept "+f" or " f"): parse the digits.
+      auto hex = [&](char c) -> unsigned {
+        if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+        if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
+        if (c >= 'A' && c <= 'F') return static_cast<unsigned>(c - 'A' + 10);
+        throw InvalidArgument("write dzt: header raw['rh_variable_hex'] has '" + std::string(1, c) +
+                              "'; expected hexadecimal digits only");
+      };
       for (std::size_t k = 0; k < kBlock - 128; ++k)
         p[128 + k] =
-            static_cast<std::uint8_t>(std::stoul(it->second.substr(2 * k, 2), nullptr, 16));
+            static_cast<std::uint8_t>(hex(it->second[2 * k]) * 16 + hex(it->second[2 * k + 1]));
       for (const auto& [off, key] : {std::pair<std::size_t, const char*>{40, "rh_rgain"},
                                      {42, "rh_nrgain"},
                                      {44, "rh_text"},

@@ -163,6 +163,7 @@ void migrate(ConstView in, const Header& hd, MutView out, const MigrateOptions& 
     so.x_m = x;
     sum_migrate(si, so, g, o);
   }
+  check::finite_output(w, ConstView(dst.data(), ns, nx), in);
   for (std::ptrdiff_t j = 0; j < nx; ++j)
     for (std::ptrdiff_t i = 0; i < ns; ++i) out(i, j) = dst[static_cast<std::size_t>(i + j * ns)];
 }

@@ -83,7 +83,8 @@ VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o) {
     // Energy over one period and 3 traces; the strongest points, apart by >= 10 traces.
     const double period =
         hd.centre_frequency_mhz > 0 ? 1e3 / hd.centre_frequency_mhz : 10 * hd.dt_ns;
-    const auto hw = std::max<std::ptrdiff_t>(1, std::lround(0.5 * period / hd.dt_ns));
+    const std::ptrdiff_t hw = std::max<std::ptrdiff_t>(
+        1, check::count(w, "period_ns", period, 2 * hd.dt_ns, "samples per half window"));
     std::vector<double> e(static_cast<std::size_t>(ns * nt), 0.0);
     for (std::ptrdiff_t j = 0; j < nt; ++j)
       for (std::ptrdiff_t i = i0; i < i1; ++i) {
@@ -209,8 +210,8 @@ HyperbolaFit fit_hyperbola(const Bscan& in, std::ptrdiff_t trace, std::ptrdiff_t
   const double win = o.window_ns > 0               ? o.window_ns
                      : hd.centre_frequency_mhz > 0 ? 1e3 / hd.centre_frequency_mhz
                                                    : 10 * hd.dt_ns;
-  const auto hw =
-      std::max<std::ptrdiff_t>(1, static_cast<std::ptrdiff_t>(std::lround(0.5 * win / hd.dt_ns)));
+  const std::ptrdiff_t hw = std::max<std::ptrdiff_t>(
+      1, check::count(w, "window_ns", win, 2 * hd.dt_ns, "samples per half window"));
 
   auto semblance = [&](double ta, std::ptrdiff_t jc, double v, double* peak_shift = nullptr) {
     const double z = apex_depth_m(a, h, ta, v);
@@ -227,8 +228,9 @@ HyperbolaFit fit_hyperbola(const Bscan& in, std::ptrdiff_t trace, std::ptrdiff_t
           one_way_refracted_ns(x[static_cast<std::size_t>(j)] - 0.5 * a - x0, h, z, v, p1) +
           one_way_refracted_ns(x[static_cast<std::size_t>(j)] + 0.5 * a - x0, h, z, v, p2);
       const double s = (t - hd.t0_ns) / hd.dt_ns;
-      if (s - static_cast<double>(hw) < 0 ||
-          s + static_cast<double>(hw) >= static_cast<double>(ns - 1))
+      // Negated so a NaN time is skipped too (it must never reach the cast below).
+      if (!(s - static_cast<double>(hw) >= 0 &&
+            s + static_cast<double>(hw) < static_cast<double>(ns - 1)))
         continue;
       ++count;
       for (std::ptrdiff_t q = -hw; q <= hw; ++q) {

@@ -1,6 +1,7 @@
 // Registry entries of scoring and decisions (include/gprkit/detect/).
 #include <cmath>
 
+#include "gprkit/core/validate.h"
 #include "gprkit/detect/cfar.h"
 #include "gprkit/detect/detection.h"
 #include "gprkit/detect/score.h"
@@ -20,8 +21,9 @@ StepInfo info(const char* name, const char* doc, const char* reach, StepKind kin
 
 /// The trace spacing a window in metres is converted with (as score() does).
 double spacing(const Header& h) { return h.dx_m > 0 ? h.dx_m : 0.01; }
-std::ptrdiff_t traces(double m, const Header& h) {
-  return static_cast<std::ptrdiff_t>(std::ceil(std::min(m / spacing(h), 1e12)));
+std::ptrdiff_t traces(const char* what, double m, const Header& h) {
+  return check::count("reach", what, m, spacing(h), "traces", check::kMaxElements,
+                      check::Round::up);
 }
 }  // namespace
 
@@ -153,7 +155,8 @@ void add_detect_steps(Registry& r) {
         [](const O& o, const Header& h) {
           // Local rule: candidates within the larger radius, plus the 3 x 3 peak test.
           if (o.local)
-            return StepReach{false, traces(std::max(o.radius_m, o.shadow_radius_m), h) + 1, true};
+            return StepReach{
+                false, traces("radius_m", std::max(o.radius_m, o.shadow_radius_m), h) + 1, true};
           return StepReach{true, 0, false};
         },
         [](const O&, std::ptrdiff_t, std::ptrdiff_t, const Header&,

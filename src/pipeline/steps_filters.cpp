@@ -214,12 +214,14 @@ void add_filter_steps(Registry& r) {
                                  });
         check::positive("resample", "dt_ns", o.dt_ns);
         const double span = static_cast<double>(ns - 1) * h.dt_ns;
-        if (span / o.dt_ns > 1e8)
-          check::fail("resample", "dt_ns", o.dt_ns, "a value giving <= 1e8 samples");
-        const auto n_out = static_cast<std::ptrdiff_t>(std::floor(span / o.dt_ns + 1e-9)) + 1;
+        const std::ptrdiff_t n_out =
+            check::count("resample", "input span at dt_ns (ns)", span + 1e-9 * o.dt_ns, o.dt_ns,
+                         "samples", 100'000'000, check::Round::down) +
+            1;
         return std::make_unique<FnPlan>(
             n_out, nt, std::move(res),
             [o](ConstView in, MutView out, Header& hh, StepOutputs*) {
+              check::finite_data("resample", "input", in);  // interpolation would spread a NaN
               Bscan b(in, hh);
               Bscan rs = io::resample_traces(b, o.dt_ns);
               for (std::ptrdiff_t j = 0; j < rs.n_traces(); ++j)

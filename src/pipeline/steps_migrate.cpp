@@ -1,4 +1,5 @@
 // Registry entry of migration (include/gprkit/migrate/migrate.h).
+#include "gprkit/core/validate.h"
 #include "gprkit/migrate/migrate.h"
 #include "step_def.h"
 
@@ -50,8 +51,11 @@ void add_migrate_steps(Registry& r) {
         const bool summation =
             o.method == MigrationMethod::kirchhoff || o.method == MigrationMethod::backprojection;
         if (summation && o.aperture_m > 0 && h.dx_m > 0)
-          return StepReach{
-              false, static_cast<std::ptrdiff_t>(std::min(o.aperture_m / h.dx_m, 1e12)) + 1, false};
+          return StepReach{false,
+                           check::count("migrate", "aperture_m", o.aperture_m, h.dx_m, "traces",
+                                        check::kMaxElements, check::Round::down) +
+                               1,
+                           false};
         return StepReach{true, 0, false};
       },
       [](const O& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header&, std::string json) {

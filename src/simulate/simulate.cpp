@@ -61,9 +61,7 @@ void validate(const SimulateOptions& o) {
 void add_wavelet(float* trace, std::ptrdiff_t n, double t0, double dt, double te, double amp,
                  double f_mhz) {
   const double half = 2.0e3 / f_mhz;  // 2 periods: exp(-(2 pi)^2) ~ 7e-18
-  const auto i0 = static_cast<std::ptrdiff_t>(std::max(0.0, std::ceil((te - half - t0) / dt)));
-  const auto i1 = static_cast<std::ptrdiff_t>(
-      std::min(static_cast<double>(n - 1), std::floor((te + half - t0) / dt)));
+  const auto [i0, i1] = check::index_span((te - half - t0) / dt, (te + half - t0) / dt, n);
   for (std::ptrdiff_t i = i0; i <= i1; ++i)
     trace[i] += static_cast<float>(amp * ricker(t0 + static_cast<double>(i) * dt - te, f_mhz));
 }

@@ -352,8 +352,8 @@ struct Decider {
 
 double stream_dx(const Header& h) { return h.dx_m > 0 ? h.dx_m : 0.01; }
 
-std::ptrdiff_t traces_for(double metres, double dx) {
-  return static_cast<std::ptrdiff_t>(std::ceil(std::min(metres / dx, 1e9)));
+std::ptrdiff_t traces_for(const char* what, double metres, double dx, std::ptrdiff_t max) {
+  return check::count("stream", what, metres, dx, "traces", max, check::Round::up);
 }
 
 /// The header a stream configured with `c` works with: dx and the centre frequency fixed.
@@ -611,7 +611,8 @@ void StreamProcessor::Impl::build(const DetectOptions& d) {
   dc.nms = no;
   dc.threshold = no.threshold;
   dc.h = h;
-  dc.R = traces_for(std::max(no.radius_m, no.shadow_radius_m), h.dx_m);
+  dc.R = traces_for("radius_m", std::max(no.radius_m, no.shadow_radius_m), h.dx_m,
+                    check::kMaxElements / (2 * ns + 2));  // the candidate ring is (2R + 2) x ns
   dc.CW = 2 * dc.R + 2;
   dc.depth.resize(static_cast<std::size_t>(ns));
   dc.depth_ok.resize(static_cast<std::size_t>(ns));

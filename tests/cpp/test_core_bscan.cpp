@@ -1,4 +1,7 @@
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <initializer_list>
+#include <vector>
 
 #include "gprkit/core/bscan.h"
 #include "gprkit/core/error.h"
@@ -55,4 +58,41 @@ TEST_CASE("validate: messages name the function, the argument, the value and the
   MutView whole = b.view();
   CHECK_THROWS(check::no_partial_overlap("f", whole.samples(1, 3), whole.samples(0, 3)));
   CHECK_NOTHROW(check::no_partial_overlap("f", whole, whole));
+}
+
+TEST_CASE("validate: count() range-checks a length before it becomes a count", "[core]") {
+  CHECK(check::count("f", "window_ns", 5.0, 0.1, "samples") == 50);
+  CHECK(check::count("f", "window_ns", 0.25, 0.1, "samples", 100, check::Round::up) == 3);
+  CHECK(check::count("f", "window_ns", 0.29, 0.1, "samples", 100, check::Round::down) == 2);
+  CHECK_THROWS_WITH(check::count("gain", "window_ns", 1e20, 0.05, "samples"),
+                    Catch::Contains("gain: window_ns = 1e+20; expected a finite value in [0, ") &&
+                        Catch::Contains("4294967296 samples of 0.05"));
+  for (double v : std::initializer_list<double>{-1e20, 1e20, INFINITY, -INFINITY, NAN, -1.0})
+    CHECK_THROWS_AS(check::count("f", "window_m", v, 0.01, "traces"), InvalidArgument);
+  for (double step : std::initializer_list<double>{1e-300, 0.0, -1.0, NAN, INFINITY})
+    CHECK_THROWS_WITH(check::count("f", "window_m", 1.0, step, "traces"),
+                      Catch::Contains("window_m = 1"));
+  CHECK_THROWS(check::count("f", "window_m", 1.0, 0.01, "traces", 50));  // beyond the data
+  // Positions are clamped before the cast; NaN or a reversed span is empty.
+  CHECK(check::index_span(-1e300, 1e300, 10) == std::pair<std::ptrdiff_t, std::ptrdiff_t>{0, 9});
+  CHECK(check::index_span(2.5, 4.5, 10) == std::pair<std::ptrdiff_t, std::ptrdiff_t>{3, 4});
+  CHECK(check::index_span(1e30, INFINITY, 10).second < check::index_span(1e30, INFINITY, 10).first);
+  CHECK(check::index_span(NAN, 3, 10).second < check::index_span(NAN, 3, 10).first);
+}
+
+TEST_CASE("validate: sections beyond 2^32 samples x traces and non-finite outputs are refused",
+          "[core]") {
+  float one = 1.0f;
+  const ConstView broadcast(&one, 100000, 100000, 0, 0);  // stride 0, like numpy broadcast_to
+  CHECK_THROWS_WITH(check::non_empty("svd", "a", broadcast),
+                    Catch::Contains("100000 samples x 100000 traces") && Catch::Contains("2^32"));
+  CHECK_NOTHROW(check::non_empty("svd", "a", ConstView(&one, 65536, 65536, 0, 0)));
+  std::vector<float> in(4, 3e38f), out(4, 1.0f);
+  CHECK_NOTHROW(
+      check::finite_output("dewow", ConstView(out.data(), 2, 2), ConstView(in.data(), 2, 2)));
+  out[3] = INFINITY;
+  CHECK_THROWS_WITH(
+      check::finite_output("dewow", ConstView(out.data(), 2, 2), ConstView(in.data(), 2, 2)),
+      Catch::Contains("dewow: output = not finite (Inf at sample 1, trace 1)") &&
+          Catch::Contains("3.00000001e+38") && Catch::Contains("scale the data"));
 }

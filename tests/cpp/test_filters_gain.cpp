@@ -79,3 +79,14 @@ TEST_CASE("gain: bad options are refused", "[filters][gain]") {
   o.power = std::nan("");
   CHECK_THROWS_WITH(gain(b, o), Catch::Contains("power"));
 }
+
+TEST_CASE("gain: an AGC window of 1e20 ns is an error, not an overflowing cast",
+          "[filters][gain]") {
+  Bscan b(64, 2);
+  b.header().dt_ns = 0.05;
+  GainOptions o;
+  o.kind = GainKind::agc;
+  o.window_ns = 1e20;
+  CHECK_THROWS_WITH(gain(b, o),
+                    Catch::Contains("gain: window_ns = 1e+20; expected a finite value"));
+}

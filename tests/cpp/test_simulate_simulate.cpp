@@ -72,3 +72,14 @@ TEST_CASE("simulate: noise is reproducible and independent of threads", "[simula
     }
   CHECK(std::sqrt(sum2 / (512.0 * 300.0)) == Approx(1.0).epsilon(0.01));
 }
+
+TEST_CASE("simulate: a diffractor far below the section adds nothing (no overflowing index)",
+          "[simulate]") {
+  SimulateOptions o;
+  o.noise_std = 0;
+  const Simulation none = simulate(o);
+  o.diffractors.push_back({1.0, 1e30, 1.0, 0});
+  const Simulation deep = simulate(o);
+  for (std::ptrdiff_t j = 0; j < o.n_traces; ++j)
+    for (std::ptrdiff_t i = 0; i < o.n_samples; ++i) REQUIRE(deep.bscan(i, j) == none.bscan(i, j));
+}

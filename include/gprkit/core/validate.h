@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "gprkit/core/error.h"
 #include "gprkit/core/view.h"
@@ -34,6 +35,38 @@ void same_shape(std::string_view where, ConstView in, const MutView& out);
 /// in and out do not partially overlap (fully identical in-place views are allowed
 /// where the kernel says so).
 void no_partial_overlap(std::string_view where, ConstView in, const MutView& out);
+
+/// Most samples x traces any kernel accepts: 2^32 (16 GiB of float32). Larger requests (a
+/// broadcast view, an absurd size from a header) are refused up front instead of running
+/// for hours or failing deep inside an allocation.
+inline constexpr std::ptrdiff_t kMaxElements = std::ptrdiff_t{1} << 32;
+
+/// The section holds at most kMaxElements samples x traces (strides do not matter: a
+/// stride-0 broadcast view costs as much work as a real one).
+void size_bounded(std::string_view where, std::string_view what, std::ptrdiff_t n_samples,
+                  std::ptrdiff_t n_traces);
+
+/// Every sample of `out` is finite; otherwise throws InvalidArgument saying the output is not
+/// finite and the input's largest magnitude (from `in`), so the caller knows to scale the data
+/// or fix an option. Kernels call it once on their result: finite input never turns into a
+/// silent NaN/Inf.
+void finite_output(std::string_view where, ConstView out, ConstView in);
+
+enum class Round { nearest, up, down };
+
+/// The count round(value / step) (or ceil/floor) of `unit`s ("samples", "traces") that a
+/// user length or time stands for, checked before the cast: every conversion of a length or
+/// time to a count goes through here. Throws InvalidArgument naming `what`, its value and the
+/// valid range when value is not finite or negative, step is not finite and > 0, or the
+/// count exceeds max_count (the data length where more is meaningless, else kMaxElements).
+std::ptrdiff_t count(std::string_view where, std::string_view what, double value, double step,
+                     std::string_view unit, std::ptrdiff_t max_count = kMaxElements,
+                     Round round = Round::nearest);
+
+/// Samples [i0, i1] (inclusive) of a trace of n samples whose fractional positions lie in
+/// [first, last], clamped to the trace; i0 > i1 (empty) when none does or a bound is NaN.
+/// Positions may be any double (huge, infinite): nothing is cast before the clamp.
+std::pair<std::ptrdiff_t, std::ptrdiff_t> index_span(double first, double last, std::ptrdiff_t n);
 
 std::string shape_str(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces);
 
