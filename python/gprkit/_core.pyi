@@ -795,17 +795,17 @@ def get_num_threads() -> int:
     """
     Threads every kernel uses.
     """
-def io_detect_format(path: str) -> str:
+def io_detect_format(path: bytes) -> str:
     ...
-def io_info_table(path: str) -> str:
+def io_info_table(path: bytes) -> str:
     ...
-def io_read(path: str, gprmax_component: str = 'Ez', gprmax_dt_ns: typing.SupportsFloat | typing.SupportsIndex = 0.0, segy_interval_unit_ns: typing.SupportsFloat | typing.SupportsIndex = 0.001, read_gps: bool = True) -> list:
+def io_read(path: bytes, gprmax_component: str = 'Ez', gprmax_dt_ns: typing.SupportsFloat | typing.SupportsIndex = 0.0, segy_interval_unit_ns: typing.SupportsFloat | typing.SupportsIndex = 0.001, read_gps: bool = True) -> list:
     """
     Read any supported file: list of (data, header) per channel.
     """
 def io_resample(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, dt_out_ns: typing.SupportsFloat | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
     ...
-def io_write(path: str, channels: collections.abc.Sequence[tuple]) -> None:
+def io_write(path: bytes, channels: collections.abc.Sequence[tuple]) -> None:
     """
     Write (data, header) channels; format from the extension.
     """

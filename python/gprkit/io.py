@@ -9,7 +9,7 @@ where the formats are ambiguous (DZT sample interval and 16-bit offset, MALA tim
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
+from typing import Any, Sequence, Union
 
 import numpy as np
 
@@ -26,14 +26,22 @@ def _bscan(data: np.ndarray, header: dict) -> Bscan:
     return out
 
 
-def read(path: str | os.PathLike, channel: int | None = 0, *, gprmax_component: str = "Ez",
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+
+def _fs(path: PathLike) -> bytes:
+    # Bytes reach C++ unchanged: any Linux file name (not UTF-8, os.fsdecode's surrogates).
+    return os.fsencode(path)
+
+
+def read(path: PathLike, channel: int | None = 0, *, gprmax_component: str = "Ez",
          gprmax_dt_ns: float = 0.0, segy_interval_unit_ns: float = 0.001,
          read_gps: bool = True) -> Bscan | list[Bscan]:
     """Read a GPR file.
 
     Parameters
     ----------
-    path : file path; the format comes from the magic bytes and the extension.
+    path : file path (str, bytes or path-like; any name the OS allows); the format comes from the magic bytes and the extension.
     channel : which channel to return (DZT channels, gprMax receivers), counting from 0;
         ``None`` returns a list with every channel.
     gprmax_component : field component of a gprMax ``.out`` file (``"Ez"``, ``"Hy"``, ...).
@@ -52,29 +60,32 @@ def read(path: str | os.PathLike, channel: int | None = 0, *, gprmax_component: 
     gprkit.FormatError (a ValueError) for a bad, truncated or unrecognised file,
     gprkit.IoError (an OSError) when the file cannot be read.
     """
-    items = _core.io_read(os.fspath(path), gprmax_component, float(gprmax_dt_ns),
+    items = _core.io_read(_fs(path), gprmax_component, float(gprmax_dt_ns),
                           float(segy_interval_unit_ns), bool(read_gps))
     scans = [_bscan(d, h) for d, h in items]
     if channel is None:
         return scans
     if isinstance(channel, bool) or not isinstance(channel, (int, np.integer)) or not 0 <= channel < len(scans):
         raise ValueError(f"read: channel = {channel!r}; expected 0..{len(scans) - 1} or None "
-                         f"({os.fspath(path)} has {len(scans)} channel(s))")
+                         f"({os.fsdecode(path)!r} has {len(scans)} channel(s))")
     return scans[int(channel)]
 
 
-def write(bscan: Bscan | Sequence[Bscan], path: str | os.PathLike) -> None:
+def write(bscan: Bscan | Sequence[Bscan], path: PathLike) -> None:
     """Write a Bscan (or a list of channels, ``.dzt`` only) to `path`.
 
     The format comes from the extension: ``.dzt``, ``.dt1`` (+ ``.hd``), ``.sgy``/``.segy``,
     ``.npy`` (+ ``.npy.json``). Raw fields of a Bscan read from the same format are kept, so
     read -> write -> read returns the same data and header.
+
+    Every file (and companion) is written to a temporary file beside it and renamed into place
+    only when all are complete: a failed write (gprkit.IoError) leaves the old files as they were.
     """
     chans = [bscan] if isinstance(bscan, Bscan) else list(bscan)
     for b in chans:
         if not isinstance(b, Bscan):
             raise TypeError(f"write: expected gprkit.Bscan, got {type(b).__name__}")
-    _core.io_write(os.fspath(path), [(b.data, _plain_header(b.header)) for b in chans])
+    _core.io_write(_fs(path), [(b.data, _plain_header(b.header)) for b in chans])
 
 
 def _plain_header(h: dict[str, Any]) -> dict[str, Any]:
@@ -83,14 +94,14 @@ def _plain_header(h: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def info_table(path: str | os.PathLike) -> str:
+def info_table(path: PathLike) -> str:
     """A human-readable table of the header of `path` (every channel, every raw field)."""
-    return _core.io_info_table(os.fspath(path))
+    return _core.io_info_table(_fs(path))
 
 
-def detect_format(path: str | os.PathLike) -> str:
+def detect_format(path: PathLike) -> str:
     """The format name of `path`: "dzt", "dt1", "mala", "segy", "gprmax", "npy" or "unknown"."""
-    return _core.io_detect_format(os.fspath(path))
+    return _core.io_detect_format(_fs(path))
 
 
 def resample(b: Bscan, dt_ns: float) -> Bscan:

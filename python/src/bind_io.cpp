@@ -1,6 +1,7 @@
 // gprkit.io bindings: read/write every instrument format, info tables.
 #include <pybind11/stl.h>
 
+#include <filesystem>
 #include <string>
 
 #include "convert.h"
@@ -10,6 +11,9 @@
 namespace gprkit::py {
 
 namespace {
+// Paths come as bytes (os.fsencode): any Linux file name, NUL bytes left for the C++ check.
+std::filesystem::path fs_path(const pyb::bytes& b) { return std::string(b); }
+
 pyb::list to_list(std::vector<Bscan>&& v) {
   pyb::list out;
   for (auto& b : v) {
@@ -23,8 +27,9 @@ pyb::list to_list(std::vector<Bscan>&& v) {
 void bind_io(pyb::module_& m) {
   m.def(
       "io_read",
-      [](const std::string& path, const std::string& component, double gprmax_dt_ns,
+      [](const pyb::bytes& path, const std::string& component, double gprmax_dt_ns,
          double segy_unit_ns, bool read_gps) {
+        const auto p = fs_path(path);
         std::vector<Bscan> v;
         {
           pyb::gil_scoped_release nogil;
@@ -33,7 +38,7 @@ void bind_io(pyb::module_& m) {
           o.gprmax_dt_ns = gprmax_dt_ns;
           o.segy_interval_unit_ns = segy_unit_ns;
           o.read_gps = read_gps;
-          v = io::read(path, o);
+          v = io::read(p, o);
         }
         return to_list(std::move(v));
       },
@@ -42,7 +47,8 @@ void bind_io(pyb::module_& m) {
       "Read any supported file: list of (data, header) per channel.");
   m.def(
       "io_write",
-      [](const std::string& path, const std::vector<pyb::tuple>& channels) {
+      [](const pyb::bytes& path, const std::vector<pyb::tuple>& channels) {
+        const auto p = fs_path(path);
         std::vector<Bscan> bs;
         for (const auto& t : channels) {
           if (t.size() != 2) throw pyb::value_error("io_write: expected (data, header) tuples");
@@ -50,22 +56,28 @@ void bind_io(pyb::module_& m) {
           bs.emplace_back(as_view(a, "data"), header_from_dict(pyb::cast<pyb::dict>(t[1])));
         }
         pyb::gil_scoped_release nogil;
-        io::write(path, bs);
+        io::write(p, bs);
       },
       pyb::arg("path"), pyb::arg("channels"),
       "Write (data, header) channels; format from the extension.");
   m.def(
       "io_info_table",
-      [](const std::string& path) {
-        pyb::gil_scoped_release nogil;
-        return io::info_table(path);
+      [](const pyb::bytes& path) {
+        const auto p = fs_path(path);
+        std::string table;
+        {
+          pyb::gil_scoped_release nogil;
+          table = io::info_table(p);
+        }
+        return lossy_str(table);
       },
       pyb::arg("path"));
   m.def(
       "io_detect_format",
-      [](const std::string& path) {
+      [](const pyb::bytes& path) {
+        const auto p = fs_path(path);
         pyb::gil_scoped_release nogil;
-        return io::format_name(io::detect_format(path));
+        return io::format_name(io::detect_format(p));
       },
       pyb::arg("path"));
   m.def(

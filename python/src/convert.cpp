@@ -44,6 +44,13 @@ MutView as_mut_view(pyb::array& a, const char* what) {
   return make_view<MutView>(a, static_cast<float*>(a.mutable_data()));
 }
 
+pyb::str lossy_str(std::string_view text) {
+  PyObject* s =
+      PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "backslashreplace");
+  if (s == nullptr) throw pyb::error_already_set();
+  return pyb::reinterpret_steal<pyb::str>(s);
+}
+
 farray new_fortran(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces) {
   return farray({n_samples, n_traces});
 }

@@ -38,6 +38,9 @@ farray map_section(const pyb::array& data, const char* what, Kernel&& kernel) {
 }
 /// A 1-D float64 numpy array copied from a vector.
 pyb::array_t<double> to_numpy(const std::vector<double>& v);
+/// Text that may hold bytes that are not UTF-8 (a Linux file name in a message) as a Python
+/// str, such bytes shown as \xNN instead of raising UnicodeDecodeError.
+pyb::str lossy_str(std::string_view text);
 
 }  // namespace gprkit::py
 

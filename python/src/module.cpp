@@ -1,6 +1,7 @@
 // gprkit._core: the compiled kernels. Each library folder binds itself in bind_<folder>.cpp.
 #include <pybind11/pybind11.h>
 
+#include "convert.h"
 #include "gprkit/core/error.h"
 
 namespace pyb = pybind11;
@@ -34,16 +35,20 @@ PYBIND11_MODULE(_core, m) {
   m.attr("FormatError") = pyb::handle(format);
   m.attr("IoError") = pyb::handle(io);
   pyb::register_exception_translator([](std::exception_ptr p) {
+    // Messages may name a file whose name is not UTF-8: decode leniently, never raise here.
+    auto set = [](PyObject* type, const char* what) {
+      PyErr_SetObject(type, gprkit::py::lossy_str(what).ptr());
+    };
     try {
       if (p) std::rethrow_exception(p);
     } catch (const gprkit::InvalidArgument& e) {
-      PyErr_SetString(invalid, e.what());
+      set(invalid, e.what());
     } catch (const gprkit::FormatError& e) {
-      PyErr_SetString(format, e.what());
+      set(format, e.what());
     } catch (const gprkit::IoError& e) {
-      PyErr_SetString(io, e.what());
+      set(io, e.what());
     } catch (const gprkit::Error& e) {
-      PyErr_SetString(error, e.what());
+      set(error, e.what());
     }
   });
   gprkit::py::bind_core(m);

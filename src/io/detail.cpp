@@ -6,80 +6,169 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <random>
 
 #include "gprkit/core/threads.h"
+#include "gprkit/core/validate.h"
 
 namespace gprkit::io::detail {
 
 namespace {
-std::string os_error(const std::string& what, const std::filesystem::path& p) {
-  return what + " '" + p.string() + "': " + std::strerror(errno);
+std::string os_error(const std::string& what, const std::filesystem::path& p, int err = errno) {
+  return what + " '" + p.string() + "': " + std::strerror(err);
+}
+
+const char* kind_of(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a plain file";
+}
+
+[[noreturn]] void not_regular(const std::filesystem::path& p, mode_t m) {
+  throw IoError("cannot read '" + p.string() + "': not a regular file (" + kind_of(m) + ")");
+}
+
+// Owns a descriptor.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(Fd&& o) noexcept : fd(o.fd) { o.fd = -1; }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  Fd& operator=(Fd&&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// Opens a regular file for reading without ever blocking: stat first (a FIFO is never opened),
+// O_NONBLOCK in case it was swapped for one since, then fstat on what was opened.
+Fd open_regular(const std::filesystem::path& p, struct stat& st) {
+  check_regular_file(p);
+  Fd f(::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (f.fd < 0) throw IoError(os_error("cannot open", p));
+  if (::fstat(f.fd, &st) != 0) throw IoError(os_error("cannot stat", p));
+  if (!S_ISREG(st.st_mode)) not_regular(p, st.st_mode);
+  return f;
+}
+
+// Reads exactly n bytes at offset 0; the file ending early means it shrank since fstat.
+void read_exact(const Fd& f, const std::filesystem::path& p, std::uint8_t* dst, std::size_t n) {
+  std::size_t done = 0;
+  while (done < n) {
+    const std::size_t chunk = std::min<std::size_t>(n - done, std::size_t{1} << 30);
+    const ssize_t r = ::pread(f.fd, dst + done, chunk, static_cast<off_t>(done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(os_error("cannot read", p));
+    }
+    if (r == 0)
+      throw FormatError("'" + p.string() + "': the file ended at byte " + std::to_string(done) +
+                        " of the " + std::to_string(n) +
+                        " it had when opened (truncated while "
+                        "being read)");
+    done += static_cast<std::size_t>(r);
+  }
 }
 }  // namespace
 
-MappedFile::MappedFile(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw IoError(os_error("cannot open", path));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const std::string msg = os_error("cannot stat", path);
-    ::close(fd);
-    throw IoError(msg);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw IoError("cannot read '" + path.string() + "': not a regular file");
-  }
-  size_ = static_cast<std::size_t>(st.st_size);
-  if (size_ > 0) {
-    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (p == MAP_FAILED) {
-      const std::string msg = os_error("cannot map", path);
-      ::close(fd);
-      throw IoError(msg);
-    }
-    ::madvise(p, size_, MADV_SEQUENTIAL);
-    ptr_ = p;
-  }
-  ::close(fd);
+void check_path(const std::filesystem::path& path) {
+  const std::string& s = path.native();
+  if (s.find('\0') == std::string::npos) return;
+  std::string shown;
+  for (char c : s) shown += c == '\0' ? std::string("\\0") : std::string(1, c);
+  check::fail("path", "path", shown, "no NUL byte (a file name cannot hold one)");
 }
 
-MappedFile::~MappedFile() {
-  if (ptr_ != nullptr) ::munmap(ptr_, size_);
+void check_regular_file(const std::filesystem::path& path) {
+  check_path(path);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw IoError(os_error("cannot open", path));
+  if (!S_ISREG(st.st_mode)) not_regular(path, st.st_mode);
+}
+
+FileBytes::FileBytes(const std::filesystem::path& path, std::size_t max_bytes,
+                     std::string_view what) {
+  struct stat st {};
+  const Fd f = open_regular(path, st);
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size > max_bytes)
+    throw FormatError("'" + path.string() + "': " + std::to_string(size) + " bytes; a " +
+                      std::string(what) + " is expected to be at most " +
+                      std::to_string(max_bytes));
+  size_ = static_cast<std::size_t>(size);
+  data_ = std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(size_, 1));
+  read_exact(f, path, data_.get(), size_);
+}
+
+std::vector<std::uint8_t> read_prefix(const std::filesystem::path& path, std::size_t n) {
+  struct stat st {};
+  const Fd f = open_regular(path, st);
+  std::vector<std::uint8_t> out(std::min<std::uint64_t>(n, static_cast<std::uint64_t>(st.st_size)));
+  read_exact(f, path, out.data(), out.size());
+  return out;
 }
 
 std::string read_text_file(const std::filesystem::path& path, std::size_t max_bytes) {
-  MappedFile f(path);
-  if (f.bytes().size() > max_bytes)
-    throw FormatError("'" + path.string() + "': " + std::to_string(f.bytes().size()) +
-                      " bytes; a header/companion file is expected to be at most " +
-                      std::to_string(max_bytes));
+  const FileBytes f(path, max_bytes, "header/companion file");
   return {reinterpret_cast<const char*>(f.bytes().data()), f.bytes().size()};
 }
 
-bool file_exists(const std::filesystem::path& p) {
+bool path_exists(const std::filesystem::path& p) {
   std::error_code ec;
-  return std::filesystem::is_regular_file(p, ec);
+  return std::filesystem::exists(p, ec);
 }
 
+std::string case_like(std::string_view ext, std::string_view model) {
+  if (!model.empty() && model.front() == '.') model.remove_prefix(1);
+  std::string out(ext);
+  int upper = -1;  // case of the last letter of model seen so far: -1 none, 0 lower, 1 upper
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (i < model.size() && std::isalpha(static_cast<unsigned char>(model[i])) != 0)
+      upper = std::isupper(static_cast<unsigned char>(model[i])) != 0 ? 1 : 0;
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (upper == 1) out[i] = static_cast<char>(std::toupper(c));
+    if (upper == 0) out[i] = static_cast<char>(std::tolower(c));
+  }
+  return out;
+}
+
+namespace {
+// The first existing of ext in the caller's case, upper, lower; `make` builds the path.
+template <class Make>
+std::filesystem::path first_variant(const std::filesystem::path& base, std::string_view ext,
+                                    Make make) {
+  check_path(base);
+  const std::string variants[] = {case_like(ext, base.extension().string()), to_upper(ext),
+                                  case_like(ext, "a")};
+  for (const auto& v : variants)
+    if (auto p = make(v); path_exists(p)) return p;
+  return make(variants[0]);
+}
+}  // namespace
+
 std::filesystem::path sibling(const std::filesystem::path& base, std::string_view ext) {
-  std::string up(ext), lo(ext);
-  for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (auto& c : lo) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const auto& e : {up, lo}) {
+  return first_variant(base, ext, [&](const std::string& e) {
     auto p = base;
     p.replace_extension("." + e);
-    if (file_exists(p)) return p;
-  }
-  auto p = base;
-  p.replace_extension("." + up);
-  return p;
+    return p;
+  });
+}
+
+std::filesystem::path sidecar(const std::filesystem::path& base, std::string_view ext) {
+  return first_variant(base, ext, [&](const std::string& e) {
+    auto p = base;
+    p += "." + e;
+    return p;
+  });
 }
 
 void fail(std::string_view format, const std::string& what) {
@@ -357,33 +446,143 @@ bool parse_gga(std::string_view line, GpsFix& fix) {
   return true;
 }
 
+std::string utf8_escaped(std::string_view s) {
+  std::string out;
+  std::size_t i = 0;
+  auto cont = [&](std::size_t k) {
+    return k < s.size() && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80;
+  };
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const auto c1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    std::size_t n = 0;  // length of a valid sequence starting at i (0: invalid byte)
+    if (c < 0x80)
+      n = 1;
+    else if (c >= 0xC2 && c <= 0xDF && cont(i + 1))
+      n = 2;
+    else if (c >= 0xE0 && c <= 0xEF && cont(i + 1) && cont(i + 2) && !(c == 0xE0 && c1 < 0xA0) &&
+             !(c == 0xED && c1 > 0x9F))
+      n = 3;
+    else if (c >= 0xF0 && c <= 0xF4 && cont(i + 1) && cont(i + 2) && cont(i + 3) &&
+             !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 > 0x8F))
+      n = 4;
+    if (n == 0) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 void store_gps(std::map<std::string, std::string>& raw, const std::vector<double>& trace,
-               const std::vector<GpsFix>& fixes, const std::string& source) {
+               const std::vector<GpsFix>& fixes, const std::filesystem::path& source) {
   std::vector<double> la, lo, al;
   for (const auto& g : fixes) {
     la.push_back(g.lat_deg);
     lo.push_back(g.lon_deg);
     al.push_back(g.alt_m);
   }
-  raw["gps_source"] = source;
+  raw["gps_source"] = utf8_escaped(source.filename().string());
   raw["gps_trace"] = join(trace);
   raw["gps_latitude_deg"] = join(la);
   raw["gps_longitude_deg"] = join(lo);
   raw["gps_altitude_m"] = join(al);
 }
 
-void write_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) throw IoError(os_error("cannot create", path));
-  const std::size_t n = bytes.empty() ? 0 : std::fwrite(bytes.data(), 1, bytes.size(), f);
-  const bool ok = n == bytes.size();
-  const std::string msg = ok ? std::string() : os_error("cannot write", path);
-  if (std::fclose(f) != 0 && ok) throw IoError(os_error("cannot write", path));
-  if (!ok) throw IoError(msg);
+namespace {
+// False (errno set) when the data could not all be written (a full disk: ENOSPC).
+bool write_all(int fd, const std::uint8_t* p, std::size_t n) {
+  while (n > 0) {
+    const ssize_t r = ::write(fd, p, std::min<std::size_t>(n, std::size_t{1} << 30));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      if (r == 0) errno = EIO;
+      return false;
+    }
+    p += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
 }
 
-void write_text(const std::filesystem::path& path, std::string_view text) {
-  write_file(path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+// ".<name>.gprkit-tmp-XXXXXX" beside target, created exclusively (mode 0666: the umask applies).
+std::pair<std::filesystem::path, int> create_temp(const std::filesystem::path& target) {
+  static std::atomic<std::uint64_t> counter{0};
+  thread_local std::mt19937_64 rng(std::random_device{}() ^
+                                   (static_cast<std::uint64_t>(::getpid()) << 32));
+  const char* alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  // Keep the name under NAME_MAX (255 bytes) with room for the suffix.
+  const std::string name = target.filename().string().substr(0, 200);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::uint64_t r = rng() ^ counter.fetch_add(1);
+    std::string suffix(6, 'x');
+    for (auto& c : suffix) c = alnum[r % 62], r /= 62;
+    auto temp = target.parent_path() / ("." + name + ".gprkit-tmp-" + suffix);
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) return {temp, fd};
+    if (errno != EEXIST) throw IoError(os_error("cannot create a temporary file for", target));
+  }
+  throw IoError("cannot create a temporary file for '" + target.string() + "': 100 names taken");
+}
+
+void fsync_folder(const std::filesystem::path& dir) {
+  const Fd f(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  // Some file systems cannot sync a folder (EINVAL): the renames are then as durable as it gets.
+  if (f.fd >= 0 && ::fsync(f.fd) != 0 && errno != EINVAL)
+    throw IoError(os_error("cannot sync the folder", dir));
+}
+}  // namespace
+
+AtomicFileSet::~AtomicFileSet() {
+  for (const auto& e : entries_) ::unlink(e.temp.c_str());
+}
+
+void AtomicFileSet::add(const std::filesystem::path& target_in,
+                        std::span<const std::uint8_t> bytes) {
+  check_path(target_in);
+  auto target = target_in;
+  std::error_code ec;
+  // Replace what a symbolic link points to, not the link.
+  if (std::filesystem::is_symlink(target, ec))
+    if (auto real = std::filesystem::canonical(target, ec); !ec) target = real;
+  struct stat old {};
+  const bool replacing = ::stat(target.c_str(), &old) == 0;
+  if (replacing && S_ISDIR(old.st_mode))
+    throw IoError("cannot write '" + target.string() + "': it is a directory");
+  auto [temp, fd] = create_temp(target);
+  entries_.push_back({target, temp});
+  const Fd f(fd);
+  if (replacing && S_ISREG(old.st_mode) && ::fchmod(fd, old.st_mode & 07777) != 0)
+    throw IoError(os_error("cannot set the mode of", temp));
+  if (!write_all(fd, bytes.data(), bytes.size()))
+    throw IoError(os_error("cannot write", target) + " (writing '" + temp.filename().string() +
+                  "'; the old file is untouched)");
+  if (::fsync(fd) != 0)
+    throw IoError(os_error("cannot write", target) + " (syncing '" + temp.filename().string() +
+                  "'; the old file is untouched)");
+}
+
+void AtomicFileSet::add_text(const std::filesystem::path& target, std::string_view text) {
+  add(target, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+void AtomicFileSet::commit() {
+  std::vector<std::filesystem::path> folders;
+  while (!entries_.empty()) {
+    const Entry& e = entries_.front();
+    if (::rename(e.temp.c_str(), e.target.c_str()) != 0)
+      throw IoError(os_error("cannot replace", e.target));
+    if (std::find(folders.begin(), folders.end(), e.target.parent_path()) == folders.end())
+      folders.push_back(e.target.parent_path());
+    entries_.erase(entries_.begin());
+  }
+  for (const auto& d : folders) fsync_folder(d);
 }
 
 bool all_integers_in(const Bscan& b, double lo, double hi) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,27 +18,44 @@ namespace gprkit::io::detail {
 
 using Bytes = std::span<const std::uint8_t>;
 
-/// Read-only memory map of a whole file (empty files map to an empty span).
-/// Throws IoError when the file cannot be opened or mapped.
-class MappedFile {
+/// Refuses a path with an embedded NUL byte (InvalidArgument naming it): the OS would see the
+/// shorter name before the NUL and read or replace another file.
+void check_path(const std::filesystem::path& path);
+/// Refuses anything but an existing regular file (IoError naming the path and what it is), by
+/// stat before any open: opening a FIFO blocks until a writer appears.
+void check_regular_file(const std::filesystem::path& path);
+
+/// A whole file read into memory with pread (no mapping: a file truncated by another process
+/// while it is read gives FormatError, not SIGBUS). FIFOs, directories, devices and sockets are
+/// refused before opening (IoError); a file larger than max_bytes gives FormatError naming
+/// `what`; a file that shrinks while read gives FormatError.
+class FileBytes {
  public:
-  explicit MappedFile(const std::filesystem::path& path);
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile();
-  Bytes bytes() const { return {static_cast<const std::uint8_t*>(ptr_), size_}; }
+  explicit FileBytes(const std::filesystem::path& path, std::size_t max_bytes = SIZE_MAX,
+                     std::string_view what = "file");
+  Bytes bytes() const { return {data_.get(), size_}; }
 
  private:
-  void* ptr_ = nullptr;
+  std::unique_ptr<std::uint8_t[]> data_;
   std::size_t size_ = 0;
 };
+/// The first min(n, file size) bytes of a file (same checks as FileBytes), for sniffing.
+std::vector<std::uint8_t> read_prefix(const std::filesystem::path& path, std::size_t n);
 
 /// Whole text file (companion headers): IoError when unreadable, FormatError when larger
 /// than max_bytes (a header file is small; a huge one is not a header).
 std::string read_text_file(const std::filesystem::path& path, std::size_t max_bytes = 1 << 20);
-bool file_exists(const std::filesystem::path& p);
-/// `base` with another extension, trying the given case variants (e.g. "HD", "hd").
+/// Something is at `p` (of any type: a FIFO companion is then refused when read, not skipped).
+bool path_exists(const std::filesystem::path& p);
+/// `ext` (no dot) spelled in the letter case of `model` (an extension, with or without the dot),
+/// letter by letter, the last letter's case continuing: ("HD", ".Dt1") -> "Hd", ("RAD", "rd3")
+/// -> "rad", ("JSON", ".NPY") -> "JSON".
+std::string case_like(std::string_view ext, std::string_view model);
+/// Companion of `base` with another extension: the first that exists of `ext` in the case of
+/// base's extension (case_like), upper case, lower case; the first of these when none exists.
 std::filesystem::path sibling(const std::filesystem::path& base, std::string_view ext);
+/// Same with `."ext"` appended to the whole name (line.npy -> line.npy.json).
+std::filesystem::path sidecar(const std::filesystem::path& base, std::string_view ext);
 
 /// Throws FormatError("<format>: <what>").
 [[noreturn]] void fail(std::string_view format, const std::string& what);
@@ -116,12 +134,32 @@ bool parse_gga(std::string_view line, GpsFix& fix);
 /// Stores per-trace GPS fixes in raw (gps_trace, gps_latitude_deg, gps_longitude_deg,
 /// gps_altitude_m, comma-separated, one entry per fix).
 void store_gps(std::map<std::string, std::string>& raw, const std::vector<double>& trace,
-               const std::vector<GpsFix>& fixes, const std::string& source);
+               const std::vector<GpsFix>& fixes, const std::filesystem::path& source);
+/// `s` with every byte that is not part of valid UTF-8 written as \xNN (file names in raw text).
+std::string utf8_escaped(std::string_view s);
 
 // ---- output ------------------------------------------------------------------------
-/// Writes `bytes` to `path` (replacing it); IoError on failure.
-void write_file(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
-void write_text(const std::filesystem::path& path, std::string_view text);
+/// A set of files written all or nothing (a file and its companions). add() writes each to a
+/// temporary ".<name>.gprkit-tmp-XXXXXX" in the target's folder (mode 0666 & ~umask, or the
+/// replaced file's mode) and fsyncs it; commit() renames them all into place and fsyncs the
+/// folders. Any failure before commit (IoError), or destruction without commit, removes the
+/// temporaries and leaves the old files exactly as they were.
+class AtomicFileSet {
+ public:
+  AtomicFileSet() = default;
+  AtomicFileSet(const AtomicFileSet&) = delete;
+  AtomicFileSet& operator=(const AtomicFileSet&) = delete;
+  ~AtomicFileSet();
+  void add(const std::filesystem::path& target, std::span<const std::uint8_t> bytes);
+  void add_text(const std::filesystem::path& target, std::string_view text);
+  void commit();
+
+ private:
+  struct Entry {
+    std::filesystem::path target, temp;
+  };
+  std::vector<Entry> entries_;
+};
 /// True when every sample is an integer in [lo, hi].
 bool all_integers_in(const Bscan& b, double lo, double hi);
 

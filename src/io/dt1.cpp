@@ -55,7 +55,7 @@ double unit_to_m(std::string_view unit) {
 
 void read_gps_file(const std::filesystem::path& path, std::map<std::string, std::string>& raw) {
   const auto gps = sibling(path, "GPS");
-  if (!file_exists(gps)) return;
+  if (!path_exists(gps)) return;
   const std::string text = read_text_file(gps, std::size_t{1} << 28);
   std::vector<double> trace;
   std::vector<GpsFix> fixes;
@@ -76,7 +76,7 @@ void read_gps_file(const std::filesystem::path& path, std::map<std::string, std:
       }
     }
   }
-  if (!fixes.empty()) store_gps(raw, trace, fixes, gps.filename().string());
+  if (!fixes.empty()) store_gps(raw, trace, fixes, gps);
 }
 }  // namespace
 
@@ -175,11 +175,13 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
 }
 
 Bscan read_dt1(const std::filesystem::path& path, const Dt1ReadOptions& o) {
-  const auto dt1 = sibling(path, "DT1");
-  const auto hdp = sibling(path, "HD");
-  if (!file_exists(hdp)) throw IoError("DT1: header file '" + hdp.string() + "' not found");
+  // The file named is the one read; only its companion is looked up (in the caller's case).
+  const bool given_hd = lower_ext(path) == ".hd";
+  const auto dt1 = given_hd ? sibling(path, "DT1") : path;
+  const auto hdp = given_hd ? path : sibling(path, "HD");
+  if (!path_exists(hdp)) throw IoError("DT1: header file '" + hdp.string() + "' not found");
   const std::string hd = read_text_file(hdp);
-  MappedFile f(dt1);
+  const FileBytes f(dt1);
   Bscan b = decode_dt1(f.bytes(), hd);
   if (o.read_gps) read_gps_file(dt1, b.header().raw);
   return b;
@@ -319,11 +321,13 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
             "\r\n";
     text += "NUMBER OF STACKS   = " + num(stacks.front()) + "\r\n";
   }
-  auto dt1 = path;
+  // The HD's extension takes the DT1's case (line.Dt1 -> line.Hd), so reading finds it first.
   auto hdp = path;
-  hdp.replace_extension(path.extension() == ".dt1" ? ".hd" : ".HD");
-  write_file(dt1, out);
-  write_text(hdp, text);
+  hdp.replace_extension("." + case_like("HD", path.extension().string()));
+  AtomicFileSet files;
+  files.add(path, out);
+  files.add_text(hdp, text);
+  files.commit();
 }
 
 }  // namespace gprkit::io

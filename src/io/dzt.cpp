@@ -194,7 +194,7 @@ std::map<std::string, std::string> raw_fields(Bytes b, const Layout& L) {
 
 void read_dzg(const std::filesystem::path& path, std::map<std::string, std::string>& raw) {
   const auto dzg = sibling(path, "DZG");
-  if (!file_exists(dzg)) return;
+  if (!path_exists(dzg)) return;
   const std::string text = read_text_file(dzg, std::size_t{1} << 28);
   std::vector<double> trace;
   std::vector<GpsFix> fixes;
@@ -219,7 +219,7 @@ void read_dzg(const std::filesystem::path& path, std::map<std::string, std::stri
       }
     }
   }
-  if (!fixes.empty()) store_gps(raw, trace, fixes, dzg.filename().string());
+  if (!fixes.empty()) store_gps(raw, trace, fixes, dzg);
 }
 }  // namespace
 
@@ -272,7 +272,7 @@ std::vector<Bscan> decode_dzt(std::span<const std::uint8_t> b) {
 }
 
 std::vector<Bscan> read_dzt(const std::filesystem::path& path, const DztReadOptions& o) {
-  MappedFile f(path);
+  const FileBytes f(path);
   auto out = decode_dzt(f.bytes());
   if (o.read_gps) {
     std::map<std::string, std::string> gps;
@@ -404,7 +404,9 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
         }
       }
     }
-  write_file(path, out);
+  AtomicFileSet file;
+  file.add(path, out);
+  file.commit();
 }
 
 void write_dzt(const std::filesystem::path& path, const Bscan& b, const DztWriteOptions& o) {

@@ -133,8 +133,7 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
   quiet_hdf5();
   if (!(o.dt_ns >= 0) || !std::isfinite(o.dt_ns))
     check::fail("read_gprmax", "dt_ns", o.dt_ns, ">= 0 (0 keeps gprMax's dt)");
-  if (!file_exists(path))
-    throw IoError("gprMax: cannot open '" + path.string() + "': no such file");
+  check_regular_file(path);  // a FIFO would block HDF5's open
   if (H5Fis_hdf5(path.c_str()) <= 0) fail(kFmt, "'" + path.string() + "' is not an HDF5 file");
   Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) fail(kFmt, "cannot open '" + path.string() + "' as HDF5");

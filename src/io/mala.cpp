@@ -30,7 +30,7 @@ bool get(const std::map<std::string, std::string>& f, const char* key, double& v
 
 void read_cor(const std::filesystem::path& path, std::map<std::string, std::string>& raw) {
   const auto cor = sibling(path, "COR");
-  if (!file_exists(cor)) return;
+  if (!path_exists(cor)) return;
   const std::string text = read_text_file(cor, std::size_t{1} << 28);
   // trace, date, time, latitude, N/S, longitude, E/W, altitude, unit, quality (tab separated)
   std::vector<double> trace;
@@ -55,7 +55,7 @@ void read_cor(const std::filesystem::path& path, std::map<std::string, std::stri
     trace.push_back(t - 1);  // trace numbers count from 1
     fixes.push_back(g);
   }
-  if (!fixes.empty()) store_gps(raw, trace, fixes, cor.filename().string());
+  if (!fixes.empty()) store_gps(raw, trace, fixes, cor);
 }
 }  // namespace
 
@@ -119,15 +119,15 @@ Bscan read_mala(const std::filesystem::path& path, const MalaReadOptions& o) {
     data = path;
   } else {
     data = sibling(path, "RD3");
-    if (!file_exists(data)) {
+    if (!path_exists(data)) {
       data = sibling(path, "RD7");
       rd7 = true;
     }
   }
-  const auto rad = sibling(path, "RAD");
-  if (!file_exists(rad)) throw IoError("MALA: header file '" + rad.string() + "' not found");
+  const auto rad = ext == ".rad" ? path : sibling(path, "RAD");
+  if (!path_exists(rad)) throw IoError("MALA: header file '" + rad.string() + "' not found");
   const std::string text = read_text_file(rad);
-  MappedFile f(data);
+  const FileBytes f(data);
   Bscan b = decode_mala(f.bytes(), text, rd7);
   if (o.read_gps) read_cor(data, b.header().raw);
   return b;

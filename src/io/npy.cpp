@@ -118,7 +118,7 @@ Header header_from_json(std::string_view text) {
 
 std::filesystem::path npy_sidecar(const std::filesystem::path& npy_path) {
   auto p = npy_path;
-  p += ".json";
+  p += "." + case_like("json", npy_path.extension().string());
   return p;
 }
 
@@ -243,10 +243,10 @@ Bscan decode_npy(std::span<const std::uint8_t> b, std::string_view sidecar) {
 }
 
 Bscan read_npy(const std::filesystem::path& path) {
-  MappedFile f(path);
+  const FileBytes f(path);
   std::string side;
-  const auto sc = npy_sidecar(path);
-  if (file_exists(sc)) side = read_text_file(sc, std::size_t{1} << 30);
+  const auto sc = sidecar(path, "json");
+  if (path_exists(sc)) side = read_text_file(sc, std::size_t{1} << 30);
   return decode_npy(f.bytes(), side);
 }
 
@@ -264,8 +264,10 @@ void write_npy(const std::filesystem::path& path, const Bscan& b) {
   store_le<std::uint16_t>(out.data() + 8, static_cast<std::uint16_t>(dict.size()));
   std::memcpy(out.data() + 10, dict.data(), dict.size());
   std::memcpy(out.data() + 10 + dict.size(), b.data(), 4 * n);
-  write_file(path, out);
-  write_text(npy_sidecar(path), header_to_json(b.header()));
+  AtomicFileSet files;
+  files.add(path, out);
+  files.add_text(npy_sidecar(path), header_to_json(b.header()));
+  files.commit();
 }
 
 }  // namespace gprkit::io

@@ -58,8 +58,9 @@ bool plausible_segy(Bytes b) {
 Format detect_format(const std::filesystem::path& path) {
   const std::string ext = lower_ext(path);
   if (ext == ".hd" || ext == ".rad") return ext == ".hd" ? Format::dt1 : Format::mala;
-  MappedFile f(path);
-  const Bytes b = f.bytes();
+  // Only the bytes the checks below look at (the SEG-Y headers and first trace header).
+  const std::vector<std::uint8_t> head = read_prefix(path, 3600 + 240);
+  const Bytes b(head);
   if (b.size() >= 8 && std::memcmp(b.data(), "\x89HDF\r\n\x1a\n", 8) == 0) return Format::gprmax;
   if (b.size() >= 6 && std::memcmp(b.data(), "\x93NUMPY", 6) == 0) return Format::npy;
   if (ext == ".dzt") return Format::dzt;

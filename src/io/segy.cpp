@@ -161,7 +161,7 @@ Bscan decode_segy(std::span<const std::uint8_t> b, const SegyReadOptions& o) {
 }
 
 Bscan read_segy(const std::filesystem::path& path, const SegyReadOptions& o) {
-  MappedFile f(path);
+  const FileBytes f(path);
   return decode_segy(f.bytes(), o);
 }
 
@@ -266,7 +266,9 @@ void write_segy(const std::filesystem::path& path, const Bscan& b, const SegyWri
         store_be<float>(q + 4 * i, s[i]);
     }
   }
-  write_file(path, out);
+  AtomicFileSet file;
+  file.add(path, out);
+  file.commit();
 }
 
 }  // namespace gprkit::io

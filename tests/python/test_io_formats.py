@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -220,3 +221,110 @@ def test_info_table_and_cli(tmp_path, shared_data):
     out = subprocess.run([sys.executable, "-m", "gprkit", "info", str(path)], capture_output=True,
                          text=True, check=True)
     assert "TOTAL TIME WINDOW" in out.stdout
+
+
+# ---- file safety: non-regular files, atomic writes, paths ------------------------------------
+
+def _section(n_samples=64, n_traces=5, value=0.0):
+    data = (np.arange(n_samples * n_traces, dtype=np.float32).reshape(n_samples, n_traces, order="F")
+            + np.float32(value))
+    return gprkit.Bscan(np.asfortranarray(data), dt_ns=0.1)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_fifo_is_refused_not_opened(tmp_path):
+    # open() on a FIFO blocks until a writer appears: reading it used to hang forever.
+    os.mkfifo(tmp_path / "f.npy")
+    with pytest.raises(gprkit.IoError, match="not a regular file.*FIFO"):
+        gprkit.read(tmp_path / "f.npy")
+    with pytest.raises(gprkit.IoError, match="not a regular file"):
+        io.detect_format(tmp_path / "f.npy")
+    # a FIFO companion (the HD of a DT1) is refused too
+    gprkit.write(_section(), tmp_path / "a.dt1")
+    (tmp_path / "a.hd").unlink()
+    os.mkfifo(tmp_path / "a.hd")
+    with pytest.raises(gprkit.IoError, match=r"a\.hd.*not a regular file"):
+        gprkit.read(tmp_path / "a.dt1")
+
+
+_KILLED_WRITER = """
+import sys, numpy as np, gprkit
+n_samples, n_traces = 2048, 36621  # 300 MB of float32
+b = gprkit.Bscan(np.full((n_samples, n_traces), 1.5, np.float32, order="F"), dt_ns=0.1)
+gprkit.write(b, sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize("name,companion", [("big.npy", "big.npy.json"), ("big.dt1", "big.hd")])
+def test_killed_write_leaves_the_old_files(tmp_path, name, companion):
+    old = _section(value=7.0)
+    gprkit.write(old, tmp_path / name)
+    before = _files(tmp_path)
+    assert set(before) == {name, companion}
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    for _attempt in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(tmp_path / name)], env=env)
+        temp = []
+        while proc.poll() is None and not temp:
+            temp = [p for p in tmp_path.iterdir() if ".gprkit-tmp-" in p.name]
+        proc.kill()
+        proc.wait()
+        if temp and temp[0].exists():  # killed while the temporary was being written
+            break
+        gprkit.write(old, tmp_path / name)  # too late or too early: start again
+    else:
+        pytest.fail("the writer was never caught while writing its temporary file")
+    assert temp[0].name.startswith("." + name + ".gprkit-tmp-")
+    after = {k: v for k, v in _files(tmp_path).items() if ".gprkit-tmp-" not in k}
+    assert after == before  # the old data file and its companion, byte for byte
+    np.testing.assert_array_equal(gprkit.read(tmp_path / name).data, old.data)
+    for p in tmp_path.iterdir():  # the killed writer's temporaries (a killed process cannot)
+        if ".gprkit-tmp-" in p.name:
+            p.unlink()
+
+
+def test_nul_in_path_is_refused(tmp_path):
+    b = _section()
+    for name in ["a\0b.npy", "a\0b.dt1"]:
+        with pytest.raises(gprkit.InvalidArgument, match=r"path.*a\\0b.*NUL"):
+            gprkit.write(b, str(tmp_path / name))
+        with pytest.raises(gprkit.InvalidArgument, match="NUL"):
+            gprkit.read(str(tmp_path / name))
+    with pytest.raises(gprkit.InvalidArgument, match="NUL"):
+        gprkit.read(os.fsencode(tmp_path) + b"/a\0b.npy")
+    assert list(tmp_path.iterdir()) == []  # nothing written under the truncated name "a"
+
+
+def test_non_utf8_file_names(tmp_path):
+    b = _section()
+    raw = os.fsencode(tmp_path) + b"/line_\xe9"
+    for ext in [b".npy", b".dt1", b".dzt", b".sgy"]:
+        as_str = os.fsdecode(raw + ext)  # a str with a surrogate escape
+        gprkit.write(b, as_str)
+        np.testing.assert_array_equal(gprkit.read(as_str).data, b.data)
+        np.testing.assert_array_equal(gprkit.read(raw + ext).data, b.data)  # bytes path
+        assert io.detect_format(raw + ext) != "unknown"
+    assert os.path.exists(raw + b".npy.json") and os.path.exists(raw + b".hd")
+    assert "line_\\xe9.npy" in io.info_table(raw + b".npy")
+    # errors that name such a file are readable messages, not UnicodeDecodeError
+    with pytest.raises(gprkit.IoError, match=r"line_\\xe9\.missing\.npy"):
+        gprkit.read(raw + b".missing.npy")
+    # a GPS companion with such a name: its name in the header is escaped text
+    with open(raw + b".dzg", "w") as f:
+        f.write("$GSSIS,0,1.0\n$GPGGA,120000.00,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\n")
+    assert gprkit.read(raw + b".dzt").header["raw"]["gps_source"] == "line_\\xe9.dzg"
+
+
+def test_file_case_is_honoured(tmp_path):
+    old, new = _section(value=1.0), _section(n_traces=7, value=2.0)
+    gprkit.write(old, tmp_path / "A.DT1")
+    gprkit.write(new, tmp_path / "A.dt1")
+    # the path given is the file read, beside an older file that differs only in case
+    np.testing.assert_array_equal(gprkit.read(tmp_path / "A.dt1").data, new.data)
+    np.testing.assert_array_equal(gprkit.read(tmp_path / "A.DT1").data, old.data)
+    gprkit.write(new, tmp_path / "line.Dt1")
+    assert (tmp_path / "line.Hd").exists()
+    np.testing.assert_array_equal(gprkit.read(tmp_path / "line.Dt1").data, new.data)
