@@ -183,6 +183,52 @@ def test_gprmax_single_and_merged(tmp_path):
         gprkit.read(tmp_path / "merged.out", gprmax_component="Bogus")
 
 
+def test_gprmax_limits(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    # a few kB declaring 16 GiB of never-written chunks: refused, nothing allocated
+    with h5py.File(tmp_path / "huge.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        f.create_dataset("rxs/rx1/Ez", shape=(2**16, 2**16), dtype="f4", chunks=True)
+    assert (tmp_path / "huge.out").stat().st_size < 10000
+    with pytest.raises(gprkit.FormatError, match="limit of 4 GiB"):
+        gprkit.read(tmp_path / "huge.out")
+    with h5py.File(tmp_path / "empty.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        f.create_dataset("rxs/rx1/Ez", shape=(1000, 500), dtype="f4", chunks=True)
+    with pytest.raises(gprkit.FormatError, match="never written"):
+        gprkit.read(tmp_path / "empty.out")
+    # attributes of the wrong type and objects of the wrong kind
+    with h5py.File(tmp_path / "bad.out", "w") as f:
+        f.attrs["dt"] = "2e-12"
+        f.create_dataset("rxs/rx1/Ez", data=np.zeros(10, "f4"))
+    with pytest.raises(gprkit.FormatError, match="'dt' missing"):
+        gprkit.read(tmp_path / "bad.out")
+    with h5py.File(tmp_path / "kind.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        f.create_dataset("rxs", data=np.zeros(3))
+    with pytest.raises(gprkit.FormatError, match="no /rxs group"):
+        gprkit.read(tmp_path / "kind.out")
+    # resampling: bounded, with the size in the message
+    with h5py.File(tmp_path / "a.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        f.create_dataset("rxs/rx1/Ez", data=np.zeros((5001, 4), "f4"))
+    with pytest.raises(ValueError, match="at most 4 GiB"):
+        gprkit.read(tmp_path / "a.out", gprmax_dt_ns=1e-8)
+    assert gprkit.read(tmp_path / "a.out", gprmax_dt_ns=1e-4).shape == (100001, 4)
+
+
+def test_gprmax_more_than_1024_receivers(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(tmp_path / "many.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        for r in range(1, 1101):
+            f.create_dataset(f"rxs/rx{r}/Ez", data=np.full(6, r, "f4"))
+    rx = gprkit.read(tmp_path / "many.out", channel=None)
+    assert len(rx) == 1100
+    assert rx[-1].header["raw"]["receiver"] == "/rxs/rx1100"
+    assert rx[-1].data[0, 0] == 1100
+
+
 def test_npy_sidecar(tmp_path):
     b = gprkit.Bscan(np.ones((10, 3), np.float32), dt_ns=0.125, antenna_height_m=0.05,
                      x_m=[0.0, 0.5, 1.5], raw={"operator": "a \"quoted\" name"})
