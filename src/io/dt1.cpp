@@ -6,6 +6,7 @@
 
 #include "detail.h"
 #include "gprkit/core/validate.h"
+#include "text.h"
 
 namespace gprkit::io {
 
@@ -78,9 +79,22 @@ void read_gps_file(const std::filesystem::path& path, std::map<std::string, std:
   }
   if (!fixes.empty()) store_gps(raw, trace, fixes, gps.filename().string());
 }
+// decode_dt1 on HD text already decoded to UTF-8.
+Bscan decode_dt1_utf8(std::span<const std::uint8_t> b, const std::string& hd_text);
 }  // namespace
 
-Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
+Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_bytes) {
+  return reader_boundary(kFmt, [&] {
+    bool cp1252 = false;
+    const std::string hd_text = to_utf8(hd_bytes, &cp1252);
+    Bscan out = decode_dt1_utf8(b, hd_text);
+    if (cp1252) out.header().raw["hd_encoding"] = "cp1252";
+    return out;
+  });
+}
+
+namespace {
+Bscan decode_dt1_utf8(std::span<const std::uint8_t> b, const std::string& hd_text) {
   const Hd hd = parse_hd(hd_text);
   double npts_hd = 0, window = 0;
   if (!get_num(hd, "NUMBER OF PTS/TRC", npts_hd)) fail(kFmt, "the HD has no 'NUMBER OF PTS/TRC'");
@@ -113,7 +127,7 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
   Header h;
   h.raw["format"] = "dt1";
   for (const auto& [k, v] : hd.fields) h.raw[k] = v;
-  h.raw["hd_text"] = std::string(hd_text);
+  h.raw["hd_text"] = hd_text;
   if (get_num(hd, "NUMBER OF TRACES", ntr_hd) && ntr_hd != static_cast<double>(nt))
     h.raw["gprkit_note"] = "NUMBER OF TRACES = " + num(ntr_hd) + " but the DT1 holds " +
                            std::to_string(nt) + " traces; all are read";
@@ -173,6 +187,7 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
                  out.data());
   return out;
 }
+}  // namespace
 
 Bscan read_dt1(const std::filesystem::path& path, const Dt1ReadOptions& o) {
   const auto dt1 = sibling(path, "DT1");
@@ -181,7 +196,7 @@ Bscan read_dt1(const std::filesystem::path& path, const Dt1ReadOptions& o) {
   const std::string hd = read_text_file(hdp);
   MappedFile f(dt1);
   Bscan b = decode_dt1(f.bytes(), hd);
-  if (o.read_gps) read_gps_file(dt1, b.header().raw);
+  if (o.read_gps) reader_boundary(kFmt, [&] { read_gps_file(dt1, b.header().raw); });
   return b;
 }
 
@@ -323,7 +338,9 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
   auto hdp = path;
   hdp.replace_extension(path.extension() == ".dt1" ? ".hd" : ".HD");
   write_file(dt1, out);
-  write_text(hdp, text);
+  // The HD is 8-bit text: written in CP-1252 (what the instrument software reads) when every
+  // character fits, so the reader's decoding gives this text back.
+  write_text(hdp, header_bytes(text));
 }
 
 }  // namespace gprkit::io

@@ -6,6 +6,7 @@
 
 #include "detail.h"
 #include "gprkit/core/validate.h"
+#include "text.h"
 
 namespace gprkit::io {
 
@@ -33,13 +34,27 @@ double antenna_mhz(const std::string& name) {
   return 0.0;
 }
 
+// A NUL-terminated text field as UTF-8 (CP-1252 fallback); control bytes become '?'.
 std::string cstr(const std::uint8_t* p, std::size_t n) {
   std::size_t len = 0;
   while (len < n && p[len] != 0) ++len;
   std::string s(reinterpret_cast<const char*>(p), len);
   for (auto& c : s)
-    if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
-  return s;
+    if (static_cast<unsigned char>(c) < 32 || c == 127) c = '?';
+  return to_utf8(s);
+}
+
+// Text for a fixed DZT field of `max` bytes: CP-1252 where it fits, cut at a character
+// boundary so that a UTF-8 sequence is never split.
+std::string field_bytes(const std::string& utf8, std::size_t max) {
+  std::string b = header_bytes(utf8);
+  if (b.size() > max) {
+    std::size_t cut = max;
+    if (b == utf8)  // kept as UTF-8: step back to the start of a character
+      while (cut > 0 && (static_cast<unsigned char>(b[cut]) & 0xC0) == 0x80) --cut;
+    b.resize(cut);
+  }
+  return b;
 }
 
 std::string date_text(std::uint32_t v) {
@@ -221,9 +236,16 @@ void read_dzg(const std::filesystem::path& path, std::map<std::string, std::stri
   }
   if (!fixes.empty()) store_gps(raw, trace, fixes, dzg.filename().string());
 }
+
+std::vector<Bscan> decode_dzt_body(std::span<const std::uint8_t> b);
 }  // namespace
 
 std::vector<Bscan> decode_dzt(std::span<const std::uint8_t> b) {
+  return reader_boundary(kFmt, [&] { return decode_dzt_body(b); });
+}
+
+namespace {
+std::vector<Bscan> decode_dzt_body(std::span<const std::uint8_t> b) {
   const Layout L = layout(b);
   const auto raw = raw_fields(b, L);
   const double range = load_le<float>(&b[26]), position = load_le<float>(&b[22]);
@@ -270,13 +292,14 @@ std::vector<Bscan> decode_dzt(std::span<const std::uint8_t> b) {
   }
   return out;
 }
+}  // namespace
 
 std::vector<Bscan> read_dzt(const std::filesystem::path& path, const DztReadOptions& o) {
   MappedFile f(path);
   auto out = decode_dzt(f.bytes());
   if (o.read_gps) {
     std::map<std::string, std::string> gps;
-    read_dzg(path, gps);
+    reader_boundary(kFmt, [&] { read_dzg(path, gps); });
     for (auto& b : out)
       for (const auto& [k, v] : gps) b.header().raw[k] = v;
   }
@@ -365,12 +388,14 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
       ant = it->second;
     else if (hc.centre_frequency_mhz > 0)
       ant = num(std::round(hc.centre_frequency_mhz)) + "MHz";
-    std::memcpy(p + 98, ant.data(), std::min<std::size_t>(ant.size(), 13));
+    ant = field_bytes(ant, 13);
+    std::memcpy(p + 98, ant.data(), ant.size());
     p[113] = static_cast<std::uint8_t>((static_cast<unsigned>(raw_num(hc, "rh_system", 0)) << 3) |
                                        (static_cast<unsigned>(raw_num(hc, "rh_version", 1)) & 7u));
     std::string name;
     if (auto it = hc.raw.find("rh_name"); it != hc.raw.end()) name = it->second;
-    std::memcpy(p + 114, name.data(), std::min<std::size_t>(name.size(), 11));
+    name = field_bytes(name, 11);
+    std::memcpy(p + 114, name.data(), name.size());
   }
   // Data: scan k holds channel 0's samples, then channel 1's, ...
   std::uint8_t* d = out.data() + kBlock * nchan;

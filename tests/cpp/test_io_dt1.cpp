@@ -117,3 +117,31 @@ TEST_CASE("decode_dt1: tolerant HD, strict data") {
   CHECK_THROWS_AS(io::decode_dt1(bad, hd), FormatError);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("read_dt1 / write_dt1: Latin-1 HD text is read as UTF-8 and written back as it was") {
+  const auto dir = test::scratch("dt1_latin1");
+  Bscan b = test::random_section(16, 3, true);
+  b.header().dt_ns = 0.5;
+  io::write_dt1(dir / "a.DT1", b);
+  // an operator name in Latin-1, as Windows instrument software writes it
+  auto hd = test::slurp(dir / "a.HD");
+  const std::string op = "OPERATOR = Jos\xe9 M\xfcller \x80\r\n";  // 0x80: the euro sign
+  hd.insert(hd.end(), op.begin(), op.end());
+  test::spit(dir / "a.HD", hd);
+  const Bscan r = io::read_dt1(dir / "a.DT1");
+  CHECK(r.header().raw.at("OPERATOR") == "Jos\xc3\xa9 M\xc3\xbcller \xe2\x82\xac");
+  CHECK(r.header().raw.at("hd_encoding") == "cp1252");
+  CHECK(r.header().raw.at("hd_text").find("Jos\xc3\xa9") != std::string::npos);
+  // written back in CP-1252: the bytes of the operator line are the original ones
+  io::write_dt1(dir / "b.DT1", r);
+  const auto out = test::slurp(dir / "b.HD");
+  const std::string text(out.begin(), out.end());
+  CHECK(text.find("Jos\xe9 M\xfcller \x80") != std::string::npos);
+  CHECK(io::read_dt1(dir / "b.DT1").header().raw.at("OPERATOR") == r.header().raw.at("OPERATOR"));
+  // UTF-8 text that CP-1252 cannot hold stays UTF-8 and still reads back
+  Bscan u = r;
+  u.header().raw["hd_text"] += "NOTE = \xe6\x97\xa5\xe6\x9c\xac\r\n";
+  io::write_dt1(dir / "c.DT1", u);
+  CHECK(io::read_dt1(dir / "c.DT1").header().raw.at("NOTE") == "\xe6\x97\xa5\xe6\x9c\xac");
+  std::filesystem::remove_all(dir);
+}

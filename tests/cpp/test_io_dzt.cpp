@@ -120,3 +120,19 @@ TEST_CASE("decode_dzt: bad, truncated and absurd files raise FormatError") {
   CHECK_THROWS_AS(io::read_dzt(dir / "missing.dzt"), IoError);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("DZT text fields: CP-1252 bytes read as UTF-8 and are written back as they were") {
+  Bscan b = test::random_section(16, 4, true);
+  b.header().dt_ns = 0.1;
+  b.header().raw["rh_name"] = "Jos\xc3\xa9";       // José
+  b.header().raw["rh_antname"] = "M\xc3\xbcller";  // Müller
+  const auto dir = test::scratch("dzt_text");
+  io::write_dzt(dir / "a.dzt", b);
+  const auto bytes = test::slurp(dir / "a.dzt");
+  CHECK(std::string(bytes.begin() + 114, bytes.begin() + 118) == "Jos\xe9");  // 8-bit, like GSSI
+  CHECK(std::string(bytes.begin() + 98, bytes.begin() + 104) == "M\xfcller");
+  const auto r = io::decode_dzt(bytes);
+  CHECK(r[0].header().raw.at("rh_name") == "Jos\xc3\xa9");
+  CHECK(r[0].header().raw.at("rh_antname") == "M\xc3\xbcller");
+  std::filesystem::remove_all(dir);
+}

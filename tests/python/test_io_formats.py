@@ -245,6 +245,39 @@ def test_npy_sidecar(tmp_path):
     np.testing.assert_array_equal(c.data, np.arange(12.0).reshape(4, 3))
 
 
+def test_latin1_header_text(tmp_path):
+    """HD and RAD files with a Latin-1 operator name read from Python as UTF-8 text."""
+    b = gprkit.Bscan(np.zeros((8, 3), np.float32), dt_ns=0.5)
+    gprkit.write(b, tmp_path / "a.dt1")
+    hd = tmp_path / "a.hd"
+    hd.write_bytes(hd.read_bytes() + b"OPERATOR = Jos\xe9 M\xfcller\r\n")
+    r = gprkit.read(tmp_path / "a.dt1")
+    assert r.header["raw"]["OPERATOR"] == "José Müller"
+    gprkit.write(r, tmp_path / "b.dt1")  # written back in the HD's own 8-bit encoding
+    assert b"OPERATOR = Jos\xe9 M\xfcller" in (tmp_path / "b.hd").read_bytes()
+    assert gprkit.read(tmp_path / "b.dt1").header["raw"]["OPERATOR"] == "José Müller"
+    (tmp_path / "m.rd3").write_bytes(bytes(2 * 4 * 2))
+    (tmp_path / "m.rad").write_bytes(b"SAMPLES:4\r\nFREQUENCY:1000\r\nOPERATOR:Jos\xe9 M\xfcller\r\n")
+    m = gprkit.read(tmp_path / "m.rd3")
+    assert m.header["raw"]["OPERATOR"] == "José Müller"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b'"\\ud83d\\ude00"', "\U0001F600"),  # an emoji as an escaped surrogate pair
+    (b'"\\ud83d"', None),                   # a lone high surrogate
+    (b'"a\\udc00b"', None),                 # a lone low surrogate
+    (b'"Jos\xe9"', "José"),                  # a sidecar saved in Latin-1
+])
+def test_npy_sidecar_text(tmp_path, raw, expected):
+    gprkit.write(gprkit.Bscan(np.ones((4, 2), np.float32), dt_ns=0.1), tmp_path / "x.npy")
+    (tmp_path / "x.npy.json").write_bytes(b'{"dt_ns": 0.1, "raw": {"op": ' + raw + b"}}")
+    if expected is None:
+        with pytest.raises(gprkit.FormatError, match="surrogate"):
+            gprkit.read(tmp_path / "x.npy")
+    else:
+        assert gprkit.read(tmp_path / "x.npy").header["raw"]["op"] == expected
+
+
 def test_bad_files(tmp_path):
     (tmp_path / "t.dzt").write_bytes(b"\x00" * 100)
     with pytest.raises(gprkit.FormatError, match="truncated"):
