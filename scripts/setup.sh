@@ -17,4 +17,4 @@ fi
 PY=${PYTHON:-python3}
 $PY -m pip install -q --disable-pip-version-check \
   "numpy>=1.24" "scipy>=1.10" "pytest>=7" "pybind11>=2.11" "scikit-build-core>=0.8" \
-  "matplotlib>=3.7" "segyio" "h5py" "dask>=2023.1"
+  "matplotlib>=3.7" "segyio" "h5py" "dask>=2023.1" "readgssi"

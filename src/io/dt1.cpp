@@ -6,6 +6,7 @@
 
 #include "detail.h"
 #include "gprkit/core/validate.h"
+#include "gps.h"
 #include "text.h"
 
 namespace gprkit::io {
@@ -133,8 +134,9 @@ Bscan decode_dt1_utf8(std::span<const std::uint8_t> b, const std::string& hd_tex
                            std::to_string(nt) + " traces; all are read";
   h.dt_ns = window / static_cast<double>(ns);
   double tz = 1, step = 0, freq = 0, sep = 0;
-  // TIMEZERO AT POINT counts points from 1; 0 (or absent) means "not set": t0 stays 0.
-  if (get_num(hd, "TIMEZERO AT POINT", tz) && std::isfinite(tz) && tz > 0)
+  // TIMEZERO AT POINT counts points from 1; 0 (or absent) means "not set": t0 stays 0. A
+  // negative point is a time zero before the first sample (t0 > dt, e.g. from a DZT).
+  if (get_num(hd, "TIMEZERO AT POINT", tz) && std::isfinite(tz) && tz != 0)
     h.t0_ns = -(tz - 1.0) * h.dt_ns;
   const std::string* unit = find(hd, "POSITION UNITS");
   double u = unit != nullptr ? unit_to_m(*unit) : 1.0;
@@ -209,6 +211,26 @@ std::vector<double> raw_list(const Header& h, const char* key, std::size_t n, do
   }
   return v;
 }
+
+// TIMEZERO AT POINT for t0: 0 means "not set", so t0 == dt (point 0) is written as 1e-300,
+// which reads back as t0 = dt exactly.
+std::string timezero_point(const Header& h) {
+  if (h.t0_ns == 0.0) return "0";
+  const double tz = 1.0 - h.t0_ns / h.dt_ns;
+  return tz == 0.0 ? std::string("1e-300") : num(tz);
+}
+
+// pulseEKKO's GPS companion: "Trace #N at position P" (N from 1) then the NMEA sentences.
+std::string gps_text(const Header& h, const std::vector<double>& pos) {
+  const GpsTrack g = load_gps(h);
+  std::string text;
+  for (std::size_t i = 0; i < g.trace.size(); ++i) {
+    const auto j = static_cast<std::size_t>(g.trace[i]);
+    text += "Trace #" + num(g.trace[i] + 1) + " at position " + num(j < pos.size() ? pos[j] : 0.0) +
+            "\r\n" + gga_sentence(g.fixes[i]) + "\r\n";
+  }
+  return text;
+}
 }  // namespace
 
 void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1WriteOptions& o) {
@@ -266,7 +288,7 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
   std::vector<std::pair<std::string, std::string>> values = {
       {"NUMBER OF TRACES", std::to_string(nt)},
       {"NUMBER OF PTS/TRC", std::to_string(ns)},
-      {"TIMEZERO AT POINT", h.t0_ns == 0.0 ? std::string("0") : num(1.0 - h.t0_ns / h.dt_ns)},
+      {"TIMEZERO AT POINT", timezero_point(h)},
       {"TOTAL TIME WINDOW", num(h.dt_ns * static_cast<double>(ns))},
       {"STARTING POSITION", num(static_cast<double>(static_cast<float>(pos.front())))},
       {"FINAL POSITION", num(static_cast<double>(static_cast<float>(pos.back())))},
@@ -286,8 +308,10 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
     double s0 = 0, s1 = 0;
     const Hd old = parse_hd(it->second);
     const double a = static_cast<float>(pos.front()), z = static_cast<float>(pos.back());
+    // Trace headers that all hold the same position say nothing: keep the HD's line ends.
+    const bool flat = std::all_of(pos.begin(), pos.end(), [&](double x) { return x == pos[0]; });
     if (get_num(old, "STARTING POSITION", s0) && get_num(old, "FINAL POSITION", s1) &&
-        ((s0 == a && s1 == z) || (s0 == z && s1 == a))) {
+        (flat || (s0 == a && s1 == z) || (s0 == z && s1 == a))) {
       values[4].second = num(s0);
       values[5].second = num(s1);
     }
@@ -335,9 +359,12 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
     text += "NUMBER OF STACKS   = " + num(stacks.front()) + "\r\n";
   }
   auto dt1 = path;
-  auto hdp = path;
-  hdp.replace_extension(path.extension() == ".dt1" ? ".hd" : ".HD");
+  auto hdp = path, gpsp = path;
+  const bool lower = path.extension() == ".dt1";
+  hdp.replace_extension(lower ? ".hd" : ".HD");
+  gpsp.replace_extension(lower ? ".gps" : ".GPS");
   write_file(dt1, out);
+  if (const std::string gps = gps_text(h, pos); !gps.empty()) write_text(gpsp, gps);
   // The HD is 8-bit text: written in CP-1252 (what the instrument software reads) when every
   // character fits, so the reader's decoding gives this text back.
   write_text(hdp, header_bytes(text));

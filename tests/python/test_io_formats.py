@@ -93,6 +93,61 @@ def test_round_trip(tmp_path, ext):
     assert r2.header["raw"] == r.header["raw"]
 
 
+# The Header fields each format holds (besides dt_ns and the samples).
+_HELD = {
+    ".dzt": ("t0_ns", "dx_m", "antenna_separation_m", "centre_frequency_mhz", "x_m", "gps"),
+    ".dt1": ("t0_ns", "dx_m", "antenna_separation_m", "centre_frequency_mhz", "x_m", "z_m", "gps"),
+    ".sgy": ("t0_ns", "dx_m", "antenna_separation_m", "centre_frequency_mhz", "x_m", "y_m", "z_m"),
+    ".npy": ("t0_ns", "dx_m", "antenna_separation_m", "antenna_height_m", "centre_frequency_mhz",
+             "x_m", "y_m", "z_m", "gps"),
+}
+
+
+@pytest.mark.parametrize("ext", sorted(_HELD))
+def test_round_trip_keeps_every_field_the_format_holds(tmp_path, ext):
+    n = 12
+    data = np.asfortranarray(np.random.default_rng(4).integers(-900, 900, (64, n)).astype(np.float32))
+    x = 3.0 + 0.05 * np.arange(n)
+    gps = {"gps_trace": "0,5,11", "gps_latitude_deg": "46.19915,46.1992,-46.2",
+           "gps_longitude_deg": "12.97036,12.9704,-12.5", "gps_altitude_m": "120.5,121,-3"}
+    b = gprkit.Bscan(data, dt_ns=0.125, t0_ns=2.5, dx_m=0.05, antenna_separation_m=0.25,
+                     antenna_height_m=0.05, centre_frequency_mhz=800.0, x_m=x,
+                     y_m=np.full(n, 7.5), z_m=np.linspace(1, 2, n), raw=gps)
+    gprkit.write(b, tmp_path / f"a{ext}")
+    r = gprkit.read(tmp_path / f"a{ext}")
+    np.testing.assert_array_equal(r.data, data)
+    assert r.dt_ns == pytest.approx(0.125)
+    for k in _HELD[ext]:
+        if k == "gps":
+            assert r.header["raw"]["gps_trace"] == gps["gps_trace"]
+            for key in ("gps_latitude_deg", "gps_longitude_deg", "gps_altitude_m"):
+                got = [float(v) for v in r.header["raw"][key].split(",")]
+                np.testing.assert_allclose(got, [float(v) for v in gps[key].split(",")], atol=1e-9)
+        elif k.endswith("_m") and k[0] in "xyz":
+            # SEG-Y keeps coordinates as scaled integers (at best 1e-4 m)
+            np.testing.assert_allclose(r.header[k], b.header[k], rtol=1e-6, atol=1e-4, err_msg=k)
+        else:
+            assert r.header[k] == pytest.approx(b.header[k], rel=1e-6), k
+
+
+def test_dzt_read_by_readgssi(tmp_path):
+    try:
+        from readgssi.dzt import readdzt
+    except ImportError as e:
+        pytest.skip(f"readgssi is not importable ({e}); scripts/setup.sh installs it")
+    data = np.asfortranarray(np.random.default_rng(2).integers(-3000, 3000, (128, 20)).astype(np.float32))
+    b = gprkit.Bscan(data, dt_ns=0.1, dx_m=0.02, t0_ns=-1.0, centre_frequency_mhz=400.0)
+    gprkit.write(b, tmp_path / "r.dzt")
+    hdr, arrays, _ = readdzt(str(tmp_path / "r.dzt"))
+    assert hdr["rh_nsamp"] == 128
+    assert hdr["rhf_range"] == pytest.approx(12.8)
+    assert hdr["rhf_epsr"] >= 1  # 0 made readgssi divide by zero
+    assert hdr["rhf_spm"] == pytest.approx(50.0)
+    assert hdr["rhf_position"] == pytest.approx(1.0)
+    assert hdr["antfreq"][0] == 400
+    np.testing.assert_array_equal(np.asarray(arrays[0]).astype(np.float64), data + 32768.0)
+
+
 def test_segy_read_by_segyio(tmp_path):
     segyio = pytest.importorskip("segyio")
     rng = np.random.default_rng(5)
