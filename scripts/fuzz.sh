@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz and runs each reader for a
 # bounded time on seeds made from ../shared/data/real (or from gprkit's own writers when that
-# folder is absent), and the pipeline parser on the shipped pipeline files. Exits non-zero when a fuzzer finds a crash. ~2.5 minutes on 2 cores.
+# folder is absent), and the pipeline parser on the shipped pipeline files, and the gprMax reader on h5py-made .out
+# files. Exits non-zero when a fuzzer finds a crash in gprkit code. ~3 minutes on 2 cores.
 #   FUZZ_SECONDS=20 scripts/fuzz.sh     (seconds per target, default 15)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,10 +13,10 @@ CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Re
   -DGPRKIT_BUILD_FUZZ=ON -DGPRKIT_BUILD_TESTS=OFF -DGPRKIT_BUILD_PYTHON=OFF -DGPRKIT_INSTALL=OFF \
   >/dev/null
 cmake --build "$BUILD" -j2 --target gprkit_fuzz_dzt gprkit_fuzz_dt1 gprkit_fuzz_mala \
-  gprkit_fuzz_segy gprkit_fuzz_npy gprkit_fuzz_pipeline >/dev/null
+  gprkit_fuzz_segy gprkit_fuzz_npy gprkit_fuzz_gprmax gprkit_fuzz_pipeline >/dev/null
 SEEDS=$(mktemp -d)
 trap 'rm -rf "$SEEDS"' EXIT
-mkdir -p "$SEEDS"/{dzt,dt1,mala,segy,npy,pipeline}
+mkdir -p "$SEEDS"/{dzt,dt1,mala,segy,npy,gprmax,pipeline}
 # Pipeline seeds: the shipped pipeline files.
 cp "$ROOT"/samples/pipelines/*.json "$SEEDS/pipeline/"
 # Seeds are cut to a few kB so the fuzzer mutates headers, not megabytes of samples.
@@ -33,6 +34,13 @@ if [ -d "$REAL" ]; then
     rad="${f%.*}.rad"; [ -f "$rad" ] || rad="${f%.*}.RAD"; [ -f "$rad" ] || continue
     { cat "$rad"; printf '\0'; cut_to "$f" 4096; printf '\0'; } >"$SEEDS/mala/s$((i++))"
   done < <(find "$REAL" -iname '*.rd3')
+fi
+# gprMax seeds: small .out files from the shared data (whole: HDF5 needs its object headers).
+GPRMAX=${REAL%/real}/gprmax
+i=${i:-0}
+if [ -d "$GPRMAX" ]; then
+  while IFS= read -r f; do cp "$f" "$SEEDS/gprmax/s$((i++))"; done \
+    < <(find "$GPRMAX" -name '*.out' -size -64k)
 fi
 # Synthetic seeds from the library's writers (always: SEG-Y and npy have no real files).
 python3 - "$SEEDS" <<'PY'
@@ -64,16 +72,52 @@ if not any((s / "dt1").iterdir()):
 if not any((s / "mala").iterdir()):
     rad = b"SAMPLES:32\nFREQUENCY:1000\nTIMEWINDOW:32\nLAST TRACE:3\n"
     (s / "mala/s0").write_bytes(rad + b"\0" + bytes(2 * ns * nt) + b"\0")
+# gprMax: small .out files like gprMax writes (single A-scan, merged B-scan, two receivers,
+# chunked + compressed), with h5py when it is installed.
+try:
+    import h5py, numpy as np
+except ImportError:
+    h5py = None
+if h5py is not None:
+    def out(name, shape, nrx=1, **kw):
+        with h5py.File(s / "gprmax" / name, "w") as f:
+            f.attrs.update({"gprMax": "3.1.7", "Title": "seed", "Iterations": shape[0],
+                            "dt": 2e-12, "dx_dy_dz": (0.002, 0.002, 0.002), "nrx": nrx,
+                            "rxsteps": (5, 0, 0), "srcsteps": (5, 0, 0)})
+            f.create_group("srcs/src1").attrs["Position"] = (0.04, 0.17, 0.0)
+            for r in range(1, nrx + 1):
+                g = f.create_group(f"rxs/rx{r}")
+                g.attrs["Name"] = f"Rx{r}"
+                g.attrs["Position"] = (0.08, 0.17, 0.0)
+                g.create_dataset("Ez", data=np.sin(np.arange(np.prod(shape))).reshape(shape).astype("f4"), **kw)
+    out("single", (64,))
+    out("merged", (48, 4))
+    out("two", (32,), nrx=2)
+    out("chunked", (64, 4), chunks=(16, 2), compression="gzip")
 PY
 status=0
-for r in dzt dt1 mala segy npy pipeline; do
+for r in dzt dt1 mala segy npy gprmax pipeline; do
   work=$(mktemp -d -p "$SEEDS")
   echo "== fuzz $r (${SECONDS_PER}s, $(ls "$SEEDS/$r" | wc -l) seeds)"
-  if ! "$BUILD/fuzz/gprkit_fuzz_$r" -max_total_time="$SECONDS_PER" -max_len=65536 -rss_limit_mb=2048 \
+  # libhdf5 (not instrumented, not ours) mallocs the sizes a corrupted object header claims
+  # (terabytes) and handles the NULL it gets back: let ASan return NULL as malloc would. It
+  # also leaks on its error paths (gprkit closes every identifier it opens): leaks not checked.
+  asan=""
+  [ "$r" = gprmax ] && asan="allocator_may_return_null=1:detect_leaks=0"
+  if ! ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}$asan" "$BUILD/fuzz/gprkit_fuzz_$r" -max_total_time="$SECONDS_PER" -max_len=65536 -rss_limit_mb=2048 \
        -artifact_prefix="$BUILD/crash-$r-" -print_final_stats=1 "$work" "$SEEDS/$r" 2>"$BUILD/fuzz-$r.log"; then
-    echo "!! fuzz $r found a crash: see $BUILD/fuzz-$r.log and $BUILD/crash-$r-*"
-    tail -30 "$BUILD/fuzz-$r.log"
-    status=1
+    # The first frame past the allocator/libc: a crash inside libhdf5 itself (Debian's 1.10.8
+    # dereferences the NULL of a failed huge malloc on some corrupted metadata) is reported,
+    # not counted: no check of ours can keep HDF5 from reading its own metadata.
+    first=$(grep -E '^ +#[0-9]+ ' "$BUILD/fuzz-$r.log" |
+            grep -vE 'interceptor|libc\.so|string/|malloc|memmove|memcpy' | head -1)
+    if [ "$r" = gprmax ] && [[ "$first" == *libhdf5* ]]; then
+      echo "?? fuzz gprmax: a crash inside libhdf5 (not gprkit code): $first"
+    else
+      echo "!! fuzz $r found a crash: see $BUILD/fuzz-$r.log and $BUILD/crash-$r-*"
+      tail -30 "$BUILD/fuzz-$r.log"
+      status=1
+    fi
   else
     grep -E "stat::number_of_executed_units|cov:" "$BUILD/fuzz-$r.log" | tail -2
   fi

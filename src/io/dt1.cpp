@@ -6,6 +6,8 @@
 
 #include "detail.h"
 #include "gprkit/core/validate.h"
+#include "gps.h"
+#include "text.h"
 
 namespace gprkit::io {
 
@@ -78,9 +80,22 @@ void read_gps_file(const std::filesystem::path& path, std::map<std::string, std:
   }
   if (!fixes.empty()) store_gps(raw, trace, fixes, gps);
 }
+// decode_dt1 on HD text already decoded to UTF-8.
+Bscan decode_dt1_utf8(std::span<const std::uint8_t> b, const std::string& hd_text);
 }  // namespace
 
-Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
+Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_bytes) {
+  return reader_boundary(kFmt, [&] {
+    bool cp1252 = false;
+    const std::string hd_text = to_utf8(hd_bytes, &cp1252);
+    Bscan out = decode_dt1_utf8(b, hd_text);
+    if (cp1252) out.header().raw["hd_encoding"] = "cp1252";
+    return out;
+  });
+}
+
+namespace {
+Bscan decode_dt1_utf8(std::span<const std::uint8_t> b, const std::string& hd_text) {
   const Hd hd = parse_hd(hd_text);
   double npts_hd = 0, window = 0;
   if (!get_num(hd, "NUMBER OF PTS/TRC", npts_hd)) fail(kFmt, "the HD has no 'NUMBER OF PTS/TRC'");
@@ -113,14 +128,15 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
   Header h;
   h.raw["format"] = "dt1";
   for (const auto& [k, v] : hd.fields) h.raw[k] = v;
-  h.raw["hd_text"] = std::string(hd_text);
+  h.raw["hd_text"] = hd_text;
   if (get_num(hd, "NUMBER OF TRACES", ntr_hd) && ntr_hd != static_cast<double>(nt))
     h.raw["gprkit_note"] = "NUMBER OF TRACES = " + num(ntr_hd) + " but the DT1 holds " +
                            std::to_string(nt) + " traces; all are read";
   h.dt_ns = window / static_cast<double>(ns);
   double tz = 1, step = 0, freq = 0, sep = 0;
-  // TIMEZERO AT POINT counts points from 1; 0 (or absent) means "not set": t0 stays 0.
-  if (get_num(hd, "TIMEZERO AT POINT", tz) && std::isfinite(tz) && tz > 0)
+  // TIMEZERO AT POINT counts points from 1; 0 (or absent) means "not set": t0 stays 0. A
+  // negative point is a time zero before the first sample (t0 > dt, e.g. from a DZT).
+  if (get_num(hd, "TIMEZERO AT POINT", tz) && std::isfinite(tz) && tz != 0)
     h.t0_ns = -(tz - 1.0) * h.dt_ns;
   const std::string* unit = find(hd, "POSITION UNITS");
   double u = unit != nullptr ? unit_to_m(*unit) : 1.0;
@@ -173,6 +189,7 @@ Bscan decode_dt1(std::span<const std::uint8_t> b, std::string_view hd_text) {
                  out.data());
   return out;
 }
+}  // namespace
 
 Bscan read_dt1(const std::filesystem::path& path, const Dt1ReadOptions& o) {
   // The file named is the one read; only its companion is looked up (in the caller's case).
@@ -183,7 +200,7 @@ Bscan read_dt1(const std::filesystem::path& path, const Dt1ReadOptions& o) {
   const std::string hd = read_text_file(hdp);
   const FileBytes f(dt1);
   Bscan b = decode_dt1(f.bytes(), hd);
-  if (o.read_gps) read_gps_file(dt1, b.header().raw);
+  if (o.read_gps) reader_boundary(kFmt, [&] { read_gps_file(dt1, b.header().raw); });
   return b;
 }
 
@@ -195,6 +212,26 @@ std::vector<double> raw_list(const Header& h, const char* key, std::size_t n, do
     if (parsed.size() == n) v = parsed;
   }
   return v;
+}
+
+// TIMEZERO AT POINT for t0: 0 means "not set", so t0 == dt (point 0) is written as 1e-300,
+// which reads back as t0 = dt exactly.
+std::string timezero_point(const Header& h) {
+  if (h.t0_ns == 0.0) return "0";
+  const double tz = 1.0 - h.t0_ns / h.dt_ns;
+  return tz == 0.0 ? std::string("1e-300") : num(tz);
+}
+
+// pulseEKKO's GPS companion: "Trace #N at position P" (N from 1) then the NMEA sentences.
+std::string gps_text(const Header& h, const std::vector<double>& pos) {
+  const GpsTrack g = load_gps(h);
+  std::string text;
+  for (std::size_t i = 0; i < g.trace.size(); ++i) {
+    const auto j = static_cast<std::size_t>(g.trace[i]);
+    text += "Trace #" + num(g.trace[i] + 1) + " at position " + num(j < pos.size() ? pos[j] : 0.0) +
+            "\r\n" + gga_sentence(g.fixes[i]) + "\r\n";
+  }
+  return text;
 }
 }  // namespace
 
@@ -253,7 +290,7 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
   std::vector<std::pair<std::string, std::string>> values = {
       {"NUMBER OF TRACES", std::to_string(nt)},
       {"NUMBER OF PTS/TRC", std::to_string(ns)},
-      {"TIMEZERO AT POINT", h.t0_ns == 0.0 ? std::string("0") : num(1.0 - h.t0_ns / h.dt_ns)},
+      {"TIMEZERO AT POINT", timezero_point(h)},
       {"TOTAL TIME WINDOW", num(h.dt_ns * static_cast<double>(ns))},
       {"STARTING POSITION", num(static_cast<double>(static_cast<float>(pos.front())))},
       {"FINAL POSITION", num(static_cast<double>(static_cast<float>(pos.back())))},
@@ -273,8 +310,10 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
     double s0 = 0, s1 = 0;
     const Hd old = parse_hd(it->second);
     const double a = static_cast<float>(pos.front()), z = static_cast<float>(pos.back());
+    // Trace headers that all hold the same position say nothing: keep the HD's line ends.
+    const bool flat = std::all_of(pos.begin(), pos.end(), [&](double x) { return x == pos[0]; });
     if (get_num(old, "STARTING POSITION", s0) && get_num(old, "FINAL POSITION", s1) &&
-        ((s0 == a && s1 == z) || (s0 == z && s1 == a))) {
+        (flat || (s0 == a && s1 == z) || (s0 == z && s1 == a))) {
       values[4].second = num(s0);
       values[5].second = num(s1);
     }
@@ -321,12 +360,16 @@ void write_dt1(const std::filesystem::path& path, const Bscan& b, const Dt1Write
             "\r\n";
     text += "NUMBER OF STACKS   = " + num(stacks.front()) + "\r\n";
   }
-  // The HD's extension takes the DT1's case (line.Dt1 -> line.Hd), so reading finds it first.
-  auto hdp = path;
+  // Companions take the DT1's extension case (line.Dt1 -> line.Hd), so reading finds them first.
+  auto hdp = path, gpsp = path;
   hdp.replace_extension("." + case_like("HD", path.extension().string()));
+  gpsp.replace_extension("." + case_like("GPS", path.extension().string()));
   AtomicFileSet files;
   files.add(path, out);
-  files.add_text(hdp, text);
+  if (const std::string gps = gps_text(h, pos); !gps.empty()) files.add_text(gpsp, gps);
+  // The HD is 8-bit text: written in CP-1252 (what the instrument software reads) when every
+  // character fits, so the reader's decoding gives this text back.
+  files.add_text(hdp, header_bytes(text));
   files.commit();
 }
 

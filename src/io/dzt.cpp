@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 #include "detail.h"
 #include "gprkit/core/validate.h"
+#include "gps.h"
+#include "text.h"
 
 namespace gprkit::io {
 
@@ -14,6 +17,10 @@ using namespace detail;
 namespace {
 constexpr std::size_t kBlock = 1024;
 constexpr const char* kFmt = "DZT";
+constexpr const char* kSepKey = "antenna_separation_m=";
+// Relative permittivity written when the Header has none: that of the library's default
+// velocity, 0.1 m/ns (readgssi divides by it; GSSI software converts depth with it).
+constexpr double kLightMPerNs = 0.299792458, kDefaultVelocity = 0.1;
 
 struct AntennaModel {
   const char* code;
@@ -33,13 +40,27 @@ double antenna_mhz(const std::string& name) {
   return 0.0;
 }
 
+// A NUL-terminated text field as UTF-8 (CP-1252 fallback); control bytes become '?'.
 std::string cstr(const std::uint8_t* p, std::size_t n) {
   std::size_t len = 0;
   while (len < n && p[len] != 0) ++len;
   std::string s(reinterpret_cast<const char*>(p), len);
   for (auto& c : s)
-    if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
-  return s;
+    if (static_cast<unsigned char>(c) < 32 || c == 127) c = '?';
+  return to_utf8(s);
+}
+
+// Text for a fixed DZT field of `max` bytes: CP-1252 where it fits, cut at a character
+// boundary so that a UTF-8 sequence is never split.
+std::string field_bytes(const std::string& utf8, std::size_t max) {
+  std::string b = header_bytes(utf8);
+  if (b.size() > max) {
+    std::size_t cut = max;
+    if (b == utf8)  // kept as UTF-8: step back to the start of a character
+      while (cut > 0 && (static_cast<unsigned char>(b[cut]) & 0xC0) == 0x80) --cut;
+    b.resize(cut);
+  }
+  return b;
 }
 
 std::string date_text(std::uint32_t v) {
@@ -159,6 +180,8 @@ std::map<std::string, std::string> raw_fields(Bytes b, const Layout& L) {
   r["rhf_epsr"] = f32(54);
   r["rhf_top"] = f32(58);
   r["rhf_depth"] = f32(62);
+  r["rh_xstart"] = f32(66);
+  r["rh_xend"] = f32(70);
   r["rh_dtype"] = num(static_cast<long long>(b[97]));
   r["rh_version"] = num(static_cast<long long>(b[113] & 7u));
   r["rh_system"] = num(static_cast<long long>(b[113] >> 3));
@@ -221,9 +244,16 @@ void read_dzg(const std::filesystem::path& path, std::map<std::string, std::stri
   }
   if (!fixes.empty()) store_gps(raw, trace, fixes, dzg);
 }
+
+std::vector<Bscan> decode_dzt_body(std::span<const std::uint8_t> b);
 }  // namespace
 
 std::vector<Bscan> decode_dzt(std::span<const std::uint8_t> b) {
+  return reader_boundary(kFmt, [&] { return decode_dzt_body(b); });
+}
+
+namespace {
+std::vector<Bscan> decode_dzt_body(std::span<const std::uint8_t> b) {
   const Layout L = layout(b);
   const auto raw = raw_fields(b, L);
   const double range = load_le<float>(&b[26]), position = load_le<float>(&b[22]);
@@ -249,6 +279,22 @@ std::vector<Bscan> decode_dzt(std::span<const std::uint8_t> b) {
     h.raw["rh_antname"] = ant;
     h.raw["channel"] = num(static_cast<long long>(c));
     h.centre_frequency_mhz = antenna_mhz(ant);
+    // Along-line positions: rh_xstart .. rh_xend, evenly spaced, when the file gives them.
+    const double x0 = load_le<float>(&b[66]), x1 = load_le<float>(&b[70]);
+    if (std::isfinite(x0) && std::isfinite(x1) && x0 != x1 && L.n_scans > 1)
+      for (std::size_t j = 0; j < L.n_scans; ++j)
+        h.x_m.push_back(x0 +
+                        (x1 - x0) * static_cast<double>(j) / static_cast<double>(L.n_scans - 1));
+    // DZT has no antenna separation field: gprkit keeps it in the text area (see write_dzt).
+    if (auto it = h.raw.find("text"); it != h.raw.end()) {
+      const auto k = it->second.find(kSepKey);
+      double sep = 0;
+      if (k != std::string::npos &&
+          parse_leading_double(std::string_view(it->second).substr(k + std::strlen(kSepKey)),
+                               sep) &&
+          sep >= 0)
+        h.antenna_separation_m = sep;
+    }
     Bscan s = Bscan::uninitialized(static_cast<std::ptrdiff_t>(L.nsamp),
                                    static_cast<std::ptrdiff_t>(L.n_scans), std::move(h));
     const std::uint8_t* src = b.data() + L.data_offset + c * L.nsamp * bps;
@@ -270,13 +316,14 @@ std::vector<Bscan> decode_dzt(std::span<const std::uint8_t> b) {
   }
   return out;
 }
+}  // namespace
 
 std::vector<Bscan> read_dzt(const std::filesystem::path& path, const DztReadOptions& o) {
   const FileBytes f(path);
   auto out = decode_dzt(f.bytes());
   if (o.read_gps) {
     std::map<std::string, std::string> gps;
-    read_dzg(path, gps);
+    reader_boundary(kFmt, [&] { read_dzg(path, gps); });
     for (auto& b : out)
       for (const auto& [k, v] : gps) b.header().raw[k] = v;
   }
@@ -334,9 +381,19 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
     store_le<std::uint32_t>(p + 32, static_cast<std::uint32_t>(raw_num(hc, "rhb_cdt", 0)));
     store_le<std::uint32_t>(p + 36, static_cast<std::uint32_t>(raw_num(hc, "rhb_mdt", 0)));
     store_le<std::uint16_t>(p + 52, static_cast<std::uint16_t>(nchan));
-    store_le<float>(p + 54, static_cast<float>(raw_num(hc, "rhf_epsr", 0)));
+    double epsr = raw_num(hc, "rhf_epsr", 0);
+    if (!(epsr >= 1 && epsr < 1e4))
+      epsr = (kLightMPerNs / kDefaultVelocity) * (kLightMPerNs / kDefaultVelocity);
+    double depth = raw_num(hc, "rhf_depth", 0);  // the range in m at epsr
+    if (!(depth > 0 && std::isfinite(depth)))
+      depth = h.dt_ns * static_cast<double>(ns) * kLightMPerNs / std::sqrt(epsr) / 2;
+    store_le<float>(p + 54, static_cast<float>(epsr));
     store_le<float>(p + 58, static_cast<float>(raw_num(hc, "rhf_top", 0)));
-    store_le<float>(p + 62, static_cast<float>(raw_num(hc, "rhf_depth", 0)));
+    store_le<float>(p + 62, static_cast<float>(depth));
+    if (hc.x_m.size() == nt && nt > 1) {
+      store_le<float>(p + 66, static_cast<float>(hc.x_m.front()));
+      store_le<float>(p + 70, static_cast<float>(hc.x_m.back()));
+    }
     // rh_dtype: 0 means "the default for rh_bits" (u16 for 16, s32 for 32); keep the file's own
     // choice when it says the same thing.
     const auto old_dtype = static_cast<int>(raw_num(hc, "rh_dtype", -1));
@@ -367,18 +424,26 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
                                      {48, "rh_proc"},
                                      {50, "rh_nproc"}})
         store_le<std::uint16_t>(p + off, static_cast<std::uint16_t>(raw_num(hc, key, 0)));
+    } else if (hc.antenna_separation_m > 0) {
+      // A new variable area: the antenna separation as text (rh_text / rh_ntext).
+      const std::string text = kSepKey + num(hc.antenna_separation_m);
+      std::memcpy(p + 128, text.data(), text.size());
+      store_le<std::uint16_t>(p + 44, 128);
+      store_le<std::uint16_t>(p + 46, static_cast<std::uint16_t>(text.size() + 1));
     }
     std::string ant;
     if (auto it = hc.raw.find("rh_antname"); it != hc.raw.end())
       ant = it->second;
     else if (hc.centre_frequency_mhz > 0)
       ant = num(std::round(hc.centre_frequency_mhz)) + "MHz";
-    std::memcpy(p + 98, ant.data(), std::min<std::size_t>(ant.size(), 13));
+    ant = field_bytes(ant, 13);
+    std::memcpy(p + 98, ant.data(), ant.size());
     p[113] = static_cast<std::uint8_t>((static_cast<unsigned>(raw_num(hc, "rh_system", 0)) << 3) |
                                        (static_cast<unsigned>(raw_num(hc, "rh_version", 1)) & 7u));
     std::string name;
     if (auto it = hc.raw.find("rh_name"); it != hc.raw.end()) name = it->second;
-    std::memcpy(p + 114, name.data(), std::min<std::size_t>(name.size(), 11));
+    name = field_bytes(name, 11);
+    std::memcpy(p + 114, name.data(), name.size());
   }
   // Data: scan k holds channel 0's samples, then channel 1's, ...
   std::uint8_t* d = out.data() + kBlock * nchan;
@@ -404,9 +469,19 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
         }
       }
     }
-  AtomicFileSet file;
-  file.add(path, out);
-  file.commit();
+  AtomicFileSet files;
+  files.add(path, out);
+  // GPS fixes go to the DZG companion ($GSSIS,<scan>,<time> then the fix), as GSSI writes it.
+  const GpsTrack g = load_gps(h);
+  if (!g.trace.empty()) {
+    std::string dzg;
+    for (std::size_t i = 0; i < g.trace.size(); ++i)
+      dzg += "$GSSIS," + num(g.trace[i]) + ",0\r\n" + gga_sentence(g.fixes[i]) + "\r\n\r\n";
+    auto p = path;
+    p.replace_extension("." + case_like("DZG", path.extension().string()));
+    files.add_text(p, dzg);
+  }
+  files.commit();
 }
 
 void write_dzt(const std::filesystem::path& path, const Bscan& b, const DztWriteOptions& o) {

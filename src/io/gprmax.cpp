@@ -4,11 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <mutex>
+#include <cstring>
 
 #include "detail.h"
 #include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
+#include "text.h"
 
 namespace gprkit::io {
 
@@ -16,6 +17,11 @@ using namespace detail;
 
 namespace {
 constexpr const char* kFmt = "gprMax";
+// The most the reader allocates for one file (all receivers, float32 samples, resampled
+// output and the row-major staging buffer included).
+constexpr std::uint64_t kMaxBytes = std::uint64_t{4} << 30;
+// deflate cannot compress better than about 1032:1; a filtered dataset claiming more is corrupt.
+constexpr std::uint64_t kMaxCompression = 1100;
 
 // RAII for HDF5 identifiers.
 struct Id {
@@ -30,22 +36,35 @@ struct Id {
   bool ok() const { return id >= 0; }
 };
 
-void quiet_hdf5() {
-  static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+// HDF5 prints its error stack to stderr by default. The stack is per thread in a thread-safe
+// build, so this runs on every call, not once.
+void quiet_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+// True when `path` (absolute) names an object of type `want` (H5I_GROUP, H5I_DATASET). Each
+// parent is checked first: H5Lexists needs the intermediate groups to exist.
+bool is_object(hid_t file, const std::string& path, H5I_type_t want) {
+  for (std::size_t p = path.find('/', 1); p != std::string::npos; p = path.find('/', p + 1))
+    if (!is_object(file, path.substr(0, p), H5I_GROUP)) return false;
+  if (H5Lexists(file, path.c_str(), H5P_DEFAULT) <= 0) return false;
+  Id o(H5Oopen(file, path.c_str(), H5P_DEFAULT), H5Oclose);
+  return o.ok() && H5Iget_type(o.id) == want;
 }
 
 bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
 
-// Numeric attribute as doubles (any integer/float type, any shape), bounded to 64 values.
+// Numeric attribute as doubles (integer/float of 1..8 bytes, any shape), at most 64 values;
+// empty when absent or of another type.
 std::vector<double> attr_numbers(hid_t obj, const char* name) {
   if (!has_attr(obj, name)) return {};
   Id a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
   if (!a.ok()) return {};
   Id type(H5Aget_type(a.id), H5Tclose);
+  if (!type.ok()) return {};
   const H5T_class_t cls = H5Tget_class(type.id);
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT) return {};
+  const std::size_t size = H5Tget_size(type.id);
+  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || size == 0 || size > 8) return {};
   Id space(H5Aget_space(a.id), H5Sclose);
+  if (!space.ok() || H5Sget_simple_extent_type(space.id) == H5S_NULL) return {};
   const hssize_t n = H5Sget_simple_extent_npoints(space.id);
   if (n <= 0 || n > 64) return {};
   std::vector<double> v(static_cast<std::size_t>(n));
@@ -53,34 +72,56 @@ std::vector<double> attr_numbers(hid_t obj, const char* name) {
   return v;
 }
 
+// Scalar string attribute (fixed or variable length, at most 64 kB), as UTF-8.
 std::string attr_string(hid_t obj, const char* name) {
   if (!has_attr(obj, name)) return {};
   Id a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
   if (!a.ok()) return {};
   Id type(H5Aget_type(a.id), H5Tclose);
-  if (H5Tget_class(type.id) != H5T_STRING) return {};
+  if (!type.ok() || H5Tget_class(type.id) != H5T_STRING) return {};
   Id space(H5Aget_space(a.id), H5Sclose);
-  if (H5Sget_simple_extent_npoints(space.id) != 1) return {};
+  if (!space.ok() || H5Sget_simple_extent_npoints(space.id) != 1) return {};
+  std::string out;
   if (H5Tis_variable_str(type.id) > 0) {
     Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem.id, H5T_VARIABLE);
     char* s = nullptr;
     if (H5Aread(a.id, mem.id, &s) < 0 || s == nullptr) return {};
-    std::string out(s);
+    out.assign(s, strnlen(s, 1 << 16));
     H5free_memory(s);
-    return out.substr(0, 4096);
+  } else {
+    const std::size_t size = H5Tget_size(type.id);
+    if (size == 0 || size > 1 << 16) return {};
+    std::string buf(size + 1, '\0');  // room for the terminator HDF5 may add
+    Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mem.id, size + 1);
+    if (H5Aread(a.id, mem.id, buf.data()) < 0) return {};
+    out.assign(buf.c_str());
   }
-  const std::size_t size = H5Tget_size(type.id);
-  if (size == 0 || size > 1 << 16) return {};
-  std::string buf(size, '\0');
-  Id mem(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(mem.id, size);
-  if (H5Aread(a.id, mem.id, buf.data()) < 0) return {};
-  buf.resize(std::strlen(buf.c_str()));
-  return buf;
+  return to_utf8(out);
 }
 
-std::string join_short(const std::vector<double>& v) { return join(v); }
+std::string gib(std::uint64_t bytes) {
+  return num(static_cast<double>(bytes) / (1 << 30)) + " GiB";
+}
+
+// Samples per trace after resampling n samples from dt_in to dt_out (the window is kept), in
+// double so that an absurd ratio cannot overflow before it is checked.
+double resampled_length(double n, double dt_in, double dt_out) {
+  return std::floor((n - 1) * dt_in / dt_out + 1e-9) + 1;
+}
+
+// Refuses a resampled output over kMaxBytes before anything is allocated.
+void check_resampled_size(const char* where, const char* arg, double n, double n_traces,
+                          double dt_in, double dt_out) {
+  const double n_out = resampled_length(n, dt_in, dt_out);
+  if (n_out * n_traces * sizeof(float) > static_cast<double>(kMaxBytes))
+    check::fail(where, arg, dt_out,
+                "a sample interval giving at most " + gib(kMaxBytes) + " of output (" + num(n) +
+                    " samples at " + num(dt_in) + " ns x " + num(n_traces) + " traces would give " +
+                    num(n_out) + " samples per trace)");
+}
+
 }  // namespace
 
 Bscan resample_traces(const Bscan& b, double dt_out_ns) {
@@ -90,10 +131,10 @@ Bscan resample_traces(const Bscan& b, double dt_out_ns) {
   const double dt_in = b.header().dt_ns;
   check::positive(where, "b.dt_ns", dt_in);
   const std::ptrdiff_t n = b.n_samples();
-  const double span = static_cast<double>(n - 1) * dt_in;
-  if (span / dt_out_ns > 1e8)
-    check::fail(where, "dt_out_ns", dt_out_ns, "a value giving <= 1e8 samples");
-  const auto n_out = static_cast<std::ptrdiff_t>(std::floor(span / dt_out_ns + 1e-9)) + 1;
+  check_resampled_size(where, "dt_out_ns", static_cast<double>(n),
+                       static_cast<double>(b.n_traces()), dt_in, dt_out_ns);
+  const auto n_out =
+      static_cast<std::ptrdiff_t>(resampled_length(static_cast<double>(n), dt_in, dt_out_ns));
   Header h = b.header();
   h.dt_ns = dt_out_ns;
   h.raw["gprkit_resampled_from_dt_ns"] = num(dt_in);
@@ -129,15 +170,68 @@ Bscan resample_traces(const Bscan& b, double dt_out_ns) {
   return out;
 }
 
-std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxReadOptions& o) {
-  quiet_hdf5();
-  if (!(o.dt_ns >= 0) || !std::isfinite(o.dt_ns))
-    check::fail("read_gprmax", "dt_ns", o.dt_ns, ">= 0 (0 keeps gprMax's dt)");
-  check_regular_file(path);  // a FIFO would block HDF5's open
-  if (H5Fis_hdf5(path.c_str()) <= 0) fail(kFmt, "'" + path.string() + "' is not an HDF5 file");
-  Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!file.ok()) fail(kFmt, "cannot open '" + path.string() + "' as HDF5");
-  Id root(H5Gopen2(file.id, "/", H5P_DEFAULT), H5Gclose);
+namespace {
+struct Receiver {
+  std::string group, dataset;
+  std::uint64_t ns = 0, nt = 0;
+};
+
+// Checks receiver `grp`'s dataset: a numeric dataset of rank 1 or 2 whose storage in the file
+// can hold its shape (an unwritten chunked dataset has none: reading it would allocate the
+// whole shape of fill values). Returns its shape; allocates nothing.
+Receiver check_receiver(hid_t file, const std::string& grp, const std::string& component,
+                        std::uint64_t file_bytes) {
+  Receiver r{grp, grp + "/" + component};
+  if (!is_object(file, r.dataset, H5I_DATASET))
+    fail(kFmt, "receiver " + grp + " has no dataset '" + component + "'");
+  Id ds(H5Dopen2(file, r.dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) fail(kFmt, "cannot open " + r.dataset);
+  Id type(H5Dget_type(ds.id), H5Tclose);
+  const H5T_class_t cls = type.ok() ? H5Tget_class(type.id) : H5T_NO_CLASS;
+  const std::size_t elem = type.ok() ? H5Tget_size(type.id) : 0;
+  if ((cls != H5T_FLOAT && cls != H5T_INTEGER) || elem == 0 || elem > 8)
+    fail(kFmt, r.dataset + " is not a dataset of integers or floats (of 1 to 8 bytes)");
+  Id space(H5Dget_space(ds.id), H5Sclose);
+  const int rank = space.ok() ? H5Sget_simple_extent_ndims(space.id) : -1;
+  if (rank != 1 && rank != 2)
+    fail(kFmt, r.dataset + " has rank " + std::to_string(rank) + "; expected 1 or 2");
+  hsize_t dims[2] = {0, 1};
+  if (H5Sget_simple_extent_dims(space.id, dims, nullptr) != rank)
+    fail(kFmt, "cannot read the shape of " + r.dataset);
+  r.ns = dims[0];
+  r.nt = dims[1];
+  if (r.ns < 2 || r.nt < 1)
+    fail(kFmt, r.dataset + " has shape (" + std::to_string(r.ns) + ", " + std::to_string(r.nt) +
+                   "); expected at least 2 samples and 1 trace");
+  // Each factor is below 2^32 after this, so the products below cannot overflow.
+  if (r.ns > kMaxBytes || r.nt > kMaxBytes || r.ns * r.nt > kMaxBytes / sizeof(float))
+    fail(kFmt, r.dataset + " has shape (" + std::to_string(r.ns) + ", " + std::to_string(r.nt) +
+                   "): more than the reader's limit of " + gib(kMaxBytes));
+  const std::uint64_t need = r.ns * r.nt * elem;
+  Id dcpl(H5Dget_create_plist(ds.id), H5Pclose);
+  if (!dcpl.ok()) fail(kFmt, "cannot read the storage properties of " + r.dataset);
+  if (H5Pget_external_count(dcpl.id) != 0)
+    fail(kFmt, r.dataset + " keeps its data in external files; they are not read");
+  const int filters = H5Pget_nfilters(dcpl.id);
+  const std::uint64_t stored = H5Dget_storage_size(ds.id);
+  const bool fits = filters == 0 ? stored >= need : stored > 0 && need / kMaxCompression <= stored;
+  if (!fits || stored > file_bytes)
+    fail(kFmt, r.dataset + " has shape (" + std::to_string(r.ns) + ", " + std::to_string(r.nt) +
+                   ") of " + std::to_string(elem) + "-byte values (" + std::to_string(need) +
+                   " bytes) but " + std::to_string(stored) + " bytes of storage in a file of " +
+                   std::to_string(file_bytes) + " bytes: the dataset was never written or the " +
+                   "file is truncated");
+  return r;
+}
+
+std::vector<Bscan> read_open_file(hid_t file_id, std::uint64_t file_bytes,
+                                  const GprmaxReadOptions& o) {
+  if (o.component.empty() || o.component.find('/') != std::string::npos ||
+      o.component.find('.') == 0)
+    check::fail("read_gprmax", "component", o.component, "a dataset name such as Ez or Hy");
+  if (!is_object(file_id, "/", H5I_GROUP)) fail(kFmt, "the file has no root group");
+  Id root(H5Gopen2(file_id, "/", H5P_DEFAULT), H5Gclose);
+  if (!root.ok()) fail(kFmt, "cannot open the root group");
   const auto dt_s = attr_numbers(root.id, "dt");
   const auto iters = attr_numbers(root.id, "Iterations");
   if (dt_s.size() != 1 || !(dt_s[0] > 0) || !(dt_s[0] < 1e-3))
@@ -151,7 +245,7 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
   for (const char* k :
        {"dt", "Iterations", "nx_ny_nz", "dx_dy_dz", "nrx", "nsrc", "srcsteps", "rxsteps"}) {
     const auto v = attr_numbers(root.id, k);
-    if (!v.empty()) base.raw[k] = join_short(v);
+    if (!v.empty()) base.raw[k] = join(v);
   }
   const auto dxyz = attr_numbers(root.id, "dx_dy_dz");
   const auto rxsteps = attr_numbers(root.id, "rxsteps");
@@ -161,42 +255,45 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
     if (std::isfinite(d)) base.dx_m = d;
   }
   std::vector<double> src_pos;
-  if (H5Lexists(file.id, "/srcs", H5P_DEFAULT) > 0 &&
-      H5Lexists(file.id, "/srcs/src1", H5P_DEFAULT) > 0) {
-    Id src(H5Gopen2(file.id, "/srcs/src1", H5P_DEFAULT), H5Gclose);
+  if (is_object(file_id, "/srcs/src1", H5I_GROUP)) {
+    Id src(H5Gopen2(file_id, "/srcs/src1", H5P_DEFAULT), H5Gclose);
     if (src.ok()) src_pos = attr_numbers(src.id, "Position");
   }
-  if (H5Lexists(file.id, "/rxs", H5P_DEFAULT) <= 0) fail(kFmt, "no /rxs group (no receivers)");
-  std::vector<Bscan> out;
-  for (int r = 1; r <= 1024; ++r) {
+  if (!is_object(file_id, "/rxs", H5I_GROUP)) fail(kFmt, "no /rxs group (no receivers)");
+  std::vector<Receiver> rx;
+  std::uint64_t total = 0;
+  const bool resample = o.dt_ns > 0;
+  for (std::uint64_t r = 1; r <= file_bytes / 64; ++r) {
     const std::string grp = "/rxs/rx" + std::to_string(r);
-    if (H5Lexists(file.id, grp.c_str(), H5P_DEFAULT) <= 0) break;
-    const std::string ds_name = grp + "/" + o.component;
-    if (o.component.empty() || o.component.find('/') != std::string::npos ||
-        H5Lexists(file.id, ds_name.c_str(), H5P_DEFAULT) <= 0)
-      fail(kFmt, "receiver " + grp + " has no dataset '" + o.component + "'");
-    Id g(H5Gopen2(file.id, grp.c_str(), H5P_DEFAULT), H5Gclose);
-    Id ds(H5Dopen2(file.id, ds_name.c_str(), H5P_DEFAULT), H5Dclose);
-    if (!ds.ok()) fail(kFmt, "cannot open " + ds_name);
-    Id type(H5Dget_type(ds.id), H5Tclose);
-    const H5T_class_t cls = H5Tget_class(type.id);
-    if (cls != H5T_FLOAT && cls != H5T_INTEGER) fail(kFmt, ds_name + " is not numeric");
-    Id space(H5Dget_space(ds.id), H5Sclose);
-    const int rank = H5Sget_simple_extent_ndims(space.id);
-    if (rank != 1 && rank != 2)
-      fail(kFmt, ds_name + " has rank " + std::to_string(rank) + "; expected 1 or 2");
-    hsize_t dims[2] = {0, 1};
-    H5Sget_simple_extent_dims(space.id, dims, nullptr);
-    if (rank == 1) dims[1] = 1;
-    if (dims[0] < 2 || dims[1] < 1 || dims[0] > (1ull << 31) || dims[1] > (1ull << 31) ||
-        dims[0] * dims[1] > (1ull << 34))
-      fail(kFmt, ds_name + " shape is absurd or empty");
-    if (!iters.empty() && static_cast<double>(dims[0]) != iters[0])
+    if (!is_object(file_id, grp, H5I_GROUP)) break;
+    rx.push_back(check_receiver(file_id, grp, o.component, file_bytes));
+    const Receiver& x = rx.back();
+    if (resample)
+      check_resampled_size("read_gprmax", "dt_ns", static_cast<double>(x.ns),
+                           static_cast<double>(x.nt), base.dt_ns, o.dt_ns);
+    const double out_ns = resample
+                              ? resampled_length(static_cast<double>(x.ns), base.dt_ns, o.dt_ns)
+                              : static_cast<double>(x.ns);
+    // the Bscan, its row-major staging buffer and the resampled copy
+    total +=
+        sizeof(float) * x.nt * (2 * x.ns + (resample ? static_cast<std::uint64_t>(out_ns) : 0));
+    if (total > kMaxBytes)
+      fail(kFmt, "the receivers up to " + grp + " need " + gib(total) +
+                     " of memory; the reader's limit is " + gib(kMaxBytes));
+  }
+  if (rx.empty()) fail(kFmt, "no receivers under /rxs (expected /rxs/rx1)");
+  std::vector<Bscan> out;
+  out.reserve(rx.size());
+  for (const Receiver& x : rx) {
+    if (!iters.empty() && static_cast<double>(x.ns) != iters[0])
       base.raw["gprkit_note"] =
-          "Iterations attribute " + num(iters[0]) + " != dataset length " + std::to_string(dims[0]);
-    const auto ns = static_cast<std::ptrdiff_t>(dims[0]), nt = static_cast<std::ptrdiff_t>(dims[1]);
+          "Iterations attribute " + num(iters[0]) + " != dataset length " + std::to_string(x.ns);
+    const auto ns = static_cast<std::ptrdiff_t>(x.ns), nt = static_cast<std::ptrdiff_t>(x.nt);
     Header h = base;
-    h.raw["receiver"] = grp;
+    Id g(H5Gopen2(file_id, x.group.c_str(), H5P_DEFAULT), H5Gclose);
+    Id ds(H5Dopen2(file_id, x.dataset.c_str(), H5P_DEFAULT), H5Dclose);
+    if (!g.ok() || !ds.ok()) fail(kFmt, "cannot open " + x.dataset);
+    h.raw["receiver"] = x.group;
     h.raw["rx_name"] = attr_string(g.id, "Name");
     const auto rx_pos = attr_numbers(g.id, "Position");
     if (!rx_pos.empty()) h.raw["rx_position_m"] = join(rx_pos);
@@ -207,14 +304,51 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
     // The dataset is row-major (Iterations, n_traces): read as float and transpose.
     std::vector<float> tmp(static_cast<std::size_t>(ns) * static_cast<std::size_t>(nt));
     if (H5Dread(ds.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp.data()) < 0)
-      fail(kFmt, "cannot read " + ds_name);
-    Bscan b(ns, nt, std::move(h));
+      fail(kFmt, "cannot read " + x.dataset + " (corrupt or unreadable storage)");
+    Bscan b = Bscan::uninitialized(ns, nt, std::move(h));
     for (std::ptrdiff_t i = 0; i < ns; ++i)
       for (std::ptrdiff_t j = 0; j < nt; ++j) b(i, j) = tmp[static_cast<std::size_t>(i * nt + j)];
-    out.push_back(o.dt_ns > 0 ? resample_traces(b, o.dt_ns) : std::move(b));
+    out.push_back(resample ? resample_traces(b, o.dt_ns) : std::move(b));
   }
-  if (out.empty()) fail(kFmt, "no receivers under /rxs (expected /rxs/rx1)");
   return out;
+}
+
+void check_dt(const GprmaxReadOptions& o) {
+  if (!(o.dt_ns >= 0) || !std::isfinite(o.dt_ns))
+    check::fail("read_gprmax", "dt_ns", o.dt_ns, ">= 0 (0 keeps gprMax's dt)");
+}
+}  // namespace
+
+std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxReadOptions& o) {
+  quiet_hdf5();
+  check_dt(o);
+  check_regular_file(path);  // a FIFO would block HDF5's open
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) throw IoError("gprMax: cannot stat '" + path.string() + "': " + ec.message());
+  return reader_boundary(kFmt, [&] {
+    if (H5Fis_hdf5(path.c_str()) <= 0) fail(kFmt, "'" + path.string() + "' is not an HDF5 file");
+    Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    if (!file.ok()) fail(kFmt, "cannot open '" + path.string() + "' as HDF5");
+    return read_open_file(file.id, size, o);
+  });
+}
+
+std::vector<Bscan> decode_gprmax(std::span<const std::uint8_t> bytes, const GprmaxReadOptions& o) {
+  quiet_hdf5();
+  check_dt(o);
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), "\x89HDF\r\n\x1a\n", 8) != 0)
+    fail(kFmt, "not an HDF5 file (no signature at byte 0)");
+  return reader_boundary(kFmt, [&] {
+    // The core driver opens a copy of the image in memory, no backing file.
+    Id fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    if (!fapl.ok() || H5Pset_fapl_core(fapl.id, 1 << 16, 0) < 0 ||
+        H5Pset_file_image(fapl.id, const_cast<std::uint8_t*>(bytes.data()), bytes.size()) < 0)
+      throw IoError("gprMax: cannot set up an in-memory HDF5 file");
+    Id file(H5Fopen("gprkit-memory.out", H5F_ACC_RDONLY, fapl.id), H5Fclose);
+    if (!file.ok()) fail(kFmt, "the bytes do not open as HDF5");
+    return read_open_file(file.id, bytes.size(), o);
+  });
 }
 
 }  // namespace gprkit::io

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "detail.h"
+#include "text.h"
 
 namespace gprkit::io {
 
@@ -57,9 +58,17 @@ void read_cor(const std::filesystem::path& path, std::map<std::string, std::stri
   }
   if (!fixes.empty()) store_gps(raw, trace, fixes, cor);
 }
+Bscan decode_mala_body(std::span<const std::uint8_t> data, std::string_view rad_bytes, bool rd7);
 }  // namespace
 
-Bscan decode_mala(std::span<const std::uint8_t> data, std::string_view rad_text, bool rd7) {
+Bscan decode_mala(std::span<const std::uint8_t> data, std::string_view rad_bytes, bool rd7) {
+  return reader_boundary(kFmt, [&] { return decode_mala_body(data, rad_bytes, rd7); });
+}
+
+namespace {
+Bscan decode_mala_body(std::span<const std::uint8_t> data, std::string_view rad_bytes, bool rd7) {
+  bool cp1252 = false;
+  const std::string rad_text = to_utf8(rad_bytes, &cp1252);
   const auto rad = parse_rad(rad_text);
   double ns_d = 0, freq = 0, window = 0;
   if (!get(rad, "SAMPLES", ns_d)) fail(kFmt, "the RAD has no SAMPLES");
@@ -73,6 +82,7 @@ Bscan decode_mala(std::span<const std::uint8_t> data, std::string_view rad_text,
   h.raw["format"] = "mala";
   h.raw["mala_kind"] = rd7 ? "rd7" : "rd3";
   for (const auto& [k, v] : rad) h.raw[k] = v;
+  if (cp1252) h.raw["rad_encoding"] = "cp1252";
   h.dt_ns = 1000.0 / freq;
   if (get(rad, "TIMEWINDOW", window)) {
     const double ratio = window / (static_cast<double>(ns) * h.dt_ns);
@@ -110,6 +120,7 @@ Bscan decode_mala(std::span<const std::uint8_t> data, std::string_view rad_text,
                  out.n_samples(), out.n_traces(), out.data());
   return out;
 }
+}  // namespace
 
 Bscan read_mala(const std::filesystem::path& path, const MalaReadOptions& o) {
   const std::string ext = lower_ext(path);
@@ -129,7 +140,7 @@ Bscan read_mala(const std::filesystem::path& path, const MalaReadOptions& o) {
   const std::string text = read_text_file(rad);
   const FileBytes f(data);
   Bscan b = decode_mala(f.bytes(), text, rd7);
-  if (o.read_gps) read_cor(data, b.header().raw);
+  if (o.read_gps) reader_boundary(kFmt, [&] { read_cor(data, b.header().raw); });
   return b;
 }
 

@@ -6,6 +6,7 @@
 
 #include "detail.h"
 #include "gprkit/core/validate.h"
+#include "text.h"
 
 namespace gprkit::io {
 
@@ -16,6 +17,8 @@ constexpr const char* kFmt = "npy";
 constexpr const char* kJson = "JSON sidecar";
 
 using json = nlohmann::ordered_json;
+
+Header header_from_json_body(std::string_view text);
 }  // namespace
 
 std::string header_to_json(const Header& h) {
@@ -52,6 +55,12 @@ std::string header_to_json(const Header& h) {
 }
 
 Header header_from_json(std::string_view text) {
+  // JSON is UTF-8; a sidecar saved by a Latin-1 editor is read with the header-text rule.
+  return reader_boundary(kJson, [&] { return header_from_json_body(to_utf8(text)); });
+}
+
+namespace {
+Header header_from_json_body(std::string_view text) {
   json j;
   try {
     j = json::parse(text.begin(), text.end());
@@ -115,6 +124,7 @@ Header header_from_json(std::string_view text) {
   }
   return h;
 }
+}  // namespace
 
 std::filesystem::path npy_sidecar(const std::filesystem::path& npy_path) {
   auto p = npy_path;
@@ -143,9 +153,16 @@ std::string_view dict_value(std::string_view dict, std::string_view key) {
   if (end == std::string_view::npos) fail(kFmt, "malformed header dict");
   return rest.substr(0, end + 1);
 }
+
+Bscan decode_npy_body(std::span<const std::uint8_t> b, std::string_view sidecar);
 }  // namespace
 
 Bscan decode_npy(std::span<const std::uint8_t> b, std::string_view sidecar) {
+  return reader_boundary(kFmt, [&] { return decode_npy_body(b, sidecar); });
+}
+
+namespace {
+Bscan decode_npy_body(std::span<const std::uint8_t> b, std::string_view sidecar) {
   need(b, 0, 10, kFmt, "the magic and header length");
   if (std::memcmp(b.data(), "\x93NUMPY", 6) != 0) fail(kFmt, "bad magic (not a .npy file)");
   const unsigned major = b[6];
@@ -241,6 +258,7 @@ Bscan decode_npy(std::span<const std::uint8_t> b, std::string_view sidecar) {
     fail(kJson, "x_m/y_m/z_m must hold one value per trace (" + std::to_string(nt) + ")");
   return out;
 }
+}  // namespace
 
 Bscan read_npy(const std::filesystem::path& path) {
   const FileBytes f(path);

@@ -9,6 +9,17 @@ using namespace gprkit;
 
 namespace {
 double hd_number(const Bscan& b, const char* key) { return std::stod(b.header().raw.at(key)); }
+std::vector<double> numbers(const std::string& list) {
+  std::vector<double> v;
+  std::size_t s = 0;
+  while (s < list.size()) {
+    auto e = list.find(',', s);
+    if (e == std::string::npos) e = list.size();
+    v.push_back(std::stod(list.substr(s, e - s)));
+    s = e + 1;
+  }
+  return v;
+}
 }  // namespace
 
 TEST_CASE("read_dt1: pulseEKKO files match their HD and size arithmetic") {
@@ -115,5 +126,75 @@ TEST_CASE("decode_dt1: tolerant HD, strict data") {
   const float three = 3.0f;
   std::memcpy(&bad[20], &three, 4);  // 3 bytes per point
   CHECK_THROWS_AS(io::decode_dt1(bad, hd), FormatError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("read_dt1 / write_dt1: Latin-1 HD text is read as UTF-8 and written back as it was") {
+  const auto dir = test::scratch("dt1_latin1");
+  Bscan b = test::random_section(16, 3, true);
+  b.header().dt_ns = 0.5;
+  io::write_dt1(dir / "a.DT1", b);
+  // an operator name in Latin-1, as Windows instrument software writes it
+  auto hd = test::slurp(dir / "a.HD");
+  const std::string op = "OPERATOR = Jos\xe9 M\xfcller \x80\r\n";  // 0x80: the euro sign
+  hd.insert(hd.end(), op.begin(), op.end());
+  test::spit(dir / "a.HD", hd);
+  const Bscan r = io::read_dt1(dir / "a.DT1");
+  CHECK(r.header().raw.at("OPERATOR") == "Jos\xc3\xa9 M\xc3\xbcller \xe2\x82\xac");
+  CHECK(r.header().raw.at("hd_encoding") == "cp1252");
+  CHECK(r.header().raw.at("hd_text").find("Jos\xc3\xa9") != std::string::npos);
+  // written back in CP-1252: the bytes of the operator line are the original ones
+  io::write_dt1(dir / "b.DT1", r);
+  const auto out = test::slurp(dir / "b.HD");
+  const std::string text(out.begin(), out.end());
+  CHECK(text.find("Jos\xe9 M\xfcller \x80") != std::string::npos);
+  CHECK(io::read_dt1(dir / "b.DT1").header().raw.at("OPERATOR") == r.header().raw.at("OPERATOR"));
+  // UTF-8 text that CP-1252 cannot hold stays UTF-8 and still reads back
+  Bscan u = r;
+  u.header().raw["hd_text"] += "NOTE = \xe6\x97\xa5\xe6\x9c\xac\r\n";
+  io::write_dt1(dir / "c.DT1", u);
+  CHECK(io::read_dt1(dir / "c.DT1").header().raw.at("NOTE") == "\xe6\x97\xa5\xe6\x9c\xac");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("write_dt1: every header field DT1 holds survives DT1 -> DT1 (GPS companion too)") {
+  const auto dir = test::scratch("dt1_fields");
+  Bscan b = test::random_section(32, 5, true);
+  Header& h = b.header();
+  h.dt_ns = 0.25;
+  h.t0_ns = 2.5;  // a positive t0 (time zero before sample 0, as from a DZT): point -9
+  h.dx_m = 0.05;
+  h.antenna_separation_m = 0.3;
+  h.centre_frequency_mhz = 500;
+  h.x_m = {10.0, 10.05, 10.1, 10.15, 10.2};
+  h.z_m = {1, 2, 3, 4, 5};
+  h.raw["gps_trace"] = "0,2,4";
+  h.raw["gps_latitude_deg"] = "46.19915436666667,-46.2,46.25";
+  h.raw["gps_longitude_deg"] = "12.970360716666669,-12.5,12.25";
+  h.raw["gps_altitude_m"] = "120.44,128.8,-3.5";
+  io::write_dt1(dir / "a.DT1", b);
+  REQUIRE(std::filesystem::exists(dir / "a.GPS"));
+  const Bscan r = io::read_dt1(dir / "a.DT1");
+  CHECK(test::same_data(r, b));
+  CHECK(r.header().dt_ns == Approx(0.25));
+  CHECK(r.header().t0_ns == Approx(2.5));
+  CHECK(r.header().dx_m == Approx(0.05));
+  CHECK(r.header().antenna_separation_m == Approx(0.3));
+  CHECK(r.header().centre_frequency_mhz == 500);
+  REQUIRE(r.header().x_m.size() == 5);
+  CHECK(r.header().x_m.front() == Approx(10.0));
+  CHECK(r.header().x_m.back() == Approx(10.2));
+  CHECK(std::stod(r.header().raw.at("STARTING POSITION")) == Approx(10.0));
+  CHECK(r.header().z_m == h.z_m);
+  CHECK(r.header().raw.at("gps_trace") == "0,2,4");
+  for (const char* k : {"gps_latitude_deg", "gps_longitude_deg", "gps_altitude_m"}) {
+    const auto a = numbers(h.raw.at(k)), c = numbers(r.header().raw.at(k));
+    REQUIRE(a.size() == c.size());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(c[i] == Approx(a[i]).margin(1e-9));
+  }
+  // a t0 of exactly one sample (TIMEZERO AT POINT 0 would mean "not set") also survives
+  b.header().t0_ns = 0.25;
+  io::write_dt1(dir / "b.DT1", b);
+  CHECK(io::read_dt1(dir / "b.DT1").header().t0_ns == 0.25);
   std::filesystem::remove_all(dir);
 }

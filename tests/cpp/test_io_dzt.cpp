@@ -120,3 +120,59 @@ TEST_CASE("decode_dzt: bad, truncated and absurd files raise FormatError") {
   CHECK_THROWS_AS(io::read_dzt(dir / "missing.dzt"), IoError);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("DZT text fields: CP-1252 bytes read as UTF-8 and are written back as they were") {
+  Bscan b = test::random_section(16, 4, true);
+  b.header().dt_ns = 0.1;
+  b.header().raw["rh_name"] = "Jos\xc3\xa9";       // José
+  b.header().raw["rh_antname"] = "M\xc3\xbcller";  // Müller
+  const auto dir = test::scratch("dzt_text");
+  io::write_dzt(dir / "a.dzt", b);
+  const auto bytes = test::slurp(dir / "a.dzt");
+  CHECK(std::string(bytes.begin() + 114, bytes.begin() + 118) == "Jos\xe9");  // 8-bit, like GSSI
+  CHECK(std::string(bytes.begin() + 98, bytes.begin() + 104) == "M\xfcller");
+  const auto r = io::decode_dzt(bytes);
+  CHECK(r[0].header().raw.at("rh_name") == "Jos\xc3\xa9");
+  CHECK(r[0].header().raw.at("rh_antname") == "M\xc3\xbcller");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("write_dzt: permittivity, depth, positions, separation and GPS are written") {
+  const auto dir = test::scratch("dzt_fields");
+  Bscan b = test::random_section(64, 6, true);
+  Header& h = b.header();
+  h.dt_ns = 0.1;
+  h.t0_ns = 1.25;  // positive t0: rhf_position = -1.25
+  h.dx_m = 0.02;
+  h.antenna_separation_m = 0.06;
+  h.centre_frequency_mhz = 1600;
+  h.x_m = {2.0, 2.02, 2.04, 2.06, 2.08, 2.1};
+  h.raw["gps_trace"] = "0,5";
+  h.raw["gps_latitude_deg"] = "46.5,46.50001";
+  h.raw["gps_longitude_deg"] = "-12.25,-12.25002";
+  h.raw["gps_altitude_m"] = "100,101";
+  io::write_dzt(dir / "a.dzt", b);
+  const auto bytes = test::slurp(dir / "a.dzt");
+  float epsr = 0, depth = 0;
+  std::memcpy(&epsr, &bytes[54], 4);
+  std::memcpy(&depth, &bytes[62], 4);
+  CHECK(epsr == Approx(8.98755));  // 0.1 m/ns: readgssi divides by it, 0 crashes it
+  CHECK(depth == Approx(6.4 * 0.1 / 2));
+  REQUIRE(std::filesystem::exists(dir / "a.dzg"));
+  const Bscan r = io::read_dzt(dir / "a.dzt")[0];
+  CHECK(test::same_data(r, b));
+  CHECK(r.header().t0_ns == Approx(1.25));
+  CHECK(r.header().dx_m == Approx(0.02));
+  CHECK(r.header().antenna_separation_m == Approx(0.06));
+  REQUIRE(r.header().x_m.size() == 6);
+  CHECK(r.header().x_m.front() == Approx(2.0));
+  CHECK(r.header().x_m.back() == Approx(2.1));
+  CHECK(r.header().raw.at("gps_trace") == "0,5");
+  CHECK(std::stod(r.header().raw.at("gps_longitude_deg")) == Approx(-12.25).margin(1e-9));
+  // a permittivity in raw (from a DZT that was read) is kept
+  Bscan c = r;
+  c.header().raw["rhf_epsr"] = "6";
+  io::write_dzt(dir / "c.dzt", c);
+  CHECK(io::read_dzt(dir / "c.dzt")[0].header().raw.at("rhf_epsr") == "6");
+  std::filesystem::remove_all(dir);
+}

@@ -1,5 +1,9 @@
+#include <hdf5.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "gprkit/core/error.h"
 #include "gprkit/io/gprmax.h"
@@ -40,5 +44,121 @@ TEST_CASE("read_gprmax: non-HDF5 and missing files") {
   test::spit(dir / "x.out", {1, 2, 3, 4});
   CHECK_THROWS_AS(io::read_gprmax(dir / "x.out"), FormatError);
   CHECK_THROWS_AS(io::read_gprmax(dir / "none.out"), IoError);
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+// A gprMax-like .out written with the HDF5 C library: root attribute dt, /rxs/rx1..rxN with
+// dataset `comp` of shape dims (rank 1 or 2). written = false declares a chunked dataset
+// without writing it (storage 0).
+struct H5Out {
+  hid_t f;
+  explicit H5Out(const std::filesystem::path& p, double dt_s = 2e-12) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    f = H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (dt_s > 0) attr("/", "dt", dt_s);
+    H5Gclose(H5Gcreate2(f, "/rxs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  }
+  ~H5Out() { H5Fclose(f); }
+  void attr(const char* obj, const char* name, double v) {
+    const hid_t o = H5Oopen(f, obj, H5P_DEFAULT), s = H5Screate(H5S_SCALAR);
+    const hid_t a = H5Acreate2(o, name, H5T_NATIVE_DOUBLE, s, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, H5T_NATIVE_DOUBLE, &v);
+    H5Aclose(a), H5Sclose(s), H5Oclose(o);
+  }
+  void rx(int r, std::vector<hsize_t> dims, bool written = true, const char* comp = "Ez") {
+    const std::string g = "/rxs/rx" + std::to_string(r);
+    H5Gclose(H5Gcreate2(f, g.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    const hid_t s = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+    const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (!written) {
+      std::vector<hsize_t> chunk(dims.size(), 64);
+      H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
+    }
+    const hid_t d = H5Dcreate2(f, (g + "/" + comp).c_str(), H5T_NATIVE_FLOAT, s, H5P_DEFAULT, dcpl,
+                               H5P_DEFAULT);
+    if (written) {
+      std::vector<float> v(dims[0] * (dims.size() > 1 ? dims[1] : 1));
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i % 97) + r;
+      H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    }
+    H5Dclose(d), H5Pclose(dcpl), H5Sclose(s);
+  }
+};
+}  // namespace
+
+TEST_CASE("read_gprmax: an unwritten or huge dataset is refused before allocation") {
+  const auto dir = test::scratch("gprmax_alloc");
+  {
+    H5Out h(dir / "huge.out");  // 2^16 x 2^16 floats = 16 GiB declared in a few kB
+    h.rx(1, {hsize_t{1} << 16, hsize_t{1} << 16}, false);
+  }
+  CHECK(std::filesystem::file_size(dir / "huge.out") < 10000);
+  CHECK_THROWS_WITH(io::read_gprmax(dir / "huge.out"), Catch::Contains("limit of 4 GiB"));
+  {
+    H5Out h(dir / "empty.out");  // 4 MB declared, never written
+    h.rx(1, {1000, 1000}, false);
+  }
+  CHECK_THROWS_WITH(io::read_gprmax(dir / "empty.out"),
+                    Catch::Contains("0 bytes of storage") && Catch::Contains("never written"));
+  // The same bytes from memory give the same answers.
+  CHECK_THROWS_AS(io::decode_gprmax(test::slurp(dir / "empty.out")), FormatError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("read_gprmax: structure is checked before anything is read") {
+  const auto dir = test::scratch("gprmax_struct");
+  {
+    H5Out h(dir / "nodt.out", 0.0);
+    h.rx(1, {10});
+  }
+  CHECK_THROWS_WITH(io::read_gprmax(dir / "nodt.out"), Catch::Contains("'dt' missing"));
+  {
+    H5Out h(dir / "group.out");  // rx1/Ez is a group, not a dataset
+    H5Gclose(H5Gcreate2(h.f, "/rxs/rx1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Gclose(H5Gcreate2(h.f, "/rxs/rx1/Ez", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+  }
+  CHECK_THROWS_WITH(io::read_gprmax(dir / "group.out"), Catch::Contains("has no dataset 'Ez'"));
+  {
+    H5Out h(dir / "rank3.out");
+    h.rx(1, {4, 3, 2});
+  }
+  CHECK_THROWS_WITH(io::read_gprmax(dir / "rank3.out"), Catch::Contains("rank 3"));
+  { H5Out h(dir / "norx.out"); }
+  CHECK_THROWS_WITH(io::read_gprmax(dir / "norx.out"), Catch::Contains("no receivers"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("read_gprmax: every receiver is read, from a file or from memory") {
+  const auto dir = test::scratch("gprmax_rx");
+  {
+    H5Out h(dir / "many.out");
+    for (int r = 1; r <= 1030; ++r) h.rx(r, {8});
+  }
+  const auto rx = io::read_gprmax(dir / "many.out");
+  REQUIRE(rx.size() == 1030);
+  CHECK(rx.back().header().raw.at("receiver") == "/rxs/rx1030");
+  CHECK(rx.back()(0, 0) == 1030.0f);
+  CHECK(rx[0].header().dt_ns == Approx(0.002));
+  const auto mem = io::decode_gprmax(test::slurp(dir / "many.out"));
+  REQUIRE(mem.size() == 1030);
+  CHECK(mem[1029](3, 0) == rx[1029](3, 0));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("read_gprmax: resampling to an absurdly fine dt is refused with the size") {
+  const auto dir = test::scratch("gprmax_dt");
+  {
+    H5Out h(dir / "a.out");
+    h.rx(1, {5001, 4});
+  }
+  // 10 ns at 1e-8 ns: 1e9 samples per trace x 4 traces x 4 bytes = 16 GiB.
+  CHECK_THROWS_WITH(io::read_gprmax(dir / "a.out", {.dt_ns = 1e-8}),
+                    Catch::Contains("dt_ns") && Catch::Contains("at most 4 GiB"));
+  CHECK_THROWS_AS(io::read_gprmax(dir / "a.out", {.dt_ns = 1e-8}), InvalidArgument);
+  Bscan b(5001, 4);
+  b.header().dt_ns = 0.002;
+  CHECK_THROWS_AS(io::resample_traces(b, 1e-8), InvalidArgument);
+  CHECK(io::read_gprmax(dir / "a.out", {.dt_ns = 0.05})[0].n_samples() == 201);
   std::filesystem::remove_all(dir);
 }

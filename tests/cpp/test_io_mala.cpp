@@ -60,3 +60,15 @@ TEST_CASE("decode_mala: RD3 and RD7 data, header checks") {
   CHECK_THROWS_AS(io::decode_mala(rd3, "SAMPLES:64\nFREQUENCY:-1\n", false), FormatError);
   CHECK_THROWS_AS(io::decode_mala(rd3, "FREQUENCY:1000\n", false), FormatError);
 }
+
+TEST_CASE("decode_mala: a Latin-1 RAD reads as UTF-8") {
+  const std::string rad = "SAMPLES:4\r\nFREQUENCY:1000\r\nOPERATOR:Jos\xe9 M\xfcller\r\n";
+  const std::vector<std::uint8_t> data(2 * 4 * 2, 0);
+  const Bscan b = io::decode_mala(data, rad, false);
+  CHECK(b.header().raw.at("OPERATOR") == "Jos\xc3\xa9 M\xc3\xbcller");
+  CHECK(b.header().raw.at("rad_encoding") == "cp1252");
+  // valid UTF-8 is kept as it is
+  const Bscan u = io::decode_mala(data, "SAMPLES:4\nFREQUENCY:1000\nOPERATOR:Jos\xc3\xa9\n", false);
+  CHECK(u.header().raw.at("OPERATOR") == "Jos\xc3\xa9");
+  CHECK(u.header().raw.count("rad_encoding") == 0);
+}

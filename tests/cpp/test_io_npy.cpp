@@ -53,3 +53,17 @@ TEST_CASE("decode_npy: C order, other dtypes, bad files") {
   CHECK_THROWS_AS(io::decode_npy(f, "{\"x_m\": [1, 2, 3]}"), FormatError);  // wrong length
   CHECK(io::header_from_json("{\"dt_ns\": 0.25, \"raw\": {\"a\": \"b\"}}").dt_ns == 0.25);
 }
+
+TEST_CASE("header_from_json: surrogate escapes and Latin-1 bytes") {
+  // an emoji escaped as a surrogate pair is decoded; a lone surrogate is a FormatError
+  CHECK(io::header_from_json(R"({"dt_ns": 0.1, "raw": {"op": "\ud83d\ude00"}})").raw.at("op") ==
+        "\xf0\x9f\x98\x80");
+  CHECK_THROWS_AS(io::header_from_json(R"({"dt_ns": 0.1, "raw": {"op": "\ud83d"}})"), FormatError);
+  CHECK_THROWS_AS(io::header_from_json(R"({"dt_ns": 0.1, "raw": {"op": "a\udc00b"}})"),
+                  FormatError);
+  // a sidecar saved in Latin-1 reads as UTF-8 text
+  CHECK(io::header_from_json("{\"dt_ns\": 0.1, \"raw\": {\"op\": \"Jos\xe9\"}}").raw.at("op") ==
+        "Jos\xc3\xa9");
+  // library exceptions never leave the reader: a number too large for a double
+  CHECK_THROWS_AS(io::header_from_json(R"({"dt_ns": 1e400})"), FormatError);
+}

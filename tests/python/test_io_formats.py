@@ -94,6 +94,61 @@ def test_round_trip(tmp_path, ext):
     assert r2.header["raw"] == r.header["raw"]
 
 
+# The Header fields each format holds (besides dt_ns and the samples).
+_HELD = {
+    ".dzt": ("t0_ns", "dx_m", "antenna_separation_m", "centre_frequency_mhz", "x_m", "gps"),
+    ".dt1": ("t0_ns", "dx_m", "antenna_separation_m", "centre_frequency_mhz", "x_m", "z_m", "gps"),
+    ".sgy": ("t0_ns", "dx_m", "antenna_separation_m", "centre_frequency_mhz", "x_m", "y_m", "z_m"),
+    ".npy": ("t0_ns", "dx_m", "antenna_separation_m", "antenna_height_m", "centre_frequency_mhz",
+             "x_m", "y_m", "z_m", "gps"),
+}
+
+
+@pytest.mark.parametrize("ext", sorted(_HELD))
+def test_round_trip_keeps_every_field_the_format_holds(tmp_path, ext):
+    n = 12
+    data = np.asfortranarray(np.random.default_rng(4).integers(-900, 900, (64, n)).astype(np.float32))
+    x = 3.0 + 0.05 * np.arange(n)
+    gps = {"gps_trace": "0,5,11", "gps_latitude_deg": "46.19915,46.1992,-46.2",
+           "gps_longitude_deg": "12.97036,12.9704,-12.5", "gps_altitude_m": "120.5,121,-3"}
+    b = gprkit.Bscan(data, dt_ns=0.125, t0_ns=2.5, dx_m=0.05, antenna_separation_m=0.25,
+                     antenna_height_m=0.05, centre_frequency_mhz=800.0, x_m=x,
+                     y_m=np.full(n, 7.5), z_m=np.linspace(1, 2, n), raw=gps)
+    gprkit.write(b, tmp_path / f"a{ext}")
+    r = gprkit.read(tmp_path / f"a{ext}")
+    np.testing.assert_array_equal(r.data, data)
+    assert r.dt_ns == pytest.approx(0.125)
+    for k in _HELD[ext]:
+        if k == "gps":
+            assert r.header["raw"]["gps_trace"] == gps["gps_trace"]
+            for key in ("gps_latitude_deg", "gps_longitude_deg", "gps_altitude_m"):
+                got = [float(v) for v in r.header["raw"][key].split(",")]
+                np.testing.assert_allclose(got, [float(v) for v in gps[key].split(",")], atol=1e-9)
+        elif k.endswith("_m") and k[0] in "xyz":
+            # SEG-Y keeps coordinates as scaled integers (at best 1e-4 m)
+            np.testing.assert_allclose(r.header[k], b.header[k], rtol=1e-6, atol=1e-4, err_msg=k)
+        else:
+            assert r.header[k] == pytest.approx(b.header[k], rel=1e-6), k
+
+
+def test_dzt_read_by_readgssi(tmp_path):
+    try:
+        from readgssi.dzt import readdzt
+    except ImportError as e:
+        pytest.skip(f"readgssi is not importable ({e}); scripts/setup.sh installs it")
+    data = np.asfortranarray(np.random.default_rng(2).integers(-3000, 3000, (128, 20)).astype(np.float32))
+    b = gprkit.Bscan(data, dt_ns=0.1, dx_m=0.02, t0_ns=-1.0, centre_frequency_mhz=400.0)
+    gprkit.write(b, tmp_path / "r.dzt")
+    hdr, arrays, _ = readdzt(str(tmp_path / "r.dzt"))
+    assert hdr["rh_nsamp"] == 128
+    assert hdr["rhf_range"] == pytest.approx(12.8)
+    assert hdr["rhf_epsr"] >= 1  # 0 made readgssi divide by zero
+    assert hdr["rhf_spm"] == pytest.approx(50.0)
+    assert hdr["rhf_position"] == pytest.approx(1.0)
+    assert hdr["antfreq"][0] == 400
+    np.testing.assert_array_equal(np.asarray(arrays[0]).astype(np.float64), data + 32768.0)
+
+
 def test_segy_read_by_segyio(tmp_path):
     segyio = pytest.importorskip("segyio")
     rng = np.random.default_rng(5)
@@ -184,6 +239,52 @@ def test_gprmax_single_and_merged(tmp_path):
         gprkit.read(tmp_path / "merged.out", gprmax_component="Bogus")
 
 
+def test_gprmax_limits(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    # a few kB declaring 16 GiB of never-written chunks: refused, nothing allocated
+    with h5py.File(tmp_path / "huge.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        f.create_dataset("rxs/rx1/Ez", shape=(2**16, 2**16), dtype="f4", chunks=True)
+    assert (tmp_path / "huge.out").stat().st_size < 10000
+    with pytest.raises(gprkit.FormatError, match="limit of 4 GiB"):
+        gprkit.read(tmp_path / "huge.out")
+    with h5py.File(tmp_path / "empty.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        f.create_dataset("rxs/rx1/Ez", shape=(1000, 500), dtype="f4", chunks=True)
+    with pytest.raises(gprkit.FormatError, match="never written"):
+        gprkit.read(tmp_path / "empty.out")
+    # attributes of the wrong type and objects of the wrong kind
+    with h5py.File(tmp_path / "bad.out", "w") as f:
+        f.attrs["dt"] = "2e-12"
+        f.create_dataset("rxs/rx1/Ez", data=np.zeros(10, "f4"))
+    with pytest.raises(gprkit.FormatError, match="'dt' missing"):
+        gprkit.read(tmp_path / "bad.out")
+    with h5py.File(tmp_path / "kind.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        f.create_dataset("rxs", data=np.zeros(3))
+    with pytest.raises(gprkit.FormatError, match="no /rxs group"):
+        gprkit.read(tmp_path / "kind.out")
+    # resampling: bounded, with the size in the message
+    with h5py.File(tmp_path / "a.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        f.create_dataset("rxs/rx1/Ez", data=np.zeros((5001, 4), "f4"))
+    with pytest.raises(ValueError, match="at most 4 GiB"):
+        gprkit.read(tmp_path / "a.out", gprmax_dt_ns=1e-8)
+    assert gprkit.read(tmp_path / "a.out", gprmax_dt_ns=1e-4).shape == (100001, 4)
+
+
+def test_gprmax_more_than_1024_receivers(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    with h5py.File(tmp_path / "many.out", "w") as f:
+        f.attrs["dt"] = 2e-12
+        for r in range(1, 1101):
+            f.create_dataset(f"rxs/rx{r}/Ez", data=np.full(6, r, "f4"))
+    rx = gprkit.read(tmp_path / "many.out", channel=None)
+    assert len(rx) == 1100
+    assert rx[-1].header["raw"]["receiver"] == "/rxs/rx1100"
+    assert rx[-1].data[0, 0] == 1100
+
+
 def test_npy_sidecar(tmp_path):
     b = gprkit.Bscan(np.ones((10, 3), np.float32), dt_ns=0.125, antenna_height_m=0.05,
                      x_m=[0.0, 0.5, 1.5], raw={"operator": "a \"quoted\" name"})
@@ -198,6 +299,39 @@ def test_npy_sidecar(tmp_path):
     np.save(tmp_path / "c.npy", np.arange(12.0).reshape(4, 3))
     c = gprkit.read(tmp_path / "c.npy")
     np.testing.assert_array_equal(c.data, np.arange(12.0).reshape(4, 3))
+
+
+def test_latin1_header_text(tmp_path):
+    """HD and RAD files with a Latin-1 operator name read from Python as UTF-8 text."""
+    b = gprkit.Bscan(np.zeros((8, 3), np.float32), dt_ns=0.5)
+    gprkit.write(b, tmp_path / "a.dt1")
+    hd = tmp_path / "a.hd"
+    hd.write_bytes(hd.read_bytes() + b"OPERATOR = Jos\xe9 M\xfcller\r\n")
+    r = gprkit.read(tmp_path / "a.dt1")
+    assert r.header["raw"]["OPERATOR"] == "José Müller"
+    gprkit.write(r, tmp_path / "b.dt1")  # written back in the HD's own 8-bit encoding
+    assert b"OPERATOR = Jos\xe9 M\xfcller" in (tmp_path / "b.hd").read_bytes()
+    assert gprkit.read(tmp_path / "b.dt1").header["raw"]["OPERATOR"] == "José Müller"
+    (tmp_path / "m.rd3").write_bytes(bytes(2 * 4 * 2))
+    (tmp_path / "m.rad").write_bytes(b"SAMPLES:4\r\nFREQUENCY:1000\r\nOPERATOR:Jos\xe9 M\xfcller\r\n")
+    m = gprkit.read(tmp_path / "m.rd3")
+    assert m.header["raw"]["OPERATOR"] == "José Müller"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b'"\\ud83d\\ude00"', "\U0001F600"),  # an emoji as an escaped surrogate pair
+    (b'"\\ud83d"', None),                   # a lone high surrogate
+    (b'"a\\udc00b"', None),                 # a lone low surrogate
+    (b'"Jos\xe9"', "José"),                  # a sidecar saved in Latin-1
+])
+def test_npy_sidecar_text(tmp_path, raw, expected):
+    gprkit.write(gprkit.Bscan(np.ones((4, 2), np.float32), dt_ns=0.1), tmp_path / "x.npy")
+    (tmp_path / "x.npy.json").write_bytes(b'{"dt_ns": 0.1, "raw": {"op": ' + raw + b"}}")
+    if expected is None:
+        with pytest.raises(gprkit.FormatError, match="surrogate"):
+            gprkit.read(tmp_path / "x.npy")
+    else:
+        assert gprkit.read(tmp_path / "x.npy").header["raw"]["op"] == expected
 
 
 def test_bad_files(tmp_path):

@@ -1,6 +1,8 @@
 // gprMax output (HDF5 .out): single A-scans, merged B-scans, resampling to a chosen dt.
 #pragma once
+#include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,12 +22,22 @@ struct GprmaxReadOptions {
 /// one trace; a merged file (outputfiles_merge: datasets of shape (Iterations, n_traces))
 /// gives the B-scan. dt from the root attribute "dt" (s); dx_m = rxsteps[0] x dx_dy_dz[0]
 /// when present; antenna_separation_m from the receiver and source positions when present.
-/// Root attributes go into raw. Throws FormatError (not HDF5, missing datasets/attributes,
-/// absurd sizes), IoError.
+/// Root attributes go into raw. Every receiver /rxs/rx1 .. rxN (up to the first gap) is read.
+///
+/// Limits, checked before anything is allocated: each dataset must be a numeric dataset of
+/// rank 1 or 2 whose storage in the file can hold its shape (a declared but unwritten dataset
+/// is refused), and everything the reader allocates for the file (all receivers, resampled
+/// output included) is at most 4 GiB.
+/// Throws FormatError (not HDF5, missing or mistyped groups/datasets/attributes, sizes over
+/// the limits), InvalidArgument (dt_ns < 0, a resampled output over 4 GiB), IoError.
 std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxReadOptions& o = {});
+/// Same from the bytes of a .out file in memory (HDF5's core driver, no file is written).
+std::vector<Bscan> decode_gprmax(std::span<const std::uint8_t> bytes,
+                                 const GprmaxReadOptions& o = {});
 
 /// Band-limited resampling of every trace to dt_out_ns (the window is kept: n_out =
 /// floor((n - 1) dt_in / dt_out) + 1). Exposed for tests. Complexity O(n_out x kernel).
+/// Throws InvalidArgument when the output would exceed 4 GiB.
 Bscan resample_traces(const Bscan& b, double dt_out_ns);
 
 }  // namespace gprkit::io
