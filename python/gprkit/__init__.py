@@ -4,7 +4,7 @@ A section is a :class:`Bscan` (float32, shape (n_samples, n_traces), time down t
 Every processing function takes a Bscan (or an array plus ``dt_ns``) and returns a new
 Bscan; the GIL is released while the kernels run.
 """
-from ._core import get_num_threads, set_num_threads
+from ._core import get_num_threads
 from ._errors import Error, FormatError, InvalidArgument, IoError
 from .bscan import Bscan
 from .simulate import Simulation, ricker, simulate
@@ -16,6 +16,14 @@ from .io import *  # noqa: F401,F403
 from .pipeline import Pipeline, PipelineStep, run_step, steps  # noqa: F401
 from .stream import StreamProcessor  # noqa: F401
 from . import filters, clutter, io, plot  # noqa: F401
+
+
+def set_num_threads(n: int) -> None:
+    """Threads every kernel uses (>= 1); 0 restores the default (GPRKIT_NUM_THREADS or all
+    cores). The numbers do not depend on it."""
+    from . import _args, _core
+    _core.set_num_threads(_args.integer("set_num_threads", "n", n, -_args.INT32_MAX, _args.INT32_MAX))
+
 
 # The submodules gprkit/migrate.py and gprkit/detect.py share their names with the public
 # functions gprkit.migrate() and gprkit.detect(): the star imports above bind the functions

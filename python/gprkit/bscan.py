@@ -5,6 +5,9 @@ from typing import Any
 
 import numpy as np
 
+from ._args import number
+from ._errors import InvalidArgument
+
 _REAL_KINDS = "fiu"  # float, signed and unsigned integers
 
 
@@ -59,9 +62,9 @@ class Bscan:
         if t0_ns is not None:
             h["t0_ns"] = t0_ns
         for key in ("dt_ns", "dx_m", "t0_ns"):
-            value = h[key]
-            if isinstance(value, (bool, np.bool_)) or not np.isscalar(value) or not np.isfinite(value):
-                raise ValueError(f"Bscan: {key} = {value!r}; expected a finite number")
+            if isinstance(h[key], np.bool_) or (np.ndim(h[key]) != 0):
+                raise InvalidArgument(f"Bscan: {key} = {h[key]!r}; expected a finite number")
+            h[key] = number("Bscan", key, h[key])
         if not h["dt_ns"] > 0:
             raise ValueError(f"Bscan: dt_ns = {h['dt_ns']!r}; expected a value > 0")
         if h["dx_m"] < 0:

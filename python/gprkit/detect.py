@@ -89,10 +89,7 @@ class Evaluation(_ItemAccess):
 
 
 def _num(value: Any, name: str) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} = {value!r}; expected a number") from None
+    return _args.number("evaluate", name, value, finite=False)
 
 
 def _score_input(s: Any) -> tuple[np.ndarray, Optional[Bscan]]:

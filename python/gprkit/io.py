@@ -13,7 +13,7 @@ from typing import Any, Sequence, Union
 
 import numpy as np
 
-from . import _core
+from . import _args, _core
 from .bscan import Bscan
 
 __all__ = ["read", "write", "info_table", "detect_format", "resample"]
@@ -108,5 +108,6 @@ def resample(b: Bscan, dt_ns: float) -> Bscan:
     """Band-limited resampling of every trace to `dt_ns` (ns), keeping the time window."""
     if not isinstance(b, Bscan):
         raise TypeError("resample: expected a gprkit.Bscan")
-    data, header = _core.io_resample(b.data, _plain_header(b.header), float(dt_ns))
+    data, header = _core.io_resample(b.data, _plain_header(b.header),
+                                    _args.number("resample", "dt_ns", dt_ns))
     return _bscan(data, header)

@@ -119,14 +119,19 @@ def backproject(b: Any, x_m: Sequence[float], depth_m: Sequence[float] | np.ndar
     ``out.depth_m(v)`` gives back ``depth_m``. ``method="kirchhoff"`` uses Kirchhoff weights.
     """
     b = as_bscan(b, dt_ns=dt_ns, dx_m=dx_m)
-    z = np.asarray(depth_m, dtype=float).ravel()
+    try:
+        z = np.asarray(depth_m, dtype=float).ravel()
+        xs = np.asarray(x_m, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise _core.InvalidArgument(f"backproject: x_m = {x_m!r}, depth_m = {depth_m!r}; "
+                                    "expected sequences of numbers") from None
     if z.size < 1:
         raise _core.InvalidArgument("backproject: depth_m is empty; expected at least one depth")
     dz = float(z[1] - z[0]) if z.size > 1 else 0.01
     if z.size > 1 and not np.allclose(np.diff(z), dz, rtol=1e-6, atol=1e-12):
         raise _core.InvalidArgument("backproject: depth_m is not evenly spaced; expected a uniform axis")
     g = _core.ImageGrid()
-    g.x_m = [float(x) for x in np.asarray(x_m, dtype=float).ravel()]
+    g.x_m = [float(x) for x in xs]
     g.depth0_m = float(z[0])
     g.ddepth_m = dz
     g.n_depths = int(z.size)
@@ -158,8 +163,11 @@ def migrate_3d(volume: Any, dt_ns: float, dx_m: float, dy_m: float, *,
     o = _options(method, velocity_m_per_ns, None, None, aperture_m, aperture_deg, max_dip_deg,
                  None, None, antialias, pad_time_factor, pad_traces)
     vol = np.asfortranarray(vol, dtype=np.float32)
-    return _core.migrate_3d(vol, float(dt_ns), float(t0_ns), float(dx_m), float(dy_m),
-                            float(antenna_offset_m), float(antenna_height_m), o)
+    num = {k: _args.number("migrate_3d", k, v) for k, v in
+           (("dt_ns", dt_ns), ("t0_ns", t0_ns), ("dx_m", dx_m), ("dy_m", dy_m),
+            ("antenna_offset_m", antenna_offset_m), ("antenna_height_m", antenna_height_m))}
+    return _core.migrate_3d(vol, num["dt_ns"], num["t0_ns"], num["dx_m"], num["dy_m"],
+                            num["antenna_offset_m"], num["antenna_height_m"], o)
 
 
 def estimate_velocity(b: Any, *, method: str = "auto", max_apexes: int = 3,
@@ -188,16 +196,16 @@ def estimate_velocity(b: Any, *, method: str = "auto", max_apexes: int = 3,
     b = as_bscan(b, dt_ns=dt_ns, dx_m=dx_m)
     o = _core.VelocityOptions()
     o.method = str(method)
-    o.max_apexes = int(max_apexes)
+    o.max_apexes = _args.integer("estimate_velocity", "max_apexes", max_apexes, -_args.INT32_MAX, _args.INT32_MAX)
     o.min_velocity_m_per_ns = float(min_velocity_m_per_ns)
     o.max_velocity_m_per_ns = float(max_velocity_m_per_ns)
-    o.n_velocities = int(n_velocities)
+    o.n_velocities = _args.integer("estimate_velocity", "n_velocities", n_velocities, -_args.INT32_MAX, _args.INT32_MAX)
     if t_min_ns is not None:
         o.t_min_ns = float(t_min_ns)
     if t_max_ns is not None:
         o.t_max_ns = float(t_max_ns)
-    o.first_trace = int(first_trace)
-    o.n_traces = -1 if n_traces is None else int(n_traces)
+    o.first_trace = _args.integer("estimate_velocity", "first_trace", first_trace, -_args.INT32_MAX, _args.INT32_MAX)
+    o.n_traces = -1 if n_traces is None else _args.integer("estimate_velocity", "n_traces", n_traces, -_args.INT32_MAX, _args.INT32_MAX)
     o.antenna_offset_m = -1.0 if antenna_offset_m is None else float(antenna_offset_m)
     o.antenna_height_m = -1.0 if antenna_height_m is None else float(antenna_height_m)
     return _core.estimate_velocity(b.data, _header(b), o)

@@ -56,9 +56,9 @@ def simulate(diffractors: Iterable[Any] | None = None, layers: Iterable[Any] | N
         try:
             setattr(o, key, value)
         except TypeError:  # pybind11's "incompatible function arguments": say which and why
-            kind = type(getattr(o, key)).__name__
-            raise _core.InvalidArgument(f"simulate: {key} = {value!r}; expected a {kind}"
-                                        + (" in [-2**63, 2**63)" if kind == "int" else "")) from None
+            kind = {"int": "an integer in [-2**63, 2**63)", "float": "a float",
+                    "bool": "True or False"}.get(type(getattr(o, key)).__name__, "another type")
+            raise _core.InvalidArgument(f"simulate: {key} = {value!r}; expected {kind}") from None
     o.diffractors = _items(diffractors, _core.Diffractor, ("x_m", "depth_m", "amplitude", "kind"))
     o.layers = _items(layers, _core.Layer, ("depth_m", "dip_deg", "x0_m", "amplitude", "x_min_m", "x_max_m"))
     data, header, truth, ground = _core.simulate(o)

@@ -150,10 +150,11 @@ void bind_detect(pyb::module_& m) {
         bool est = false;
         {
           pyb::gil_scoped_release nogil;
+          // b is this call's own copy of the array: the chain works in it.
           if (preprocess_only)
-            rep.processed = detect_preprocess(b, o, &v, &est);
+            rep.processed = detect_preprocess(std::move(b), o, &v, &est);
           else
-            dets = detect(b, o, &rep);
+            dets = detect(std::move(b), o, &rep);
         }
         pyb::dict info;
         info["velocity_m_per_ns"] = preprocess_only ? v : rep.velocity_m_per_ns;

@@ -50,14 +50,19 @@ double default_threshold(ScoreMethod m) {
 
 Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocity_used,
                         bool* velocity_estimated) {
+  return detect_preprocess(Bscan(in), o, velocity_used, velocity_estimated);
+}
+
+Bscan detect_preprocess(Bscan&& in, const DetectOptions& o, double* velocity_used,
+                        bool* velocity_estimated) {
   check::finite_data(kWhere, "input", in.view());
   check::positive(kWhere, "dt_ns", in.header().dt_ns);
   check::finite(kWhere, "velocity_m_per_ns", o.velocity_m_per_ns);
-  Bscan b = in;
+  Bscan b = std::move(in);
   // Every data-dependent default downstream (dewow window, band-pass corners, score windows)
   // is resolved from the centre frequency: measure it once when the file has none.
   if (!(b.header().centre_frequency_mhz > 0))
-    b.header().centre_frequency_mhz = dominant_frequency_mhz(in.view(), in.header().dt_ns);
+    b.header().centre_frequency_mhz = dominant_frequency_mhz(b.view(), b.header().dt_ns);
   b = o.pipeline.run(std::move(b));
   double v = o.velocity_m_per_ns;
   bool estimated = false;
@@ -90,11 +95,15 @@ Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocit
 }
 
 std::vector<Detection> detect(const Bscan& in, const DetectOptions& o, DetectReport* report) {
+  return detect(Bscan(in), o, report);
+}
+
+std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* report) {
   if (!std::isnan(o.threshold)) check::finite(kWhere, "threshold", o.threshold);
   check::non_negative(kWhere, "nms.radius_m", o.nms.radius_m);
   double v = 0.1;
   bool est = false;
-  Bscan pre = detect_preprocess(in, o, &v, &est);
+  Bscan pre = detect_preprocess(std::move(in), o, &v, &est);
   ScoreOptions so = o.score;
   so.velocity_m_per_ns = v;
   Bscan s = score(pre, so);

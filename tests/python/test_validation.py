@@ -156,6 +156,13 @@ MESSAGES = {
     "fit_hyperbola_trace": (lambda b: gprkit.fit_hyperbola(b, 2**63, 3), r"fit_hyperbola: trace"),
     "simulate_n_traces": (lambda b: gprkit.simulate(n_traces=2**63), r"simulate: n_traces = 9223372036854775808"),
     "simulate_str": (lambda b: gprkit.simulate(dt_ns="abc"), r"simulate: dt_ns = 'abc'; expected a float"),
+    "velocity_max_apexes": (lambda b: gprkit.estimate_velocity(b, max_apexes=2**63), r"estimate_velocity: max_apexes = 9223372036854775808"),
+    "set_num_threads": (lambda b: gprkit.set_num_threads(2**63), r"set_num_threads: n = 9223372036854775808"),
+    "migrate_3d_str": (lambda b: gprkit.migrate_3d(np.ones((8, 8, 2), np.float32), "x", 0.01, 0.1), r"migrate_3d: dt_ns = 'x'; expected a number"),
+    "resample_str": (lambda b: gprkit.resample(b, "x"), r"resample: dt_ns = 'x'; expected a number"),
+    "backproject_str": (lambda b: gprkit.backproject(b, ["a"], [0.1]), r"backproject: x_m = \['a'\]"),
+    "bscan_dt_str": (lambda b: gprkit.Bscan(b.data, dt_ns="abc"), r"Bscan: dt_ns = 'abc'; expected a number"),
+    "evaluate_halo_str": (lambda b: gprkit.evaluate([], [], halo_m="x"), r"evaluate: halo_m = 'x'; expected a number"),
     "detect_threshold_str": (lambda b: gprkit.detect(b, threshold="x"), r"detect: threshold = 'x'; expected a number"),
 }
 

@@ -67,6 +67,10 @@ struct DetectReport {
 /// or an empty or non-finite section.
 std::vector<Detection> detect(const Bscan& in, const DetectOptions& o = {},
                               DetectReport* report = nullptr);
+/// The same on a section the caller gives up: it becomes the chain's working buffer, so the
+/// chain holds one section less (what the Python binding uses).
+std::vector<Detection> detect(Bscan&& in, const DetectOptions& o = {},
+                              DetectReport* report = nullptr);
 
 /// Detect options from a pipeline whose trailing steps may be `score`, `cfar` and
 /// `find_detections` (in that order): the steps before `score` become the preprocessing; a
@@ -84,6 +88,9 @@ Pipeline pipeline_of(const DetectOptions& o);
 /// Only the preprocessing part of the chain (filters, clutter removal, migration).
 /// `velocity_used` receives the velocity (m/ns) when not null.
 Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocity_used = nullptr,
+                        bool* velocity_estimated = nullptr);
+/// The same on a section the caller gives up (processed in place).
+Bscan detect_preprocess(Bscan&& in, const DetectOptions& o, double* velocity_used = nullptr,
                         bool* velocity_estimated = nullptr);
 
 /// The default threshold of a scoring method (energy 6, rx 40, hyperbola 0.6).
