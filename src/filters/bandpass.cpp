@@ -84,7 +84,8 @@ void predict(const float* seg, std::ptrdiff_t n, std::ptrdiff_t dir, std::ptrdif
   }
 }
 
-void continuation_pad(const float* x, std::ptrdiff_t m, float* r, std::ptrdiff_t pad, float* tmp) {
+void continuation_pad(const float* x, std::ptrdiff_t m, float* r, std::ptrdiff_t pad, float* tmp,
+                      const double* fade) {
   if (pad <= 0) return;
   if (m < 2 * kOrder) {  // too short to fit a predictor: join the ends with a straight line
     for (std::ptrdiff_t i = 0; i < pad; ++i) {
@@ -96,11 +97,8 @@ void continuation_pad(const float* x, std::ptrdiff_t m, float* r, std::ptrdiff_t
   const std::ptrdiff_t n = std::min(m, kSegment);
   predict(x + m - n, n, 1, pad, r + m);  // onwards from the end
   predict(x + n - 1, n, -1, pad, tmp);   // backwards from the start: tmp[q] is x[-1 - q]
-  for (std::ptrdiff_t i = 0; i < pad; ++i) {
-    const double w = 0.5 * (1.0 - std::cos(std::numbers::pi * static_cast<double>(i + 1) /
-                                           static_cast<double>(pad + 1)));
-    r[m + i] = static_cast<float>((1.0 - w) * r[m + i] + w * tmp[pad - 1 - i]);
-  }
+  for (std::ptrdiff_t i = 0; i < pad; ++i)
+    r[m + i] = static_cast<float>((1.0 - fade[i]) * r[m + i] + fade[i] * tmp[pad - 1 - i]);
 }
 
 }  // namespace
@@ -162,6 +160,12 @@ BandpassTable bandpass_table(std::ptrdiff_t n, double dt_ns, const BandpassOptio
   for (std::size_t k = 0; k < nf; ++k)
     t.gain[k] = static_cast<float>(bandpass_gain(static_cast<double>(k) * df, o) /
                                    static_cast<double>(t.len));
+  // A raised cosine from the forward continuation (0) to the backward one (1) over the pad.
+  const std::size_t pad = t.len - static_cast<std::size_t>(n);
+  t.fade.resize(pad);
+  for (std::size_t i = 0; i < pad; ++i)
+    t.fade[i] = 0.5 * (1.0 - std::cos(std::numbers::pi * static_cast<double>(i + 1) /
+                                      static_cast<double>(pad + 1)));
   return t;
 }
 
@@ -180,7 +184,7 @@ void bandpass_apply(ConstView in, MutView out, const BandpassTable& t) {
                            // The spectrum buffer (len + 2 floats) holds the backward continuation
                            // until the FFT.
                            continuation_pad(x, m, r, static_cast<std::ptrdiff_t>(len) - m,
-                                            reinterpret_cast<float*>(s.spec.get()));
+                                            reinterpret_cast<float*>(s.spec.get()), t.fade.data());
                            fft::r2c(len, r, s.spec.get());
                            fft::cfloat* X = s.spec.get();
                            for (std::size_t k = 0; k < nf; ++k) X[k] *= hp[k];

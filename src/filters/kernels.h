@@ -14,6 +14,7 @@ struct BandpassTable {
   std::ptrdiff_t n = 0;
   std::size_t len = 0;  ///< padded transform length
   std::vector<float> gain;
+  std::vector<double> fade;  ///< cross-fade weight of the backward continuation per pad sample
 };
 /// Validates resolved options (no automatic corners left) and builds the table.
 BandpassTable bandpass_table(std::ptrdiff_t n, double dt_ns, const BandpassOptions& resolved);
