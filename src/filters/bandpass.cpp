@@ -38,28 +38,40 @@ void validate(const BandpassOptions& o, double dt_ns) {
 // the kSegment samples at that end, stable by construction) and the two continuations are
 // cross-faded over the pad, so the periodic extension carries the oscillations on.
 // x: m samples; r: the padded buffer (r[0..m) = x, the pad is r[m..m + pad)); tmp: pad floats.
-constexpr int kOrder = 8;
+constexpr int kOrder = 8;  // even: the prediction sums pairs
 constexpr std::ptrdiff_t kSegment = 128;
 
-// Burg prediction coefficients a[0..kOrder] (a[0] = 1) of the zero-mean x[0..n).
+// Burg prediction coefficients a[0..kOrder] (a[0] = 1) of the zero-mean x[0..n). The sums
+// run in four chains and the error update into fresh arrays, so both vectorise.
 void burg(const double* x, std::ptrdiff_t n, double* a) {
-  double f[kSegment], b[kSegment], prev[kOrder + 1];
+  double fa[kSegment], ba[kSegment], fb[kSegment], bb[kSegment], prev[kOrder + 1];
+  double *f = fa, *b = ba, *f2 = fb, *b2 = bb;
   for (std::ptrdiff_t i = 0; i < n; ++i) f[i] = b[i] = x[i];
   for (int j = 0; j <= kOrder; ++j) a[j] = j == 0 ? 1.0 : 0.0;
   for (int k = 1; k <= kOrder; ++k) {
-    double num = 0, den = 0;
-    for (std::ptrdiff_t i = k; i < n; ++i) {
-      num += f[i] * b[i - 1];
-      den += f[i] * f[i] + b[i - 1] * b[i - 1];
+    double num[4] = {0, 0, 0, 0}, den[4] = {0, 0, 0, 0};
+    std::ptrdiff_t i = k;
+    for (; i + 4 <= n; i += 4)
+      for (int l = 0; l < 4; ++l) {
+        num[l] += f[i + l] * b[i + l - 1];
+        den[l] += f[i + l] * f[i + l] + b[i + l - 1] * b[i + l - 1];
+      }
+    for (; i < n; ++i) {
+      num[0] += f[i] * b[i - 1];
+      den[0] += f[i] * f[i] + b[i - 1] * b[i - 1];
     }
-    const double kk = den > 0 ? -2.0 * num / den : 0.0;
+    const double nu = (num[0] + num[1]) + (num[2] + num[3]);
+    const double de = (den[0] + den[1]) + (den[2] + den[3]);
+    const double kk = de > 0 ? -2.0 * nu / de : 0.0;
     for (int j = 0; j <= k; ++j) prev[j] = a[j];
     for (int j = 1; j <= k; ++j) a[j] = prev[j] + kk * prev[k - j];
-    for (std::ptrdiff_t i = n - 1; i >= k; --i) {  // downwards: b[i - 1] is still the old one
-      const double fi = f[i] + kk * b[i - 1];
-      b[i] = b[i - 1] + kk * f[i];
-      f[i] = fi;
+    // Errors of order k from those of order k - 1 (only [k, n) is read next).
+    for (std::ptrdiff_t q = k; q < n; ++q) {
+      f2[q] = f[q] + kk * b[q - 1];
+      b2[q] = b[q - 1] + kk * f[q];
     }
+    std::swap(f, f2);
+    std::swap(b, b2);
   }
 }
 
@@ -75,8 +87,12 @@ void predict(const float* seg, std::ptrdiff_t n, std::ptrdiff_t dir, std::ptrdif
   burg(x, n, a);
   for (int j = 0; j < kOrder; ++j) h[j] = x[n - 1 - j];  // h[j]: j + 1 samples back
   for (std::ptrdiff_t i = 0; i < pad; ++i) {
-    double v = 0;
-    for (int j = 0; j < kOrder; ++j) v -= a[j + 1] * h[j];
+    // A pairwise sum: the newest sample's path to the next one is short (this recursion is
+    // serial, and runs at both ends of every trace).
+    double p[kOrder / 2];
+    for (int j = 0; j < kOrder / 2; ++j)
+      p[j] = a[2 * j + 1] * h[2 * j] + a[2 * j + 2] * h[2 * j + 1];
+    double v = -((p[0] + p[1]) + (p[2] + p[3]));
     v = std::clamp(v, -2.0 * peak, 2.0 * peak);  // a guard; the Burg filter does not grow
     for (int j = kOrder - 1; j > 0; --j) h[j] = h[j - 1];
     h[0] = v;
