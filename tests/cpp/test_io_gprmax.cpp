@@ -78,7 +78,9 @@ struct H5Out {
     const hid_t d = H5Dcreate2(f, (g + "/" + comp).c_str(), H5T_NATIVE_FLOAT, s, H5P_DEFAULT, dcpl,
                                H5P_DEFAULT);
     if (written) {
-      std::vector<float> v(dims[0] * (dims.size() > 1 ? dims[1] : 1));
+      hsize_t n = 1;
+      for (const hsize_t k : dims) n *= k;
+      std::vector<float> v(n);
       for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i % 97) + r;
       H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
     }
