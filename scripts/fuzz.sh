@@ -3,11 +3,11 @@
 # bounded time on seeds made from ../shared/data/real (or from gprkit's own writers when that
 # folder is absent), and the pipeline parser on the shipped pipeline files, and the gprMax reader on h5py-made .out
 # files. Exits non-zero when a fuzzer finds a crash in gprkit code. ~3 minutes on 2 cores.
-#   FUZZ_SECONDS=20 scripts/fuzz.sh     (seconds per target, default 15)
+#   FUZZ_SECONDS=20 scripts/fuzz.sh     (seconds per target, default 10)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build-fuzz}
-SECONDS_PER=${FUZZ_SECONDS:-15}
+SECONDS_PER=${FUZZ_SECONDS:-10}
 REAL=${GPRKIT_SHARED_DATA:-$ROOT/../shared/data}/real
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGPRKIT_BUILD_FUZZ=ON -DGPRKIT_BUILD_TESTS=OFF -DGPRKIT_BUILD_PYTHON=OFF -DGPRKIT_INSTALL=OFF \
