@@ -53,13 +53,31 @@ class _ItemAccess:
 class Detection(_ItemAccess):
     """One alarm. Positions in m (``x_m`` along the line, ``depth_m`` below the ground),
     ``t_ns`` two-way time from time-zero, ``trace``/``sample`` indices into the section,
-    ``score`` the score at that cell (higher = more target-like)."""
+    ``score`` the score at that cell (higher = more target-like).
+
+    Discrimination features (filled by :func:`detect`; see docs/detect.md): ``polarity`` the
+    sign of the object's reflection relative to the air-ground reflection (-1 opposite: a
+    permittivity below the soil's, e.g. a plastic mine; +1 the same: stone, metal; 0 unknown),
+    ``material`` ("low_permittivity", "high_permittivity", "metal", "unknown"), ``coherence``
+    (0..1, shape match to the ground's wavelet), ``reflection_strength`` (relative to the first
+    arrival), ``ringing``, ``width_m`` (along-line extent), ``double_reflection`` and its
+    ``double_reflection_delay_ns`` (a top-and-bottom pair), and ``mine_likeness`` in [0, 1]
+    (None when the features were not computed, e.g. for stream alarms)."""
     x_m: float
     depth_m: float
     t_ns: float
     trace: int
     sample: int
     score: float
+    polarity: int = 0
+    material: str = "unknown"
+    coherence: float = 0.0
+    reflection_strength: float = 0.0
+    ringing: float = 0.0
+    width_m: float = 0.0
+    double_reflection: bool = False
+    double_reflection_delay_ns: float = 0.0
+    mine_likeness: Optional[float] = None
 
 
 @dataclass
@@ -70,7 +88,12 @@ class Evaluation(_ItemAccess):
     false_alarm_rate: per m of line (per m^2 with a swath); curve_*: the ROC/FROC curve over the
     score threshold (first point: threshold +inf); auc: ROC area (Pd against the fraction of
     false alarms, = P(target outscores a false alarm)); froc_auc: mean Pd over false-alarm
-    rates [0, froc_max_rate]."""
+    rates [0, froc_max_rate]; false_alarms_per_m and false_alarms_per_m2 (NaN without a swath);
+    likeness_*: for the detected objects (each one's best-scoring alarm), the ROC of
+    ``mine_likeness``, mines against clutter objects: likeness_auc = P(a mine's likeness > a
+    clutter object's), likeness_margin = min over mines - max over clutter (> 0: one
+    threshold separates them), the curve over the likeness threshold (NaN / empty without
+    features or without detected objects of both classes)."""
     n_targets: int
     n_detected: int
     pd: float
@@ -86,6 +109,15 @@ class Evaluation(_ItemAccess):
     detection_target: list = field(repr=False)
     target_detected_by: list = field(repr=False)
     missed: list = field(default_factory=list, repr=False)
+    false_alarms_per_m: float = 0.0
+    false_alarms_per_m2: float = float("nan")
+    n_clutter: int = 0
+    n_clutter_detected: int = 0
+    likeness_auc: float = float("nan")
+    likeness_margin: float = float("nan")
+    likeness_thresholds: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    likeness_mine_rate: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    likeness_clutter_rate: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
 
 def _num(value: Any, name: str) -> float:
@@ -174,7 +206,12 @@ def cfar(s: Any, method: str = "ca", pfa: float = 1e-3, model: str = "exponentia
 
 
 def _to_detections(rows: Iterable[tuple]) -> list[Detection]:
-    return [Detection(float(x), float(z), float(t), int(j), int(i), float(s)) for x, z, t, j, i, s in rows]
+    out = []
+    for row in rows:
+        x, z, t, j, i, s = row[:6]
+        features = row[6] if len(row) > 6 and row[6] is not None else {}
+        out.append(Detection(float(x), float(z), float(t), int(j), int(i), float(s), **features))
+    return out
 
 
 def find_detections(s: Any, threshold: float = 0.0, radius_m: float = 0.1,
@@ -278,7 +315,8 @@ _NMS_KEYS = {"nms_radius_m": "radius_m", "nms_depth_radius_m": "depth_radius_m",
              "nms_shadow_radius_m": "shadow_radius_m", "nms_shadow_ratio": "shadow_ratio",
              "min_depth_m": "min_depth_m", "max_depth_m": "max_depth_m",
              "max_detections": "max_detections"}
-_CHAIN_KEYS = ("migration", "velocity_m_per_ns", "threshold_method", "threshold")
+_CHAIN_KEYS = ("migration", "velocity_m_per_ns", "threshold_method", "threshold", "features",
+               "min_mine_likeness")
 _DETECT_KEYS = (_PIPELINE_KEYS + _CHAIN_KEYS + ("method",) + _SCORE_KEYS + tuple(_NMS_KEYS)
                 + tuple("cfar_" + k for k in _CFAR_KEYS))
 
@@ -351,7 +389,9 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
         cfar_guard_samples, cfar_train_samples, cfar_os_rank, nms_radius_m,
         nms_depth_radius_m, nms_shadow_radius_m (0.3 m: alarms this close to a stronger one
         and below ``nms_shadow_ratio`` = 0.75 of its score are its flanks and are dropped),
-        min_depth_m, max_depth_m, max_detections.
+        min_depth_m, max_depth_m, max_detections; features (default True: the discrimination
+        fields of each :class:`Detection`, computed at the alarms only) and min_mine_likeness
+        (0..1, default 0: alarms whose ``mine_likeness`` is below it are dropped).
 
     Returns
     -------
@@ -417,7 +457,9 @@ def evaluate(detections: Sequence[Any], truth: Sequence[Any], halo_m: float = 0.
         x, s = _field(d, "x_m"), _field(d, "score")
         if x is None or s is None:
             raise InvalidArgument(f"evaluate: detections[{k}] = {d!r}; expected x_m and score")
-        dets.append((float(x), float(_field(d, "depth_m", default=0.0)), float(s)))
+        ml = _field(d, "mine_likeness")
+        dets.append((float(x), float(_field(d, "depth_m", default=0.0)), float(s),
+                     -1.0 if ml is None else float(ml)))
     kinds = list(target_kinds)
     tr = []
     for k, t in enumerate(truth):

@@ -26,10 +26,26 @@ T get(const pyb::dict& d, const char* key, T fallback) {
   }
 }
 
+// (x, depth, t, trace, sample, score, features): features a dict, None when not computed.
 pyb::list detections_to_list(const std::vector<Detection>& dets) {
   pyb::list out;
-  for (const auto& d : dets)
-    out.append(pyb::make_tuple(d.x_m, d.depth_m, d.t_ns, d.trace, d.sample, d.score));
+  for (const auto& d : dets) {
+    pyb::object f = pyb::none();
+    if (d.mine_likeness >= 0) {
+      pyb::dict fd;
+      fd["polarity"] = d.polarity;
+      fd["material"] = material_name(d.material);
+      fd["coherence"] = d.coherence;
+      fd["reflection_strength"] = d.reflection_strength;
+      fd["ringing"] = d.ringing;
+      fd["width_m"] = d.width_m;
+      fd["double_reflection"] = d.double_reflection;
+      fd["double_reflection_delay_ns"] = d.double_reflection_delay_ns;
+      fd["mine_likeness"] = d.mine_likeness;
+      f = fd;
+    }
+    out.append(pyb::make_tuple(d.x_m, d.depth_m, d.t_ns, d.trace, d.sample, d.score, f));
+  }
   return out;
 }
 
@@ -144,6 +160,8 @@ void bind_detect(pyb::module_& m) {
               {{"fixed", DetectThreshold::fixed}, {"cfar", DetectThreshold::cfar}},
               "detect: threshold_method");
         o.threshold = get(d, "threshold", o.threshold);
+        o.features = get(d, "features", o.features);
+        o.min_mine_likeness = get(d, "min_mine_likeness", o.min_mine_likeness);
         DetectReport rep;
         std::vector<Detection> dets;
         double v = 0;
@@ -172,15 +190,16 @@ void bind_detect(pyb::module_& m) {
       pyb::arg("preprocess_only") = false);
   m.def(
       "evaluate",
-      [](const std::vector<std::tuple<double, double, double>>& dets,
+      [](const std::vector<std::tuple<double, double, double, double>>& dets,
          const std::vector<std::tuple<double, double, bool>>& truth, double halo_m,
          double depth_halo_m, double line_length_m, double swath_m, double froc_max_rate) {
         std::vector<Detection> dv;
-        for (const auto& [x, z, s] : dets) {
+        for (const auto& [x, z, s, ml] : dets) {
           Detection d;
           d.x_m = x;
           d.depth_m = z;
           d.score = s;
+          d.mine_likeness = ml;
           dv.push_back(d);
         }
         std::vector<TruthObject> tv;
@@ -211,6 +230,15 @@ void bind_detect(pyb::module_& m) {
         out["curve_false_alarm_rate"] = to_numpy(r.curve_false_alarm_rate);
         out["auc"] = r.auc;
         out["froc_auc"] = r.froc_auc;
+        out["false_alarms_per_m"] = r.false_alarms_per_m;
+        out["false_alarms_per_m2"] = r.false_alarms_per_m2;
+        out["n_clutter"] = r.n_clutter;
+        out["n_clutter_detected"] = r.n_clutter_detected;
+        out["likeness_auc"] = r.likeness_auc;
+        out["likeness_margin"] = r.likeness_margin;
+        out["likeness_thresholds"] = to_numpy(r.likeness_thresholds);
+        out["likeness_mine_rate"] = to_numpy(r.likeness_mine_rate);
+        out["likeness_clutter_rate"] = to_numpy(r.likeness_clutter_rate);
         return out;
       },
       pyb::arg("detections"), pyb::arg("truth"), pyb::arg("halo_m"), pyb::arg("depth_halo_m"),

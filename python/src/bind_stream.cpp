@@ -40,7 +40,8 @@ void bind_stream(pyb::module_& m) {
            [](StreamProcessor& sp) {
              pyb::list out;
              for (const Detection& d : sp.alarms())
-               out.append(pyb::make_tuple(d.x_m, d.depth_m, d.t_ns, d.trace, d.sample, d.score));
+               out.append(pyb::make_tuple(d.x_m, d.depth_m, d.t_ns, d.trace, d.sample, d.score,
+                                          pyb::none()));
              return out;
            })
       .def("reset", [](StreamProcessor& sp) { sp.reset(); })

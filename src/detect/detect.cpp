@@ -101,6 +101,14 @@ std::vector<Detection> detect(const Bscan& in, const DetectOptions& o, DetectRep
 std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* report) {
   if (!std::isnan(o.threshold)) check::finite(kWhere, "threshold", o.threshold);
   check::non_negative(kWhere, "nms.radius_m", o.nms.radius_m);
+  check::in_range(kWhere, "min_mine_likeness", o.min_mine_likeness, 0.0, 1.0);
+  check::finite_data(kWhere, "input", in.view());
+  check::positive(kWhere, "dt_ns", in.header().dt_ns);
+  if (!(in.header().centre_frequency_mhz > 0))
+    in.header().centre_frequency_mhz = dominant_frequency_mhz(in.view(), in.header().dt_ns);
+  // The polarity reference comes from the raw section, before any step changes the ground.
+  GroundReference ground;
+  if (o.features) ground = ground_reference(in.view(), in.header(), o.ground_reference);
   double v = 0.1;
   bool est = false;
   Bscan pre = detect_preprocess(std::move(in), o, &v, &est);
@@ -124,7 +132,13 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
     check::fail(kWhere, "threshold_method", static_cast<double>(o.threshold_method),
                 "fixed or cfar");
   }
+  if (o.features) {
+    compute_features(pre.view(), pre.header(), ground, v, dets, o.feature_options);
+    if (o.min_mine_likeness > 0)
+      std::erase_if(dets, [&](const Detection& d) { return d.mine_likeness < o.min_mine_likeness; });
+  }
   if (report) {
+    report->ground = std::move(ground);
     report->windows = score_windows(pre.view(), pre.header(), so);
     report->processed = std::move(pre);
     report->score = std::move(s);

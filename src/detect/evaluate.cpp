@@ -9,6 +9,50 @@
 
 namespace gprkit {
 
+namespace {
+
+// The ROC of mine_likeness over the detected objects (see EvaluateResult).
+void likeness_roc(const std::vector<Detection>& dets, const std::vector<TruthObject>& truth,
+                  EvaluateResult& r) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  r.likeness_auc = nan;
+  r.likeness_margin = nan;
+  std::vector<double> mines, clutter;
+  bool have = true;
+  for (std::size_t q = 0; q < truth.size(); ++q) {
+    if (!truth[q].is_target) ++r.n_clutter;
+    const int by = r.target_detected_by[q];
+    if (by < 0) continue;
+    const double ml = dets[static_cast<std::size_t>(by)].mine_likeness;
+    if (!(ml >= 0)) have = false;
+    (truth[q].is_target ? mines : clutter).push_back(ml);
+  }
+  r.n_clutter_detected = static_cast<std::ptrdiff_t>(clutter.size());
+  if (!have || mines.empty() || clutter.empty()) return;
+  double wins = 0;
+  for (double a : mines)
+    for (double b : clutter) wins += a > b ? 1.0 : (a == b ? 0.5 : 0.0);
+  r.likeness_auc = wins / static_cast<double>(mines.size() * clutter.size());
+  r.likeness_margin = *std::min_element(mines.begin(), mines.end()) -
+                      *std::max_element(clutter.begin(), clutter.end());
+  std::vector<double> taus = mines;
+  taus.insert(taus.end(), clutter.begin(), clutter.end());
+  std::sort(taus.begin(), taus.end(), std::greater<>());
+  taus.erase(std::unique(taus.begin(), taus.end()), taus.end());
+  taus.insert(taus.begin(), std::numeric_limits<double>::infinity());
+  auto share = [](const std::vector<double>& v, double tau) {
+    return static_cast<double>(std::count_if(v.begin(), v.end(), [&](double x) { return x >= tau; })) /
+           static_cast<double>(v.size());
+  };
+  for (double tau : taus) {
+    r.likeness_thresholds.push_back(tau);
+    r.likeness_mine_rate.push_back(share(mines, tau));
+    r.likeness_clutter_rate.push_back(share(clutter, tau));
+  }
+}
+
+}  // namespace
+
 EvaluateResult evaluate(const std::vector<Detection>& dets, const std::vector<TruthObject>& truth,
                         const EvaluateOptions& o) {
   constexpr const char* w = "evaluate";
@@ -132,6 +176,12 @@ EvaluateResult evaluate(const std::vector<Detection>& dets, const std::vector<Tr
     a += r.curve_pd[k] * (r1 - r0);
   }
   r.froc_auc = a / rmax;
+  r.false_alarms_per_m = length > 0 ? static_cast<double>(r.false_alarms) / length
+                                    : (r.false_alarms ? std::numeric_limits<double>::infinity()
+                                                      : 0.0);
+  r.false_alarms_per_m2 = o.swath_m > 0 ? r.false_alarm_rate
+                                        : std::numeric_limits<double>::quiet_NaN();
+  likeness_roc(dets, truth, r);
   return r;
 }
 

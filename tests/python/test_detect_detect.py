@@ -123,7 +123,7 @@ def test_find_detections_and_detection_access():
     assert [(d.trace, d.sample) for d in dets] == [(20, 40), (60, 50)]
     d = dets[0]
     assert d["x_m"] == pytest.approx(0.2) and d.t_ns == pytest.approx(4.0) and d["depth_m"] == pytest.approx(0.2)
-    assert set(d.keys()) == {"x_m", "depth_m", "t_ns", "trace", "sample", "score"}
+    assert {"x_m", "depth_m", "t_ns", "trace", "sample", "score", "polarity", "material", "mine_likeness"} <= set(d.keys())
     with pytest.raises(KeyError):
         d["nope"]
 

@@ -8,6 +8,7 @@
 #include "gprkit/core/bscan.h"
 #include "gprkit/detect/cfar.h"
 #include "gprkit/detect/detection.h"
+#include "gprkit/detect/features.h"
 #include "gprkit/detect/score.h"
 #include "gprkit/pipeline/pipeline.h"
 
@@ -50,6 +51,14 @@ struct DetectOptions {
   /// suppression: alarms within 0.3 m of a stronger one and below 0.75 of its score are the
   /// flanks of a strong diffraction, not separate objects. Depths from 0 m.
   NmsOptions nms{0.0, 0.1, -1.0, 0.0, 1e300, 0.1, 10000, 0.3, 0.75};
+  /// Discrimination features at every alarm (detect/features.h): the ground reference from the
+  /// raw section, then compute_features() on the processed one. Off: the feature fields keep
+  /// their defaults (mine_likeness -1).
+  bool features = true;
+  GroundReferenceOptions ground_reference;
+  FeatureOptions feature_options;
+  /// Alarms whose mine likeness is below this are dropped (0: none; needs features).
+  double min_mine_likeness = 0.0;
 };
 
 /// What the chain did (filled when asked for).
@@ -60,6 +69,7 @@ struct DetectReport {
   bool velocity_estimated = false;
   double threshold = 0;  ///< the fixed threshold used
   ScoreWindows windows;  ///< the scoring windows used
+  GroundReference ground;  ///< the polarity reference (empty without features)
 };
 
 /// Runs the chain on `in` and returns the alarms, highest score first. The processed section

@@ -8,6 +8,14 @@
 
 namespace gprkit {
 
+/// What the first reflection of an alarm says the object is made of (see detect/features.h).
+enum class Material {
+  unknown,            ///< the reflection does not match the ground's wavelet well enough
+  low_permittivity,   ///< opposite polarity to the air-ground reflection (plastic, air, dry wood)
+  high_permittivity,  ///< the same polarity (stone, water-filled, wet root)
+  metal,              ///< the same polarity, strong and/or ringing
+};
+
 /// One alarm.
 struct Detection {
   double x_m = 0.0;      ///< position along the line (m): header x_m[trace] or trace * dx_m
@@ -16,6 +24,18 @@ struct Detection {
   std::ptrdiff_t trace = 0;
   std::ptrdiff_t sample = 0;
   double score = 0.0;
+  // Discrimination features (compute_features(), detect/features.h; defaults: not computed).
+  /// Sign of the object's reflection relative to the air-ground reflection: -1 opposite
+  /// (permittivity below the soil's: a plastic mine), +1 the same (stone, metal), 0 unknown.
+  int polarity = 0;
+  Material material = Material::unknown;
+  double coherence = 0.0;  ///< 0..1: shape match of the reflection to the ground's wavelet
+  double reflection_strength = 0.0;  ///< |reflection amplitude| / |first-arrival amplitude|
+  double ringing = 0.0;              ///< energy after the reflection / the reflection's energy
+  double width_m = 0.0;  ///< along-line extent over which the reflection keeps half its amplitude
+  bool double_reflection = false;          ///< a top-and-bottom pair of opposite signs was found
+  double double_reflection_delay_ns = 0.0;  ///< the delay of the bottom after the top (ns)
+  double mine_likeness = -1.0;  ///< 0..1 (mine_likeness()); -1 = features not computed
 };
 
 struct NmsOptions {

@@ -50,6 +50,23 @@ struct EvaluateResult {
   /// rate r, the best Pd reached with at most r false alarms per unit; beyond the last point
   /// the final Pd). In [0, 1].
   double froc_auc = 0.0;
+  /// False alarms per m of line, and per m^2 of line_length_m x swath_m (NaN without a swath).
+  double false_alarms_per_m = 0.0;
+  double false_alarms_per_m2 = 0.0;
+  // Discrimination among the declared objects: each detected object's best-scoring alarm
+  // carries a mine likeness; the ROC of that likeness, mines (is_target) against clutter
+  // objects. NaN / empty when an alarm has no features (mine_likeness < 0) or either class has
+  // no detected object.
+  std::ptrdiff_t n_clutter = 0;           ///< clutter objects in the truth
+  std::ptrdiff_t n_clutter_detected = 0;  ///< of them, with an alarm in their halo
+  /// P(a detected mine's likeness > a detected clutter object's), ties counting half.
+  double likeness_auc = 0.0;
+  std::vector<double> likeness_thresholds;    ///< +inf, then the distinct likenesses, decreasing
+  std::vector<double> likeness_mine_rate;     ///< detected mines with likeness >= threshold
+  std::vector<double> likeness_clutter_rate;  ///< detected clutter objects with likeness >= it
+  /// The smallest gap (min over detected mines - max over detected clutter objects) of the
+  /// likeness: > 0 when one threshold separates every detected mine from every clutter object.
+  double likeness_margin = 0.0;
 };
 
 /// Matches alarms to targets. An alarm inside a target's halo is never a false alarm (extra

@@ -1,0 +1,99 @@
+// Discrimination features of alarms: polarity of the reflection relative to the air-ground
+// reflection, material class, strength, ringing, width along the line, a top-and-bottom
+// double reflection, and the mine likeness built from them. Computed only at the alarms.
+#pragma once
+#include <cstddef>
+#include <vector>
+
+#include "gprkit/core/bscan.h"
+#include "gprkit/detect/detection.h"
+
+namespace gprkit {
+
+/// The name of a material class: "unknown", "low_permittivity", "high_permittivity", "metal".
+const char* material_name(Material m);
+
+/// The air-ground reflection's wavelet, the reference every alarm's reflection is compared with.
+struct GroundReference {
+  /// The wavelet (first-arrival scale) from `lead` samples before its peak; empty = not found.
+  std::vector<float> wavelet;
+  std::ptrdiff_t lead = 0;
+  double dt_ns = 0.0;         ///< the wavelet's sample interval
+  double peak_time_ns = 0.0;  ///< time of the reference's peak on the section's time axis
+  double ground_time_ns = 0.0;  ///< the ground reflection's time (peak + direct-to-ground delay
+                                ///< of the header's geometry where they overlap)
+  /// True when the ground reflection overlaps the direct wave (the usual case with the antenna
+  /// a few cm above ground): the reference is then the first arrival inverted (see below).
+  bool overlaps_direct_wave = true;
+};
+
+struct GroundReferenceOptions {
+  /// Reference window around the peak, in periods of the centre frequency.
+  double lead_periods = 0.6, tail_periods = 0.9;
+  /// The ground reflection is taken as a separate arrival only when its delay after the direct
+  /// wave (from the header's antenna height and separation) is at least this many periods.
+  double min_separation_periods = 0.75;
+  /// The median trace's peak must reach this fraction of the section's largest deviation from
+  /// a trace's mean: below it the section has no air-ground reflection to refer to.
+  double min_relative_amplitude = 0.2;
+};
+
+/// The ground reflection's wavelet from the raw section (`in` before any filter), from the
+/// median trace (targets do not bias it). Physics: the air-ground reflection is the direct
+/// wave times the Fresnel coefficient R = (1 - n) / (1 + n) < 0 (air to any soil), so where
+/// the two overlap in time the first arrival, dominated by the direct wave, is inverted to
+/// give the ground's polarity; where the header's antenna height separates them by
+/// min_separation_periods, the later arrival is the reference itself. Needs
+/// centre_frequency_mhz > 0 in the header; returns an empty wavelet when the section is flat.
+GroundReference ground_reference(ConstView in, const Header& h,
+                                 const GroundReferenceOptions& o = {});
+
+struct FeatureOptions {
+  /// The reflection is looked for from search_before_periods before the alarm's sample (a
+  /// hyperbola score peaks below the apex) to search_after_periods after it, and not earlier
+  /// than min_after_ground_periods after the ground reference's peak.
+  double search_before_periods = 2.5, search_after_periods = 0.75;
+  double min_after_ground_periods = 0.4;
+  std::ptrdiff_t stack_traces = 1;  ///< traces either side of the alarm averaged
+  /// Below this coherence (normalized correlation with the reference) the polarity is 0 and
+  /// the material unknown.
+  double min_coherence = 0.5;
+  /// Metal: the same polarity as the ground and ringing (energy 0.9 to 3 periods after the
+  /// reflection, after the reflection and any second reflection are removed, relative to the
+  /// reflection's) above metal_ringing, or a strength above metal_strength.
+  double metal_ringing = 0.25;
+  double metal_strength = 0.5;
+  /// Double reflection: a second reflection of the opposite sign, delayed by
+  /// [double_min_delay_periods, double_max_delay_periods], at least double_min_ratio as strong.
+  double double_min_ratio = 0.4;
+  double double_min_delay_periods = 0.45, double_max_delay_periods = 3.0;
+  /// Width: traces either side kept while the same-sign reflection within a quarter period of
+  /// the previous trace's time keeps at least width_ratio of the alarm's amplitude.
+  double width_ratio = 0.5;
+  double max_width_m = 1.0;  ///< the width search stops here
+};
+
+/// Fills the feature fields of each detection from the section the alarms were raised on
+/// (`processed`: the chain's section before scoring; its header gives dt, the centre frequency
+/// and trace positions) and the ground reference from the raw section. Where the reflection
+/// is found (polarity != 0) depth_m becomes the depth of its peak below the ground reflection,
+/// v (t - t_ground) / 2 with t_ground from the reference (the first arrival plus the
+/// direct-to-ground delay of the header's antenna height where they overlap): a depth that
+/// needs neither time-zero nor the antenna height. O(alarms x window), independent of the
+/// section's size. A reference with an empty wavelet leaves every alarm unknown (polarity 0)
+/// with its mine likeness from the remaining features.
+void compute_features(ConstView processed, const Header& h, const GroundReference& g,
+                      double velocity_m_per_ns, std::vector<Detection>& dets,
+                      const FeatureOptions& o = {});
+
+/// The mine likeness in [0, 1] of a detection with features: a logistic model
+///   z = -0.5 + 3 * coherence * (-polarity) + 1.0 * double_reflection
+///       + 0.5 * [0.05 m <= width_m <= 0.4 m] - 1.5 * [material == metal],
+///   mine_likeness = 1 / (1 + exp(-z)).
+/// A plastic mine reflects with the opposite sign to the ground (its permittivity, about 3, is
+/// below any moist soil's), shows its bottom as a second reflection of the other sign, and is
+/// 5 to 40 cm across; stones and metal reflect with the ground's sign, metal strongly and
+/// ringing. The weights are set from this physics, not fitted (docs/detect.md).
+double mine_likeness(const Detection& d);
+
+}  // namespace gprkit

@@ -1,0 +1,305 @@
+#include "gprkit/detect/features.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "gprkit/core/physics.h"
+#include "gprkit/core/validate.h"
+
+namespace gprkit {
+
+const char* material_name(Material m) {
+  switch (m) {
+    case Material::low_permittivity:
+      return "low_permittivity";
+    case Material::high_permittivity:
+      return "high_permittivity";
+    case Material::metal:
+      return "metal";
+    default:
+      return "unknown";
+  }
+}
+
+namespace {
+
+// The sample-wise median over at most 1024 evenly spaced traces (targets are a minority);
+// `peak` receives the largest |value - trace mean| of those traces.
+std::vector<double> median_trace(ConstView in, double& peak) {
+  const std::ptrdiff_t m = in.n_samples, n = in.n_traces;
+  const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, n / 1024);
+  peak = 0.0;
+  for (std::ptrdiff_t j = 0; j < n; j += step) {
+    double mean = 0.0;
+    for (std::ptrdiff_t i = 0; i < m; ++i) mean += in(i, j);
+    mean /= static_cast<double>(m);
+    for (std::ptrdiff_t i = 0; i < m; ++i) peak = std::max(peak, std::abs(in(i, j) - mean));
+  }
+  std::vector<double> med(static_cast<std::size_t>(m)), col;
+  for (std::ptrdiff_t i = 0; i < m; ++i) {
+    col.clear();
+    for (std::ptrdiff_t j = 0; j < n; j += step) col.push_back(in(i, j));
+    auto mid = col.begin() + static_cast<std::ptrdiff_t>(col.size() / 2);
+    std::nth_element(col.begin(), mid, col.end());
+    med[static_cast<std::size_t>(i)] = *mid;
+  }
+  return med;
+}
+
+std::ptrdiff_t argmax_abs(const std::vector<double>& v, std::ptrdiff_t i0, std::ptrdiff_t i1) {
+  std::ptrdiff_t best = i0;
+  for (std::ptrdiff_t i = i0; i < i1; ++i)
+    if (std::abs(v[static_cast<std::size_t>(i)]) > std::abs(v[static_cast<std::size_t>(best)]))
+      best = i;
+  return best;
+}
+
+// The reference wavelet resampled to the section's sample interval (linear interpolation).
+std::vector<double> resampled(const GroundReference& g, double dt, std::ptrdiff_t& lead) {
+  std::vector<double> r;
+  const double scale = g.dt_ns / dt;
+  const auto n = static_cast<std::ptrdiff_t>(std::floor((g.wavelet.size() - 1) * scale)) + 1;
+  lead = static_cast<std::ptrdiff_t>(std::lround(static_cast<double>(g.lead) * scale));
+  for (std::ptrdiff_t k = 0; k < n; ++k) {
+    const double u = static_cast<double>(k) / scale;
+    const auto k0 = static_cast<std::size_t>(std::floor(u));
+    const std::size_t k1 = std::min(k0 + 1, g.wavelet.size() - 1);
+    const double f = u - static_cast<double>(k0);
+    r.push_back((1 - f) * g.wavelet[k0] + f * g.wavelet[k1]);
+  }
+  return r;
+}
+
+struct Fit {
+  std::ptrdiff_t sample = 0;  // where the reference's peak sits
+  double amplitude = 0.0;     // least-squares amplitude of the reference there
+  double coherence = 0.0;
+};
+
+// Correlation of the reference (peak at `lead`) with trace values tr[0..m) placed at sample k.
+double correlate(const std::vector<double>& tr, const std::vector<double>& ref, std::ptrdiff_t lead,
+                 std::ptrdiff_t k) {
+  const auto m = static_cast<std::ptrdiff_t>(tr.size());
+  double s = 0.0;
+  for (std::size_t q = 0; q < ref.size(); ++q) {
+    const std::ptrdiff_t i = k - lead + static_cast<std::ptrdiff_t>(q);
+    if (i >= 0 && i < m) s += tr[static_cast<std::size_t>(i)] * ref[q];
+  }
+  return s;
+}
+
+// The best |correlation| for placements in [k0, k1]; sign > 0 / < 0 restricts to that sign.
+Fit best_fit(const std::vector<double>& tr, const std::vector<double>& ref, std::ptrdiff_t lead,
+             double ref_energy, std::ptrdiff_t k0, std::ptrdiff_t k1, int sign = 0) {
+  Fit f;
+  double best = -1.0;
+  for (std::ptrdiff_t k = k0; k <= k1; ++k) {
+    const double c = correlate(tr, ref, lead, k);
+    const double v = sign == 0 ? std::abs(c) : sign * c;
+    if (v > best) {
+      best = v;
+      f.sample = k;
+      f.amplitude = c / ref_energy;
+    }
+  }
+  double e = 0.0;
+  const auto m = static_cast<std::ptrdiff_t>(tr.size());
+  for (std::size_t q = 0; q < ref.size(); ++q) {
+    const std::ptrdiff_t i = f.sample - lead + static_cast<std::ptrdiff_t>(q);
+    if (i >= 0 && i < m) e += tr[static_cast<std::size_t>(i)] * tr[static_cast<std::size_t>(i)];
+  }
+  f.coherence = e > 0 ? std::min(1.0, std::abs(f.amplitude) * ref_energy /
+                                          std::sqrt(e * ref_energy))
+                      : 0.0;
+  return f;
+}
+
+void subtract(std::vector<double>& tr, const std::vector<double>& ref, std::ptrdiff_t lead,
+              const Fit& f) {
+  const auto m = static_cast<std::ptrdiff_t>(tr.size());
+  for (std::size_t q = 0; q < ref.size(); ++q) {
+    const std::ptrdiff_t i = f.sample - lead + static_cast<std::ptrdiff_t>(q);
+    if (i >= 0 && i < m) tr[static_cast<std::size_t>(i)] -= f.amplitude * ref[q];
+  }
+}
+
+}  // namespace
+
+GroundReference ground_reference(ConstView in, const Header& h, const GroundReferenceOptions& o) {
+  constexpr const char* w = "ground_reference";
+  check::positive(w, "dt_ns", h.dt_ns);
+  check::positive(w, "centre_frequency_mhz", h.centre_frequency_mhz);
+  check::positive(w, "lead_periods", o.lead_periods);
+  check::positive(w, "tail_periods", o.tail_periods);
+  check::non_negative(w, "min_separation_periods", o.min_separation_periods);
+  check::in_range(w, "min_relative_amplitude", o.min_relative_amplitude, 0.0, 1.0);
+  GroundReference g;
+  g.dt_ns = h.dt_ns;
+  if (in.n_samples < 3 || in.n_traces < 1) return g;
+  double data_peak = 0.0;
+  std::vector<double> med = median_trace(in, data_peak);
+  double mean = 0.0;
+  for (double v : med) mean += v;
+  mean /= static_cast<double>(med.size());
+  for (double& v : med) v -= mean;
+  const auto m = static_cast<std::ptrdiff_t>(med.size());
+  const double period = 1e3 / h.centre_frequency_mhz;
+  std::ptrdiff_t peak = argmax_abs(med, 0, m);
+  // No air-ground reflection (a clutter-free or ground-removed section): no reference.
+  if (!(std::abs(med[static_cast<std::size_t>(peak)]) >= o.min_relative_amplitude * data_peak) ||
+      !(data_peak > 0))
+    return g;
+  double sign = -1.0;  // the first arrival inverted: the ground's polarity (see the header)
+  const double a = std::max(0.0, h.antenna_separation_m);
+  const double hh = std::max(0.0, h.antenna_height_m);
+  const double delay = 2.0 * std::hypot(hh, a / 2) / c_air_m_per_ns - a / c_air_m_per_ns;
+  if (hh > 0 && delay >= o.min_separation_periods * period) {
+    // Separate arrivals: the direct wave is the first strong lobe, the ground reflection the
+    // strongest lobe near its expected delay after it.
+    const double big = std::abs(med[static_cast<std::size_t>(peak)]);
+    std::ptrdiff_t onset = 0;
+    while (onset < m && std::abs(med[static_cast<std::size_t>(onset)]) < 0.3 * big) ++onset;
+    const auto half = static_cast<std::ptrdiff_t>(std::lround(0.5 * period / h.dt_ns));
+    const std::ptrdiff_t direct = argmax_abs(med, onset, std::min(m, onset + half + 1));
+    const auto at = direct + static_cast<std::ptrdiff_t>(std::lround(delay / h.dt_ns));
+    const auto third = static_cast<std::ptrdiff_t>(std::lround(period / 3 / h.dt_ns));
+    if (at - third >= 0 && at + third < m) {
+      peak = argmax_abs(med, at - third, at + third + 1);
+      sign = 1.0;
+      g.overlaps_direct_wave = false;
+    }
+  }
+  const auto lead = static_cast<std::ptrdiff_t>(std::lround(o.lead_periods * period / h.dt_ns));
+  const auto tail = static_cast<std::ptrdiff_t>(std::lround(o.tail_periods * period / h.dt_ns));
+  const std::ptrdiff_t i0 = std::max<std::ptrdiff_t>(0, peak - lead);
+  const std::ptrdiff_t i1 = std::min(m, peak + tail + 1);
+  for (std::ptrdiff_t i = i0; i < i1; ++i)
+    g.wavelet.push_back(static_cast<float>(sign * med[static_cast<std::size_t>(i)]));
+  g.lead = peak - i0;
+  g.peak_time_ns = h.time_ns(static_cast<double>(peak));
+  g.ground_time_ns = g.peak_time_ns + (g.overlaps_direct_wave ? delay : 0.0);
+  return g;
+}
+
+void compute_features(ConstView p, const Header& h, const GroundReference& g, double v,
+                      std::vector<Detection>& dets, const FeatureOptions& o) {
+  constexpr const char* w = "compute_features";
+  check::positive(w, "dt_ns", h.dt_ns);
+  check::positive(w, "velocity_m_per_ns", v);
+  check::non_negative(w, "search_before_periods", o.search_before_periods);
+  check::non_negative(w, "search_after_periods", o.search_after_periods);
+  check::finite(w, "min_after_ground_periods", o.min_after_ground_periods);
+  if (o.stack_traces < 0 || o.stack_traces > 64)
+    check::fail(w, "stack_traces", static_cast<double>(o.stack_traces), "0..64");
+  check::in_range(w, "min_coherence", o.min_coherence, 0.0, 1.0);
+  check::non_negative(w, "metal_ringing", o.metal_ringing);
+  check::non_negative(w, "metal_strength", o.metal_strength);
+  check::non_negative(w, "double_min_ratio", o.double_min_ratio);
+  check::non_negative(w, "double_min_delay_periods", o.double_min_delay_periods);
+  if (!(o.double_max_delay_periods >= o.double_min_delay_periods))
+    check::fail(w, "double_max_delay_periods", o.double_max_delay_periods,
+                ">= double_min_delay_periods");
+  check::in_range(w, "width_ratio", o.width_ratio, 0.0, 1.0);
+  check::non_negative(w, "max_width_m", o.max_width_m);
+  const std::ptrdiff_t m = p.n_samples, n = p.n_traces;
+  const bool usable = !g.wavelet.empty() && g.dt_ns > 0 && h.centre_frequency_mhz > 0;
+  std::ptrdiff_t lead = 0;
+  const std::vector<double> ref = usable ? resampled(g, h.dt_ns, lead) : std::vector<double>{};
+  double ref_energy = 0.0;
+  for (double v : ref) ref_energy += v * v;
+  if (!usable || !(ref_energy > 0)) {
+    for (auto& d : dets) d.mine_likeness = mine_likeness(d);
+    return;
+  }
+  const double period = 1e3 / h.centre_frequency_mhz;
+  auto samples = [&](double periods) {
+    return static_cast<std::ptrdiff_t>(std::lround(periods * period / h.dt_ns));
+  };
+  const std::ptrdiff_t before = samples(o.search_before_periods);
+  const std::ptrdiff_t after = samples(o.search_after_periods);
+  // The earliest placement: just after the ground reflection (its residue is not a target).
+  const double first_ns = g.peak_time_ns + o.min_after_ground_periods * period;
+  const auto first =
+      static_cast<std::ptrdiff_t>(std::ceil(std::clamp((first_ns - h.t0_ns) / h.dt_ns, 0.0,
+                                                       static_cast<double>(m - 1))));
+  const std::ptrdiff_t quarter = std::max<std::ptrdiff_t>(1, samples(0.25));
+  auto column = [&](std::ptrdiff_t j0, std::ptrdiff_t j1) {
+    std::vector<double> tr(static_cast<std::size_t>(m), 0.0);
+    for (std::ptrdiff_t j = j0; j <= j1; ++j)
+      for (std::ptrdiff_t i = 0; i < m; ++i) tr[static_cast<std::size_t>(i)] += p(i, j);
+    for (double& v : tr) v /= static_cast<double>(j1 - j0 + 1);
+    return tr;
+  };
+  for (auto& d : dets) {
+    const std::ptrdiff_t j = std::clamp<std::ptrdiff_t>(d.trace, 0, n - 1);
+    const std::ptrdiff_t i = std::clamp<std::ptrdiff_t>(d.sample, 0, m - 1);
+    std::vector<double> tr = column(std::max<std::ptrdiff_t>(0, j - o.stack_traces),
+                                    std::min(n - 1, j + o.stack_traces));
+    const std::ptrdiff_t k0 = std::max(first, i - before);
+    const Fit top = best_fit(tr, ref, lead, ref_energy, k0, std::max(k0, i + after));
+    d.coherence = top.coherence;
+    d.reflection_strength = std::abs(top.amplitude);
+    d.polarity = top.coherence >= o.min_coherence ? (top.amplitude > 0 ? 1 : -1) : 0;
+    if (d.polarity != 0)
+      d.depth_m =
+          std::max(0.0, v * (h.time_ns(static_cast<double>(top.sample)) - g.ground_time_ns) / 2);
+    // A second reflection of the opposite sign in what the first leaves.
+    subtract(tr, ref, lead, top);
+    const int other = top.amplitude > 0 ? -1 : 1;
+    const Fit bottom =
+        best_fit(tr, ref, lead, ref_energy, top.sample + samples(o.double_min_delay_periods),
+                 top.sample + std::max(samples(o.double_min_delay_periods),
+                                       samples(o.double_max_delay_periods)),
+                 other);
+    d.double_reflection =
+        d.polarity != 0 && bottom.amplitude * other > 0 &&
+        std::abs(bottom.amplitude) >= o.double_min_ratio * std::abs(top.amplitude);
+    d.double_reflection_delay_ns =
+        d.double_reflection ? static_cast<double>(bottom.sample - top.sample) * h.dt_ns : 0.0;
+    if (d.double_reflection) subtract(tr, ref, lead, bottom);
+    double late = 0.0;
+    for (std::ptrdiff_t k = top.sample + samples(0.9); k < top.sample + samples(3.0); ++k)
+      if (k >= 0 && k < m) late += tr[static_cast<std::size_t>(k)] * tr[static_cast<std::size_t>(k)];
+    const double top_energy = top.amplitude * top.amplitude * ref_energy;
+    d.ringing = top_energy > 0 ? late / top_energy : 0.0;
+    // Width: follow the same-sign reflection trace by trace while it keeps its amplitude.
+    const int sign = top.amplitude > 0 ? 1 : -1;
+    std::ptrdiff_t kept = 1;
+    for (int step : {-1, 1}) {
+      std::ptrdiff_t k = top.sample;
+      for (std::ptrdiff_t jj = j + step; jj >= 0 && jj < n; jj += step) {
+        if (std::abs(h.trace_x_m(jj) - h.trace_x_m(j)) > o.max_width_m / 2) break;
+        const std::vector<double> one = column(jj, jj);
+        const Fit f = best_fit(one, ref, lead, ref_energy, k - quarter, k + quarter, sign);
+        if (!(f.amplitude * sign >= o.width_ratio * std::abs(top.amplitude))) break;
+        k = f.sample;
+        ++kept;
+      }
+    }
+    const double dx = n > 1 ? std::abs(h.trace_x_m(std::min(n - 1, j + 1)) -
+                                       h.trace_x_m(std::max<std::ptrdiff_t>(0, j - 1))) /
+                                  static_cast<double>(std::min(n - 1, j + 1) -
+                                                      std::max<std::ptrdiff_t>(0, j - 1))
+                            : 0.0;
+    d.width_m = static_cast<double>(kept) * dx;
+    if (d.polarity < 0)
+      d.material = Material::low_permittivity;
+    else if (d.polarity > 0)
+      d.material = (d.ringing >= o.metal_ringing || d.reflection_strength >= o.metal_strength)
+                       ? Material::metal
+                       : Material::high_permittivity;
+    else
+      d.material = Material::unknown;
+    d.mine_likeness = mine_likeness(d);
+  }
+}
+
+double mine_likeness(const Detection& d) {
+  double z = -0.5 + 3.0 * d.coherence * static_cast<double>(-d.polarity);
+  if (d.double_reflection) z += 1.0;
+  if (d.width_m >= 0.05 && d.width_m <= 0.4) z += 0.5;
+  if (d.material == Material::metal) z -= 1.5;
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
+}  // namespace gprkit
