@@ -168,6 +168,15 @@ GroundReference ground_reference(ConstView in, const Header& h, const GroundRefe
       sign = 1.0;
       g.overlaps_direct_wave = false;
     }
+  } else {
+    // Overlapping: where the time axis is trustworthy (the peak lies near the geometry's
+    // arrival times) and the peak is nearer the ground's time than the direct wave's, the
+    // ground reflection dominates the first arrival (a weak or absent direct wave).
+    const double tp = h.time_ns(static_cast<double>(peak));
+    const double t_direct = a / c_air_m_per_ns, t_ground = t_direct + delay;
+    if (tp >= t_direct - period / 2 && tp <= t_ground + period / 2 &&
+        std::abs(tp - t_ground) < std::abs(tp - t_direct))
+      sign = 1.0;
   }
   const auto lead = static_cast<std::ptrdiff_t>(std::lround(o.lead_periods * period / h.dt_ns));
   const auto tail = static_cast<std::ptrdiff_t>(std::lround(o.tail_periods * period / h.dt_ns));

@@ -23,7 +23,8 @@ struct GroundReference {
   double ground_time_ns = 0.0;  ///< the ground reflection's time (peak + direct-to-ground delay
                                 ///< of the header's geometry where they overlap)
   /// True when the ground reflection overlaps the direct wave (the usual case with the antenna
-  /// a few cm above ground): the reference is then the first arrival inverted (see below).
+  /// a few cm above ground): the reference is then the first arrival, inverted unless the
+  /// ground dominates it (see ground_reference()).
   bool overlaps_direct_wave = true;
 };
 
@@ -43,7 +44,11 @@ struct GroundReferenceOptions {
 /// wave times the Fresnel coefficient R = (1 - n) / (1 + n) < 0 (air to any soil), so where
 /// the two overlap in time the first arrival, dominated by the direct wave, is inverted to
 /// give the ground's polarity; where the header's antenna height separates them by
-/// min_separation_periods, the later arrival is the reference itself. Needs
+/// min_separation_periods, the later arrival is the reference itself. Where they overlap but
+/// the time axis is trustworthy (the first arrival's peak lies within half a period of the
+/// geometry's direct-wave and ground times) and the peak is nearer the ground's time, the
+/// ground dominates (a weak or absent direct wave, as in many simulations) and is not
+/// inverted. Needs
 /// centre_frequency_mhz > 0 in the header; returns an empty wavelet when the section is flat.
 GroundReference ground_reference(ConstView in, const Header& h,
                                  const GroundReferenceOptions& o = {});

@@ -1,0 +1,196 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "gprkit/core/error.h"
+#include "gprkit/detect.h"
+#include "gprkit/simulate/simulate.h"
+
+using namespace gprkit;
+
+namespace {
+
+// A line with the physical signs: the direct wave +1, the air-ground reflection -0.5 (the
+// Fresnel coefficient of air to soil is negative), the antenna 3 cm above ground at 1 GHz
+// (the two arrivals overlap), and diffractors whose sign relative to the ground says what
+// they are made of.
+SimulateOptions line(std::vector<Diffractor> diffs) {
+  SimulateOptions o;
+  o.n_samples = 256;
+  o.n_traces = 300;
+  o.dt_ns = 0.025;
+  o.dx_m = 0.01;
+  o.velocity_m_per_ns = 0.1;
+  o.antenna_height_m = 0.03;
+  o.antenna_offset_m = 0.04;
+  o.centre_frequency_mhz = 1000;
+  o.direct_wave_amplitude = 1.0;
+  o.ground_bounce_amplitude = -0.5;
+  o.noise_std = 0.01;
+  o.diffractors = std::move(diffs);
+  return o;
+}
+
+const Detection* near(const std::vector<Detection>& dets, double x) {
+  const Detection* best = nullptr;
+  for (const auto& d : dets)
+    if (std::abs(d.x_m - x) < 0.1 && (!best || d.score > best->score)) best = &d;
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("features: the ground reference is the inverted first arrival where they overlap",
+          "[detect][features]") {
+  const auto sim = simulate(line({}));
+  const GroundReference g = ground_reference(sim.bscan.view(), sim.bscan.header());
+  REQUIRE(!g.wavelet.empty());
+  CHECK(g.overlaps_direct_wave);
+  // The first arrival peaks positive (direct wave 1, ground -0.5 a little later): inverted.
+  CHECK(g.wavelet[static_cast<std::size_t>(g.lead)] < 0);
+  // The ground time: the peak plus the direct-to-ground delay of the geometry.
+  const double delay = 2 * std::hypot(0.03, 0.02) / c_air_m_per_ns - 0.04 / c_air_m_per_ns;
+  CHECK(g.ground_time_ns - g.peak_time_ns == Approx(delay));
+}
+
+TEST_CASE("features: a separate ground reflection is its own reference", "[detect][features]") {
+  SimulateOptions o = line({});
+  o.antenna_height_m = 0.2;  // delay 2 * 0.2 / 0.3 - 0.04 / 0.3 = 1.2 ns > 0.75 periods
+  o.direct_wave_amplitude = 0.3;
+  const auto sim = simulate(o);
+  const GroundReference g = ground_reference(sim.bscan.view(), sim.bscan.header());
+  REQUIRE(!g.wavelet.empty());
+  CHECK_FALSE(g.overlaps_direct_wave);
+  CHECK(g.wavelet[static_cast<std::size_t>(g.lead)] < 0);  // the ground's own sign (-0.5)
+  CHECK(g.peak_time_ns == Approx(sim.ground_time_ns[0]).margin(0.03));
+}
+
+TEST_CASE("features: no reference on a section without an air-ground reflection",
+          "[detect][features]") {
+  SimulateOptions o = line({{1.5, 0.08, 0.3, 0}});
+  o.direct_wave_amplitude = 0;
+  o.ground_bounce_amplitude = 0;
+  const auto sim = simulate(o);
+  CHECK(ground_reference(sim.bscan.view(), sim.bscan.header()).wavelet.empty());
+  DetectOptions d;
+  d.pipeline = Pipeline();
+  const auto dets = detect(sim.bscan, d);
+  REQUIRE(!dets.empty());
+  CHECK(dets[0].polarity == 0);
+  CHECK(dets[0].material == Material::unknown);
+  CHECK(dets[0].mine_likeness >= 0);
+  CHECK(dets[0].mine_likeness <= 1);
+}
+
+TEST_CASE("features: polarity, depth and likeness of low- and high-permittivity objects",
+          "[detect][features]") {
+  // Relative to the ground reflection (-0.5): +0.3 is opposite (a plastic mine), -0.3 the
+  // same (a stone). Depths 6 and 10 cm.
+  const auto sim = simulate(line({{0.8, 0.06, 0.3, 0}, {1.8, 0.10, -0.3, 1}}));
+  const auto dets = detect(sim.bscan);
+  const Detection* mine = near(dets, 0.8);
+  const Detection* stone = near(dets, 1.8);
+  REQUIRE(mine);
+  REQUIRE(stone);
+  CHECK(mine->polarity == -1);
+  CHECK(mine->material == Material::low_permittivity);
+  CHECK(stone->polarity == 1);
+  CHECK(stone->material == Material::high_permittivity);
+  CHECK(mine->coherence > 0.8);
+  // Depth below the ground reflection, without time-zero: within 1.5 cm.
+  CHECK(mine->depth_m == Approx(0.06).margin(0.015));
+  CHECK(stone->depth_m == Approx(0.10).margin(0.015));
+  CHECK(mine->mine_likeness > 0.8);
+  CHECK(stone->mine_likeness < 0.2);
+  // The same section with the signs flipped flips the classes.
+  const auto flipped = simulate(line({{0.8, 0.06, -0.3, 0}, {1.8, 0.10, 0.3, 1}}));
+  const auto fd = detect(flipped.bscan);
+  REQUIRE(near(fd, 0.8));
+  REQUIRE(near(fd, 1.8));
+  CHECK(near(fd, 0.8)->polarity == 1);
+  CHECK(near(fd, 1.8)->polarity == -1);
+}
+
+TEST_CASE("features: a top-and-bottom pair is a double reflection", "[detect][features]") {
+  // Top +0.3 at 6 cm, bottom -0.3 4 cm lower (0.8 ns later at 0.1 m/ns); a point alone at 2 m.
+  const auto sim = simulate(line({{1.0, 0.06, 0.3, 0}, {1.0, 0.10, -0.3, 0}, {2.2, 0.06, 0.3, 0}}));
+  const auto dets = detect(sim.bscan);
+  const Detection* pair = near(dets, 1.0);
+  const Detection* single = near(dets, 2.2);
+  REQUIRE(pair);
+  REQUIRE(single);
+  CHECK(pair->double_reflection);
+  CHECK(pair->double_reflection_delay_ns == Approx(0.8).margin(0.1));
+  CHECK_FALSE(single->double_reflection);
+  CHECK(pair->mine_likeness > single->mine_likeness);
+}
+
+TEST_CASE("features: min_mine_likeness drops alarms, features off leaves the defaults",
+          "[detect][features]") {
+  const auto sim = simulate(line({{0.8, 0.06, 0.3, 0}, {1.8, 0.10, -0.3, 1}}));
+  DetectOptions d;
+  d.min_mine_likeness = 0.5;
+  const auto kept = detect(sim.bscan, d);
+  REQUIRE(near(kept, 0.8));
+  CHECK_FALSE(near(kept, 1.8));
+  for (const auto& k : kept) CHECK(k.mine_likeness >= 0.5);
+  d.min_mine_likeness = 0;
+  d.features = false;
+  for (const auto& k : detect(sim.bscan, d)) {
+    CHECK(k.mine_likeness == -1);
+    CHECK(k.polarity == 0);
+  }
+  d.min_mine_likeness = 1.5;
+  CHECK_THROWS_WITH(detect(sim.bscan, d), Catch::Contains("min_mine_likeness"));
+}
+
+TEST_CASE("features: mine_likeness follows the documented model", "[detect][features]") {
+  Detection d;
+  d.polarity = -1;
+  d.coherence = 1.0;
+  d.width_m = 0.1;
+  d.double_reflection = true;
+  CHECK(mine_likeness(d) == Approx(1 / (1 + std::exp(-(-0.5 + 3 + 1 + 0.5)))));
+  d.polarity = 1;
+  d.material = Material::metal;
+  d.double_reflection = false;
+  CHECK(mine_likeness(d) == Approx(1 / (1 + std::exp(-(-0.5 - 3 + 0.5 - 1.5)))));
+  CHECK(std::string(material_name(Material::low_permittivity)) == "low_permittivity");
+  CHECK(std::string(material_name(Material::metal)) == "metal");
+}
+
+TEST_CASE("evaluate: ROC of mine_likeness among detected objects", "[detect][evaluate]") {
+  auto det = [](double x, double score, double ml) {
+    Detection d;
+    d.x_m = x;
+    d.score = score;
+    d.mine_likeness = ml;
+    return d;
+  };
+  // Mines at 1, 2, 3; clutter at 4, 5; the clutter at 5 is not alarmed.
+  const std::vector<TruthObject> truth = {
+      {1, 0, true}, {2, 0, true}, {3, 0, true}, {4, 0, false}, {5, 0, false}};
+  std::vector<Detection> dets = {det(1, 0.9, 0.9), det(2, 0.8, 0.3), det(4, 0.7, 0.5),
+                                 det(3.5, 0.6, 0.99)};
+  const auto r = evaluate(dets, truth, {});
+  CHECK(r.n_clutter == 2);
+  CHECK(r.n_clutter_detected == 1);
+  // Mines 0.9 and 0.3 against the clutter's 0.5: one pair of two wins.
+  CHECK(r.likeness_auc == Approx(0.5));
+  CHECK(r.likeness_margin == Approx(0.3 - 0.5));
+  REQUIRE(r.likeness_thresholds.size() == 4);  // inf, 0.9, 0.5, 0.3
+  CHECK(r.likeness_mine_rate.back() == Approx(1.0));
+  CHECK(r.likeness_clutter_rate.back() == Approx(1.0));
+  CHECK(r.likeness_mine_rate[1] == Approx(0.5));
+  CHECK(r.likeness_clutter_rate[1] == Approx(0.0));
+  // Per m and per m^2: the alarm at 3.5 and the one on the clutter at 4 are false alarms.
+  EvaluateOptions o;
+  o.line_length_m = 10;
+  o.swath_m = 0.5;
+  const auto r2 = evaluate(dets, truth, o);
+  CHECK(r2.false_alarms == 2);
+  CHECK(r2.false_alarms_per_m == Approx(0.2));
+  CHECK(r2.false_alarms_per_m2 == Approx(0.4));
+  // Without features the likeness ROC is undefined.
+  dets[0].mine_likeness = -1;
+  CHECK(std::isnan(evaluate(dets, truth, {}).likeness_auc));
+}
