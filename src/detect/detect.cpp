@@ -49,12 +49,12 @@ double default_threshold(ScoreMethod m) {
 }
 
 Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocity_used,
-                        bool* velocity_estimated) {
-  return detect_preprocess(Bscan(in), o, velocity_used, velocity_estimated);
+                        bool* velocity_estimated, GroundReference* ground) {
+  return detect_preprocess(Bscan(in), o, velocity_used, velocity_estimated, ground);
 }
 
 Bscan detect_preprocess(Bscan&& in, const DetectOptions& o, double* velocity_used,
-                        bool* velocity_estimated) {
+                        bool* velocity_estimated, GroundReference* ground) {
   check::finite_data(kWhere, "input", in.view());
   check::positive(kWhere, "dt_ns", in.header().dt_ns);
   check::finite(kWhere, "velocity_m_per_ns", o.velocity_m_per_ns);
@@ -63,6 +63,13 @@ Bscan detect_preprocess(Bscan&& in, const DetectOptions& o, double* velocity_use
   // is resolved from the centre frequency: measure it once when the file has none.
   if (!(b.header().centre_frequency_mhz > 0))
     b.header().centre_frequency_mhz = dominant_frequency_mhz(b.view(), b.header().dt_ns);
+  // The air-ground reflection from the raw section, before any step changes the ground: the
+  // polarity reference, and time-zero where the header's is evidently not the emission time.
+  if (o.features || o.infer_time_zero) {
+    GroundReference g = ground_reference(b.view(), b.header(), o.ground_reference);
+    if (o.infer_time_zero) infer_time_zero(g, b.header());
+    if (ground) *ground = std::move(g);
+  }
   b = o.pipeline.run(std::move(b));
   double v = o.velocity_m_per_ns;
   bool estimated = false;
@@ -102,16 +109,10 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   if (!std::isnan(o.threshold)) check::finite(kWhere, "threshold", o.threshold);
   check::non_negative(kWhere, "nms.radius_m", o.nms.radius_m);
   check::in_range(kWhere, "min_mine_likeness", o.min_mine_likeness, 0.0, 1.0);
-  check::finite_data(kWhere, "input", in.view());
-  check::positive(kWhere, "dt_ns", in.header().dt_ns);
-  if (!(in.header().centre_frequency_mhz > 0))
-    in.header().centre_frequency_mhz = dominant_frequency_mhz(in.view(), in.header().dt_ns);
-  // The polarity reference comes from the raw section, before any step changes the ground.
-  GroundReference ground;
-  if (o.features) ground = ground_reference(in.view(), in.header(), o.ground_reference);
   double v = 0.1;
   bool est = false;
-  Bscan pre = detect_preprocess(std::move(in), o, &v, &est);
+  GroundReference ground;
+  Bscan pre = detect_preprocess(std::move(in), o, &v, &est, &ground);
   ScoreOptions so = o.score;
   so.velocity_m_per_ns = v;
   Bscan s = score(pre, so);

@@ -190,6 +190,22 @@ GroundReference ground_reference(ConstView in, const Header& h, const GroundRefe
   return g;
 }
 
+double infer_time_zero(GroundReference& g, Header& h) {
+  if (g.wavelet.empty() || h.t0_ns != 0.0 || !(h.centre_frequency_mhz > 0)) return 0.0;
+  const double a = std::max(0.0, h.antenna_separation_m);
+  const double hh = std::max(0.0, h.antenna_height_m);
+  const double t_direct = a / c_air_m_per_ns;
+  const double t_ground = 2.0 * std::hypot(hh, a / 2) / c_air_m_per_ns;
+  const double period = 1e3 / h.centre_frequency_mhz;
+  if (g.peak_time_ns <= t_ground + period / 2) return 0.0;
+  const double model = g.overlaps_direct_wave ? t_direct : t_ground;
+  const double shift = g.peak_time_ns - model;
+  h.t0_ns -= shift;
+  g.peak_time_ns -= shift;
+  g.ground_time_ns -= shift;
+  return shift;
+}
+
 void compute_features(ConstView p, const Header& h, const GroundReference& g, double v,
                       std::vector<Detection>& dets, const FeatureOptions& o) {
   constexpr const char* w = "compute_features";

@@ -59,6 +59,9 @@ struct DetectOptions {
   FeatureOptions feature_options;
   /// Alarms whose mine likeness is below this are dropped (0: none; needs features).
   double min_mine_likeness = 0.0;
+  /// Time-zero from the data where the header's is evidently not the emission time (see
+  /// infer_time_zero(), features.h): depths, the hyperbola shapes and migration need it.
+  bool infer_time_zero = true;
 };
 
 /// What the chain did (filled when asked for).
@@ -97,11 +100,12 @@ Pipeline pipeline_of(const DetectOptions& o);
 
 /// Only the preprocessing part of the chain (filters, clutter removal, migration).
 /// `velocity_used` receives the velocity (m/ns) when not null.
+/// `ground` receives the air-ground reference (features.h) when not null.
 Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocity_used = nullptr,
-                        bool* velocity_estimated = nullptr);
+                        bool* velocity_estimated = nullptr, GroundReference* ground = nullptr);
 /// The same on a section the caller gives up (processed in place).
 Bscan detect_preprocess(Bscan&& in, const DetectOptions& o, double* velocity_used = nullptr,
-                        bool* velocity_estimated = nullptr);
+                        bool* velocity_estimated = nullptr, GroundReference* ground = nullptr);
 
 /// The default threshold of a scoring method (energy 6, rx 40, hyperbola 0.6).
 double default_threshold(ScoreMethod m);

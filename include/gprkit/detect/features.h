@@ -53,6 +53,14 @@ struct GroundReferenceOptions {
 GroundReference ground_reference(ConstView in, const Header& h,
                                  const GroundReferenceOptions& o = {});
 
+/// Where the header's time-zero is evidently not the emission time (t0_ns == 0, as in files
+/// without one, and the first arrival's peak more than half a period after the geometry's
+/// ground time 2 sqrt(h^2 + a^2 / 4) / c), moves time-zero so the peak sits at its model time:
+/// the direct wave's a / c where it overlaps the ground reflection, else the ground's. Updates
+/// h.t0_ns and the reference's times; returns the shift applied to the time axis (ns, 0 when
+/// none).
+double infer_time_zero(GroundReference& g, Header& h);
+
 struct FeatureOptions {
   /// The reflection is looked for from search_before_periods before the alarm's sample (a
   /// hyperbola score peaks below the apex) to search_after_periods after it, and not earlier
