@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gprkit/core/validate.h"
+#include "gprkit/detect/air_gap.h"
 #include "gprkit/migrate/migrate.h"
 #include "gprkit/pipeline/registry.h"
 #include "landmine_pipeline.h"
@@ -65,12 +66,22 @@ Bscan detect_preprocess(Bscan&& in, const DetectOptions& o, double* velocity_use
     b.header().centre_frequency_mhz = dominant_frequency_mhz(b.view(), b.header().dt_ns);
   // The air-ground reflection from the raw section, before any step changes the ground: the
   // polarity reference, and time-zero where the header's is evidently not the emission time.
-  if (o.features || o.infer_time_zero) {
-    GroundReference g = ground_reference(b.view(), b.header(), o.ground_reference);
-    if (o.infer_time_zero) infer_time_zero(g, b.header());
-    if (ground) *ground = std::move(g);
+  GroundReference g_ref;
+  if (o.features || o.infer_time_zero || o.estimate_antenna_height) {
+    g_ref = ground_reference(b.view(), b.header(), o.ground_reference);
+    if (o.infer_time_zero) infer_time_zero(g_ref, b.header());
   }
   b = o.pipeline.run(std::move(b));
+  if (o.estimate_antenna_height && !(b.header().antenna_height_m > 0)) {
+    // No height in the header: read it from the hyperbolas' moveout (below the ground).
+    AirGapOptions ao = o.air_gap;
+    if (!g_ref.wavelet.empty())
+      ao.min_time_after_ns =
+          g_ref.ground_time_ns + 0.5e3 / std::max(1.0, b.header().centre_frequency_mhz);
+    const double vs = o.velocity_m_per_ns > 0 ? o.velocity_m_per_ns : 0.1;
+    const AirGapEstimate e = estimate_air_gap(b.view(), b.header(), vs, ao);
+    if (e.height_m > 0) b.header().antenna_height_m = e.height_m;
+  }
   double v = o.velocity_m_per_ns;
   bool estimated = false;
   if (!(v > 0)) {
@@ -96,6 +107,7 @@ Bscan detect_preprocess(Bscan&& in, const DetectOptions& o, double* velocity_use
     nlohmann::json mo = {{"method", name}, {"velocity_m_per_ns", v}};
     b = Pipeline().add("migrate", mo.dump()).run(std::move(b));
   }
+  if (ground) *ground = std::move(g_ref);
   if (velocity_used) *velocity_used = v;
   if (velocity_estimated) *velocity_estimated = estimated;
   return b;

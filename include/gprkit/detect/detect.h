@@ -7,6 +7,7 @@
 
 #include "gprkit/core/bscan.h"
 #include "gprkit/detect/cfar.h"
+#include "gprkit/detect/air_gap.h"
 #include "gprkit/detect/detection.h"
 #include "gprkit/detect/features.h"
 #include "gprkit/detect/score.h"
@@ -62,6 +63,11 @@ struct DetectOptions {
   /// Time-zero from the data where the header's is evidently not the emission time (see
   /// infer_time_zero(), features.h): depths, the hyperbola shapes and migration need it.
   bool infer_time_zero = true;
+  /// Where the header has no antenna height (0), read it from the moveout of the strongest
+  /// hyperbolas after the preprocessing (estimate_air_gap(), air_gap.h) and use it for the
+  /// velocity, migration, score and depths.
+  bool estimate_antenna_height = true;
+  AirGapOptions air_gap;
 };
 
 /// What the chain did (filled when asked for).

@@ -63,9 +63,10 @@ double infer_time_zero(GroundReference& g, Header& h);
 
 struct FeatureOptions {
   /// The reflection is looked for from search_before_periods before the alarm's sample (a
-  /// hyperbola score peaks below the apex) to search_after_periods after it, and not earlier
+  /// hyperbola score peaks off the apex when the height or velocity is off) to
+  /// search_after_periods after it, and not earlier
   /// than min_after_ground_periods after the ground reference's peak.
-  double search_before_periods = 2.5, search_after_periods = 0.75;
+  double search_before_periods = 2.5, search_after_periods = 2.5;
   double min_after_ground_periods = 0.4;
   std::ptrdiff_t stack_traces = 1;  ///< traces either side of the alarm averaged
   /// Below this coherence (normalized correlation with the reference) the polarity is 0 and
