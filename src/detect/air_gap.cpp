@@ -61,7 +61,23 @@ AirGapEstimate estimate_air_gap(ConstView in, const Header& h, double v, const A
       if (std::abs(in(i, j)) > a.amplitude) a = {j, i, std::abs(in(i, j))};
     best[static_cast<std::size_t>(j)] = a;
   }
-  std::vector<Apex> order = best;
+  // Apexes are lateral maxima: no trace within the aperture is stronger (a hyperbola's tail
+  // is weaker than the trace nearer its apex).
+  std::vector<Apex> order;
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    bool top = true;
+    for (std::ptrdiff_t k = j - 1; k >= 0 && top; --k) {
+      if (std::abs(h.trace_x_m(k) - h.trace_x_m(j)) > o.aperture_m) break;
+      if (best[static_cast<std::size_t>(k)].amplitude > best[static_cast<std::size_t>(j)].amplitude)
+        top = false;
+    }
+    for (std::ptrdiff_t k = j + 1; k < n && top; ++k) {
+      if (std::abs(h.trace_x_m(k) - h.trace_x_m(j)) > o.aperture_m) break;
+      if (best[static_cast<std::size_t>(k)].amplitude >= best[static_cast<std::size_t>(j)].amplitude)
+        top = false;
+    }
+    if (top) order.push_back(best[static_cast<std::size_t>(j)]);
+  }
   std::sort(order.begin(), order.end(), [](const Apex& a, const Apex& b) {
     return a.amplitude != b.amplitude ? a.amplitude > b.amplitude : a.trace < b.trace;
   });
@@ -69,6 +85,7 @@ AirGapEstimate estimate_air_gap(ConstView in, const Header& h, double v, const A
   for (const Apex& a : order) {
     if (static_cast<int>(apexes.size()) >= o.max_apexes) break;
     if (!(a.amplitude > o.min_snr * noise)) break;
+    if (!apexes.empty() && !(a.amplitude >= o.min_relative_amplitude * apexes[0].amplitude)) break;
     bool far = true;
     for (const Apex& b : apexes)
       if (std::abs(h.trace_x_m(a.trace) - h.trace_x_m(b.trace)) < o.apex_separation_m) far = false;

@@ -15,10 +15,11 @@ struct AirGapOptions {
   std::vector<double> heights_m = {0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.10, 0.15};
   int max_apexes = 8;                ///< strongest apexes used (>= 1)
   double apex_separation_m = 0.3;    ///< no two apexes closer along the line
-  double aperture_m = 0.15;          ///< traces within this of the apex enter the semblance
+  double aperture_m = 0.3;           ///< traces within this of the apex enter the semblance
   double min_time_after_ns = -1e300;  ///< apexes only after this time (ns, e.g. below the ground)
   /// An apex must be at least this many times the section's robust noise level (MAD).
   double min_snr = 6.0;
+  double min_relative_amplitude = 0.1;  ///< and this fraction of the strongest apex
   /// The best height is kept only when its mean semblance beats the ground-coupled one (h = 0)
   /// by at least this much; else 0 (a ground-coupled antenna).
   double min_gain = 0.02;
