@@ -286,6 +286,8 @@ Simulation simulate(const SimulateOptions& o) {
   for (auto& t : sim.truth) apex(t);
   for (auto& t : sim.scatterers) apex(t);
 
+  // Latest arrival that can still touch the section (add_wavelet's half-width, with margin).
+  const double t_last = o.t0_ns + static_cast<double>(o.n_samples) * o.dt_ns + 2.5e3 / f;
   MutView out = sim.bscan.view();
   const int nthreads = threads_for(static_cast<std::size_t>(out.size()));
 #pragma omp parallel for num_threads(nthreads) schedule(static)
@@ -307,6 +309,12 @@ Simulation simulate(const SimulateOptions& o) {
     for (const auto& d : src) {
       // Depth below the local surface; an object the ground has left exposed is in air.
       const double z = d.depth_m + sj;
+      // Skip (exactly: it would add nothing) a source whose straight-ray lower bound on the
+      // two-way time lies past the end of the trace (plus the wavelet's half-width).
+      const double vertical = hj + z;  // antenna to source, vertically (> 0)
+      const double t_min =
+          (std::hypot(d.x_m - xt, vertical) + std::hypot(d.x_m - xr, vertical)) / std::max(c, vj);
+      if (t_min + d.delay_ns > t_last) continue;
       const double t = (z >= 0 ? two_way_time_ns(xt, xr, hj, d.x_m, z, vj)
                                : two_way_time_ns(xt, xr, hj + z, d.x_m, 0.0, vj)) +
                        d.delay_ns;
@@ -316,7 +324,7 @@ Simulation simulate(const SimulateOptions& o) {
       if (d.ring > 0) {
         const double period = 1e3 / f;
         const int cycles =
-            std::min(64, static_cast<int>(std::ceil(7.0 * d.ring_decay_ns / period)) + 1);
+            std::min(64, static_cast<int>(std::ceil(5.0 * d.ring_decay_ns / period)) + 1);
         for (int k = 1; k <= cycles; ++k)
           add_wavelet(tr, o.n_samples, o.t0_ns, o.dt_ns, t + k * period,
                       amp * d.ring * std::exp(-(k - 1) * period / d.ring_decay_ns), f);

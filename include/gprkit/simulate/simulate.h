@@ -39,7 +39,8 @@ struct Diffractor {
   /// A perfect conductor: R_t = -1, plus a decaying ringing after the reflection (copies of the
   /// wavelet one centre period apart, the k-th (k >= 1) with relative amplitude
   /// metal_ringing * exp(-(k - 1) T / metal_ringing_decay_ns), T = 1 / centre frequency),
-  /// following the object's hyperbola. Overrides `permittivity`; no bottom reflection.
+  /// following the object's hyperbola, for 5 e-folding times. Overrides `permittivity`; no bottom
+  /// reflection.
   bool metal = false;
   /// Extended flat top (m); 0 = a point. The top is a row of N = ceil(width_m / 0.01) + 1
   /// points evenly over [x_m - width_m/2, x_m + width_m/2] (spacing <= 1 cm), each with
