@@ -588,3 +588,25 @@ TEST_CASE("simulate: bad heterogeneous-ground options name the option", "[simula
       },
       "velocity_m_per_ns");
 }
+
+TEST_CASE("simulate: where the ground would rise above the antenna it is clamped to touch it",
+          "[simulate]") {
+  SimulateOptions o = flat_line(6.0);
+  o.n_traces = 400;
+  o.antenna_height_m = 0.01;
+  o.surface_rms_m = 0.02;  // often above the antenna, often below a 1 cm deep object
+  o.diffractors = {{1.0, 0.01, 0.5, 0}, {3.0, 0.01, 0.5, 0}};
+  const Simulation sim = simulate(o);
+  int clamped = 0;
+  for (std::ptrdiff_t j = 0; j < o.n_traces; ++j) {
+    const auto ju = static_cast<std::size_t>(j);
+    REQUIRE(sim.surface_elevation_m[ju] <= o.antenna_height_m);
+    if (sim.surface_elevation_m[ju] == o.antenna_height_m) {
+      ++clamped;
+      REQUIRE(sim.ground_time_ns[ju] == 0.0);  // no air gap: no separate ground bounce
+    }
+    for (std::ptrdiff_t i = 0; i < o.n_samples; ++i) REQUIRE(std::isfinite(sim.bscan(i, j)));
+  }
+  CHECK(clamped > 10);
+  CHECK(*std::min_element(sim.surface_elevation_m.begin(), sim.surface_elevation_m.end()) < -0.01);
+}
