@@ -50,9 +50,9 @@ def simulate(diffractors: Iterable[Any] | None = None, layers: Iterable[Any] | N
         width_m=0, height_m=0, metal_ringing=0.5, metal_ringing_decay_ns=1.0) or tuples in that
         order. permittivity > 0 (relative, >= 1) or metal=True make a physical inclusion: the
         top reflects amplitude * R_t / R_g_mean (normal-incidence Fresnel coefficients of the
-        object in the soil and of the mean air-ground interface), so with
-        ground_bounce_amplitude > 0 an object denser than the soil or metal has the sign of the
-        ground bounce, a lighter one (plastic mine, void) the opposite sign. width_m (m): a
+        object in the soil and of the mean air-ground interface; times -1 when
+        ground_bounce_amplitude < 0), so an object denser than the soil or metal has the sign
+        of the ground bounce, a lighter one (plastic mine, void) the opposite sign. width_m (m): a
         flat top of that width; height_m (m): thickness, adds the bottom reflection (opposite
         sign, 2 height_m sqrt(permittivity) / c later). metal adds a decaying ringing.
     layers: dicts (depth_m, dip_deg=0, x0_m=0, amplitude=0.3, x_min_m, x_max_m) or tuples;

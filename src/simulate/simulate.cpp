@@ -127,6 +127,9 @@ void expand(const SimulateOptions& o, const std::vector<double>& eps_trace, doub
   const double c = c_air_m_per_ns;
   const double n_mean = std::sqrt(eps_mean);
   const double rg_mean = soil::fresnel(1.0, n_mean);
+  // A negative ground_bounce_amplitude is a radar of inverted polarity: physical objects
+  // follow it, so their sign relative to the ground bounce stays physical.
+  const double sgn = o.ground_bounce_amplitude < 0 ? -1.0 : 1.0;
   for (const auto& d : o.diffractors) {
     TargetTruth t;
     t.x_m = d.x_m;
@@ -144,8 +147,8 @@ void expand(const SimulateOptions& o, const std::vector<double>& eps_trace, doub
     double top = d.amplitude;
     if (phys) {
       t.reflection = d.metal ? -1.0 : soil::fresnel(n_s, n_o);
-      top = d.amplitude * t.reflection / rg_mean;
-      t.polarity = sign_of(top) * (o.ground_bounce_amplitude < 0 ? -1 : 1);
+      top = sgn * d.amplitude * t.reflection / rg_mean;
+      t.polarity = sign_of(t.reflection / rg_mean);
     } else {
       t.polarity = sign_of(d.amplitude) * sign_of(o.ground_bounce_amplitude);
     }
@@ -166,7 +169,8 @@ void expand(const SimulateOptions& o, const std::vector<double>& eps_trace, doub
     }
     const bool bottom = d.height_m > 0 && d.permittivity > 0 && !d.metal;
     const double r_t = t.reflection;
-    const double bottom_amp = bottom ? d.amplitude * (-r_t) * (1.0 - r_t * r_t) / rg_mean : 0.0;
+    const double bottom_amp =
+        bottom ? sgn * d.amplitude * (-r_t) * (1.0 - r_t * r_t) / rg_mean : 0.0;
     const double bottom_delay = bottom ? 2.0 * d.height_m * n_o / c : 0.0;
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       const double x = n == 1 ? d.x_m : d.x_m - d.width_m / 2 + static_cast<double>(k) * spacing;

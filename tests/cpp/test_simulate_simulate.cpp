@@ -410,6 +410,23 @@ TEST_CASE("simulate: low- and high-permittivity inclusions reflect with opposite
   }
 }
 
+TEST_CASE("simulate: physical objects follow an inverted ground bounce", "[simulate]") {
+  for (double gb : {1.0, -1.0}) {
+    CAPTURE(gb);
+    SimulateOptions o = flat_line(9.0);
+    o.ground_bounce_amplitude = gb;
+    o.diffractors = {Diffractor{.x_m = 0.3, .depth_m = 0.1, .amplitude = 0.5, .permittivity = 3.0},
+                     Diffractor{.x_m = 0.9, .depth_m = 0.1, .amplitude = 0.5, .metal = true}};
+    const Simulation sim = simulate(o);
+    const auto w = ground_wavelet(sim, o, 60, 12);  // 0.3 m from both objects
+    CHECK(wavelet_amplitude(sim, o, 30, sim.truth[0].apex_time_ns, w, 12) < 0);
+    CHECK(wavelet_amplitude(sim, o, 90, sim.truth[1].apex_time_ns, w, 12) > 0);
+    CHECK(sim.truth[0].polarity == -1);
+    CHECK(sim.truth[1].polarity == 1);
+    CHECK(sim.truth[1].amplitude * gb > 0);
+  }
+}
+
 TEST_CASE("simulate: metal reflects like the ground bounce, stronger than a stone, and rings",
           "[simulate]") {
   SimulateOptions o = flat_line(6.0);

@@ -17,10 +17,10 @@ namespace gprkit {
 /// has the normal-incidence Fresnel coefficient R_g = (1 - n_s) / (1 + n_s) (n = sqrt(eps_r),
 /// negative for any soil), an object in the soil R_t = (n_s - n_o) / (n_s + n_o). With
 /// `permittivity` > 0 (or `metal`) the simulated top reflection is amplitude * R_t / R_g_mean
-/// (R_g_mean: the mean soil's coefficient, n_s: the soil at the object's x), so with
-/// ground_bounce_amplitude > 0 an object denser than the soil (stone, water, eps_o > eps_s)
-/// or metal (R_t = -1) reflects with the SAME sign as the ground bounce, a lighter one (plastic
-/// mine eps_o ~ 3, air void) with the OPPOSITE sign.
+/// (R_g_mean: the mean soil's coefficient, n_s: the soil at the object's x; times -1 when
+/// ground_bounce_amplitude < 0, a radar of inverted polarity), so an object denser than the
+/// soil (stone, water, eps_o > eps_s) or metal (R_t = -1) reflects with the SAME sign as the
+/// ground bounce, a lighter one (plastic mine eps_o ~ 3, air void) with the OPPOSITE sign.
 ///
 /// Example: a 10 cm wide, 5 cm thick plastic mine with a metal-free case:
 ///   Diffractor{.x_m = 1.0, .depth_m = 0.05, .amplitude = 0.5, .permittivity = 3.0,
@@ -30,7 +30,7 @@ struct Diffractor {
   double depth_m = 0.1;  ///< depth of the top below the (mean) ground surface (m)
   /// Reflection strength (before geometric spreading): signed reflection amplitude when
   /// permittivity == 0 and not metal (as before); else the positive strength scale that
-  /// multiplies R_t / R_g_mean.
+  /// multiplies R_t / R_g_mean (and the sign of ground_bounce_amplitude, + when it is 0).
   double amplitude = 1.0;
   int kind = 0;  ///< free label carried into the truth (e.g. 0 = mine, 1 = clutter)
   /// Relative permittivity of the object (>= 1); 0 = use `amplitude` as the signed reflection
@@ -135,7 +135,8 @@ struct TargetTruth {
   double depth_m = 0.0;
   double apex_time_ns = 0.0;  ///< two-way time of the hyperbola apex (time-zero = 0)
   /// Signed simulated top amplitude before geometric spreading: the diffractor's amplitude
-  /// when permittivity == 0 and not metal, else amplitude * R_t / R_g_mean.
+  /// when permittivity == 0 and not metal, else +-amplitude * R_t / R_g_mean (the sign of
+  /// ground_bounce_amplitude, + when it is 0).
   double amplitude = 0.0;
   int kind = 0;  ///< the diffractor's label; soil scatterers have kind -1
   double permittivity = 0.0;
@@ -144,10 +145,9 @@ struct TargetTruth {
   double height_m = 0.0;
   double reflection = 0.0;  ///< R_t (soil at the object's x); 0 for a plain-amplitude diffractor
   /// +1: the top reflects with the same sign as the ground bounce, -1: the opposite sign.
-  /// Physical objects (permittivity > 0 or metal): sign(R_t / R_g_mean) times
-  /// sign(ground_bounce_amplitude) (a zero ground_bounce_amplitude counts as positive, the
-  /// physical air-ground sign). Plain diffractors: sign(amplitude * ground_bounce_amplitude),
-  /// 0 when either is 0.
+  /// Physical objects (permittivity > 0 or metal): sign(R_t / R_g_mean), whatever the sign of
+  /// ground_bounce_amplitude (also when it is 0: the physical air-ground reflection). Plain
+  /// diffractors: sign(amplitude * ground_bounce_amplitude), 0 when either is 0.
   int polarity = 0;
 };
 
