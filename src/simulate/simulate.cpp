@@ -121,6 +121,29 @@ struct Source {
 
 int sign_of(double v) { return (v > 0) - (v < 0); }
 
+// One-way time (ns) from an antenna at xa, `top` above the mean surface, to a point (x, depth
+// below the mean surface) under a rough surface (elevation profile `surface` on the trace
+// grid): solved over a flat ground at elevation s0 (the trace's), then again over a flat ground
+// at the elevation of the refraction point found, so the ray enters the ground where the surface
+// is (one fixed-point step). Where the ground would rise above the antenna it touches it; a
+// point the ground has left exposed is reached through air.
+double rough_leg_ns(double xa, double top, double s0, double x, double depth, double v,
+                    const std::vector<double>& surface, double x0, double dx) {
+  auto solve = [&](double s, double* p) {
+    s = std::min(s, top);
+    double h = top - s, z = depth + s;
+    if (z < 0) {
+      h += z;
+      z = 0;
+    }
+    return refracted_one_way_time_ns(x - xa, h, z, v, p);
+  };
+  double p = 0.0;
+  solve(s0, &p);
+  const double xp = xa + (x >= xa ? p : -p);
+  return solve(soil::profile_at(surface, x0, dx, xp), &p);
+}
+
 // Expands the diffractors (and scatterers) into sources; fills truth.
 void expand(const SimulateOptions& o, const std::vector<double>& eps_trace, double eps_mean,
             std::vector<Source>& src, std::vector<TargetTruth>& truth) {
@@ -275,17 +298,20 @@ Simulation simulate(const SimulateOptions& o) {
   sim.scatterers = draw_scatterers(o);
   for (const auto& t : sim.scatterers) src.push_back({t.x_m, t.depth_m, t.amplitude});
   auto apex = [&](TargetTruth& t) {
-    const double s = surface.empty() ? 0.0
-                                     : std::min(soil::profile_at(surface, o.x0_m, o.dx_m, t.x_m),
-                                                o.antenna_height_m);
     const double vt =
         o.permittivity_std > 0
             ? c / std::sqrt(soil::profile_at(sim.soil_permittivity, o.x0_m, o.dx_m, t.x_m))
             : v;
-    const double z = t.depth_m + s;
-    const double ht = o.antenna_height_m - s;
-    t.apex_time_ns = z >= 0 ? two_way_time_ns(t.x_m - a / 2, t.x_m + a / 2, ht, t.x_m, z, vt)
-                            : two_way_time_ns(t.x_m - a / 2, t.x_m + a / 2, ht + z, t.x_m, 0.0, vt);
+    if (surface.empty()) {
+      t.apex_time_ns =
+          two_way_time_ns(t.x_m - a / 2, t.x_m + a / 2, o.antenna_height_m, t.x_m, t.depth_m, vt);
+      return;
+    }
+    const double s = soil::profile_at(surface, o.x0_m, o.dx_m, t.x_m);
+    t.apex_time_ns = rough_leg_ns(t.x_m - a / 2, o.antenna_height_m, s, t.x_m, t.depth_m, vt,
+                                  surface, o.x0_m, o.dx_m) +
+                     rough_leg_ns(t.x_m + a / 2, o.antenna_height_m, s, t.x_m, t.depth_m, vt,
+                                  surface, o.x0_m, o.dx_m);
   };
   for (auto& t : sim.truth) apex(t);
   for (auto& t : sim.scatterers) apex(t);
@@ -319,9 +345,12 @@ Simulation simulate(const SimulateOptions& o) {
       const double t_min =
           (std::hypot(d.x_m - xt, vertical) + std::hypot(d.x_m - xr, vertical)) / std::max(c, vj);
       if (t_min + d.delay_ns > t_last) continue;
-      const double t = (z >= 0 ? two_way_time_ns(xt, xr, hj, d.x_m, z, vj)
-                               : two_way_time_ns(xt, xr, hj + z, d.x_m, 0.0, vj)) +
-                       d.delay_ns;
+      const double t =
+          (surface.empty()
+               ? two_way_time_ns(xt, xr, hj, d.x_m, z, vj)
+               : rough_leg_ns(xt, hj + sj, sj, d.x_m, d.depth_m, vj, surface, o.x0_m, o.dx_m) +
+                     rough_leg_ns(xr, hj + sj, sj, d.x_m, d.depth_m, vj, surface, o.x0_m, o.dx_m)) +
+          d.delay_ns;
       double amp = d.amplitude;
       if (o.geometric_spreading) amp *= 0.1 / std::max(0.01, std::hypot(x - d.x_m, z));
       add_wavelet(tr, o.n_samples, o.t0_ns, o.dt_ns, t, amp, f);

@@ -81,8 +81,13 @@ struct Layer {
 ///   serially. Positive s = ground higher = antenna closer: the local air gap is
 ///   h_j = antenna_height_m + height wander - s(x_j), CLAMPED at 0 (where the ground would rise
 ///   above the antenna it touches it: s_j is then reported as the clamped value). Objects and
-///   layers keep their depth below the MEAN surface: the soil path is depth + s_j. Each trace
-///   sees a flat ground at its own elevation (local flat-surface approximation).
+///   layers keep their depth below the MEAN surface: where the ground is high the air path
+///   shrinks and the soil path grows. An object's ray (each leg, transmitter and receiver) is
+///   refracted over a flat ground at the trace's elevation, then again over a flat ground at
+///   the elevation of the refraction point found (the ray enters where the surface is: a
+///   hyperbola's flanks follow the surface near the object, not under the antenna; within a
+///   few ps of a brute-force Fermat path over the profile); a layer sees a flat ground at the
+///   trace's elevation.
 /// - laterally correlated soil permittivity: eps_j = eps_s (1 + permittivity_std * u(x_j)),
 ///   u a unit Gaussian process with the same kind of correlation (length
 ///   permittivity_correlation_m), clipped at >= 1.5. A trace uses its own local velocity
@@ -166,7 +171,8 @@ double ricker(double t_ns, double f_mhz);
 /// Builds the section (n_samples x n_traces, OpenMP over traces; the random surface,
 /// permittivity and scatterers are drawn serially before the trace loop, so the result does
 /// not depend on the thread count). Truth apex times use the geometry at the object's x
-/// (antenna_height_m - s(x), local velocity), without the height wander, as before.
+/// (antenna at antenna_height_m above the mean surface, the rough surface, the local velocity),
+/// without the height wander, as before.
 /// Throws InvalidArgument for non-positive sizes, dt, velocity or frequency, non-finite
 /// values, or a new option out of range (named in the message).
 Simulation simulate(const SimulateOptions& options);
