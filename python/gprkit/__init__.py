@@ -8,6 +8,7 @@ from ._core import get_num_threads
 from ._errors import Error, FormatError, InvalidArgument, IoError
 from .bscan import Bscan
 from .simulate import Simulation, ricker, simulate
+from . import scenes  # noqa: F401  (scene generators for tests and benchmarks; numpy only)
 from .filters import *  # noqa: F401,F403
 from .clutter import *  # noqa: F401,F403
 from .migrate import *  # noqa: F401,F403

@@ -12,11 +12,12 @@ import numpy.typing
 import typing
 __all__: list[str] = ['BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'StreamProcessor', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'landmine_pipeline_json', 'landmine_stream_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'truncated_svd', 'two_way_time_ns', 'version']
 class Diffractor:
+    metal: bool
     @typing.overload
     def __init__(self) -> None:
         ...
     @typing.overload
-    def __init__(self, x_m: typing.SupportsFloat | typing.SupportsIndex, depth_m: typing.SupportsFloat | typing.SupportsIndex, amplitude: typing.SupportsFloat | typing.SupportsIndex = 1.0, kind: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+    def __init__(self, x_m: typing.SupportsFloat | typing.SupportsIndex, depth_m: typing.SupportsFloat | typing.SupportsIndex, amplitude: typing.SupportsFloat | typing.SupportsIndex = 1.0, kind: typing.SupportsInt | typing.SupportsIndex = 0, permittivity: typing.SupportsFloat | typing.SupportsIndex = 0.0, metal: bool = False, width_m: typing.SupportsFloat | typing.SupportsIndex = 0.0, height_m: typing.SupportsFloat | typing.SupportsIndex = 0.0, metal_ringing: typing.SupportsFloat | typing.SupportsIndex = 0.5, metal_ringing_decay_ns: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> None:
         ...
     @property
     def amplitude(self) -> float:
@@ -31,10 +32,40 @@ class Diffractor:
     def depth_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def height_m(self) -> float:
+        ...
+    @height_m.setter
+    def height_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def kind(self) -> int:
         ...
     @kind.setter
     def kind(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def metal_ringing(self) -> float:
+        ...
+    @metal_ringing.setter
+    def metal_ringing(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def metal_ringing_decay_ns(self) -> float:
+        ...
+    @metal_ringing_decay_ns.setter
+    def metal_ringing_decay_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def permittivity(self) -> float:
+        ...
+    @permittivity.setter
+    def permittivity(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def width_m(self) -> float:
+        ...
+    @width_m.setter
+    def width_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def x_m(self) -> float:
@@ -174,6 +205,18 @@ class SimulateOptions:
     def noise_std(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def permittivity_correlation_m(self) -> float:
+        ...
+    @permittivity_correlation_m.setter
+    def permittivity_correlation_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def permittivity_std(self) -> float:
+        ...
+    @permittivity_std.setter
+    def permittivity_std(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def ringing_amplitude(self) -> float:
         ...
     @ringing_amplitude.setter
@@ -192,10 +235,40 @@ class SimulateOptions:
     def ringing_period_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def scatterer_amplitude(self) -> float:
+        ...
+    @scatterer_amplitude.setter
+    def scatterer_amplitude(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def scatterer_density_per_m2(self) -> float:
+        ...
+    @scatterer_density_per_m2.setter
+    def scatterer_density_per_m2(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def scatterer_max_depth_m(self) -> float:
+        ...
+    @scatterer_max_depth_m.setter
+    def scatterer_max_depth_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def seed(self) -> int:
         ...
     @seed.setter
     def seed(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def surface_correlation_m(self) -> float:
+        ...
+    @surface_correlation_m.setter
+    def surface_correlation_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def surface_rms_m(self) -> float:
+        ...
+    @surface_rms_m.setter
+    def surface_rms_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def t0_ns(self) -> float:
@@ -851,9 +924,9 @@ def set_num_threads(n: typing.SupportsInt | typing.SupportsIndex) -> None:
     """
 def shift_traces(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], shifts_samples: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> numpy.typing.NDArray[numpy.float32]:
     ...
-def simulate(options: SimulateOptions) -> tuple[numpy.typing.NDArray[numpy.float32], dict, list, numpy.typing.NDArray[numpy.float64]]:
+def simulate(options: SimulateOptions) -> tuple[numpy.typing.NDArray[numpy.float32], dict, list, numpy.typing.NDArray[numpy.float64], list, numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
     """
-    Synthetic B-scan: (data, header, truth, ground_time_ns).
+    Synthetic B-scan: (data, header, truth, ground_time_ns, scatterers, surface_elevation_m, soil_permittivity).
     """
 def step_names() -> list[str]:
     ...

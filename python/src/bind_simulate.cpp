@@ -8,14 +8,24 @@ namespace gprkit::py {
 void bind_simulate(pyb::module_& m) {
   pyb::class_<Diffractor>(m, "Diffractor")
       .def(pyb::init<>())
-      .def(pyb::init([](double x, double d, double a, int k) {
-             return Diffractor{x, d, a, k};
+      .def(pyb::init([](double x, double d, double a, int k, double eps, bool metal, double w,
+                        double hgt, double ring, double ring_decay) {
+             return Diffractor{x, d, a, k, eps, metal, w, hgt, ring, ring_decay};
            }),
-           pyb::arg("x_m"), pyb::arg("depth_m"), pyb::arg("amplitude") = 1.0, pyb::arg("kind") = 0)
+           pyb::arg("x_m"), pyb::arg("depth_m"), pyb::arg("amplitude") = 1.0, pyb::arg("kind") = 0,
+           pyb::arg("permittivity") = 0.0, pyb::arg("metal") = false, pyb::arg("width_m") = 0.0,
+           pyb::arg("height_m") = 0.0, pyb::arg("metal_ringing") = 0.5,
+           pyb::arg("metal_ringing_decay_ns") = 1.0)
       .def_readwrite("x_m", &Diffractor::x_m)
       .def_readwrite("depth_m", &Diffractor::depth_m)
       .def_readwrite("amplitude", &Diffractor::amplitude)
-      .def_readwrite("kind", &Diffractor::kind);
+      .def_readwrite("kind", &Diffractor::kind)
+      .def_readwrite("permittivity", &Diffractor::permittivity)
+      .def_readwrite("metal", &Diffractor::metal)
+      .def_readwrite("width_m", &Diffractor::width_m)
+      .def_readwrite("height_m", &Diffractor::height_m)
+      .def_readwrite("metal_ringing", &Diffractor::metal_ringing)
+      .def_readwrite("metal_ringing_decay_ns", &Diffractor::metal_ringing_decay_ns);
   pyb::class_<Layer>(m, "Layer")
       .def(pyb::init<>())
       .def(pyb::init([](double d, double dip, double x0, double a, double xmin, double xmax) {
@@ -53,6 +63,13 @@ void bind_simulate(pyb::module_& m) {
   GPRKIT_FIELD(noise_std);
   GPRKIT_FIELD(geometric_spreading);
   GPRKIT_FIELD(seed);
+  GPRKIT_FIELD(surface_rms_m);
+  GPRKIT_FIELD(surface_correlation_m);
+  GPRKIT_FIELD(permittivity_std);
+  GPRKIT_FIELD(permittivity_correlation_m);
+  GPRKIT_FIELD(scatterer_density_per_m2);
+  GPRKIT_FIELD(scatterer_amplitude);
+  GPRKIT_FIELD(scatterer_max_depth_m);
   GPRKIT_FIELD(diffractors);
   GPRKIT_FIELD(layers);
 #undef GPRKIT_FIELD
@@ -65,21 +82,35 @@ void bind_simulate(pyb::module_& m) {
           pyb::gil_scoped_release nogil;
           sim = simulate(o);
         }
-        pyb::list truth;
-        for (const auto& t : sim.truth) {
-          pyb::dict d;
-          d["x_m"] = t.x_m;
-          d["depth_m"] = t.depth_m;
-          d["apex_time_ns"] = t.apex_time_ns;
-          d["amplitude"] = t.amplitude;
-          d["kind"] = t.kind;
-          truth.append(d);
-        }
+        auto to_list = [](const std::vector<TargetTruth>& ts) {
+          pyb::list out;
+          for (const auto& t : ts) {
+            pyb::dict d;
+            d["x_m"] = t.x_m;
+            d["depth_m"] = t.depth_m;
+            d["apex_time_ns"] = t.apex_time_ns;
+            d["amplitude"] = t.amplitude;
+            d["kind"] = t.kind;
+            d["permittivity"] = t.permittivity;
+            d["metal"] = t.metal;
+            d["width_m"] = t.width_m;
+            d["height_m"] = t.height_m;
+            d["reflection"] = t.reflection;
+            d["polarity"] = t.polarity;
+            out.append(d);
+          }
+          return out;
+        };
+        pyb::list truth = to_list(sim.truth);
+        pyb::list scatterers = to_list(sim.scatterers);
         pyb::dict header = header_to_dict(sim.bscan.header());
         return pyb::make_tuple(bscan_to_numpy(std::move(sim.bscan)), header, truth,
-                               to_numpy(sim.ground_time_ns));
+                               to_numpy(sim.ground_time_ns), scatterers,
+                               to_numpy(sim.surface_elevation_m), to_numpy(sim.soil_permittivity));
       },
-      pyb::arg("options"), "Synthetic B-scan: (data, header, truth, ground_time_ns).");
+      pyb::arg("options"),
+      "Synthetic B-scan: (data, header, truth, ground_time_ns, scatterers, surface_elevation_m, "
+      "soil_permittivity).");
   m.def("ricker", &ricker, pyb::arg("t_ns"), pyb::arg("f_mhz"));
   m.def("two_way_time_ns", &two_way_time_ns, pyb::arg("xt_m"), pyb::arg("xr_m"),
         pyb::arg("height_m"), pyb::arg("x_m"), pyb::arg("depth_m"), pyb::arg("velocity_m_per_ns"));
