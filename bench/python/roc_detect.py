@@ -1,47 +1,116 @@
-"""ROC figures of the default detect chain: simulated minefields and the gprMax scenes.
+"""ROC figures of the default detect chain: simulated minefields (the flat-ground line of the
+detection tests and rough heterogeneous lines from gprkit.scenes) and the gprMax scenes.
 
-    PYTHONPATH=build/release/python python3 bench/python/roc_detect.py
+    PYTHONPATH=build/release/python python3 bench/python/roc_detect.py [--seeds 1 2 3]
+
+Per line: Pd, false alarms (per m of line and per m^2 of a 0.5 m swath), false alarms on the
+empty stretches (rough lines), the FROC area (0-1 false alarms per m), and the ROC area of
+``mine_likeness`` for the detected objects, mines against clutter objects (stones, metal
+fragments, roots), with its margin (min over mines - max over clutter: > 0 when one threshold
+separates them). gprMax scenes run twice: as the tests load them (header with time-zero,
+antenna height and separation) and raw (only dt and trace spacing, as a new user would).
 """
 from __future__ import annotations
 
+import argparse
+import json
 import sys
+import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "python"))
 
 import gprkit  # noqa: E402
-from conftest import gprmax_to_bscan  # noqa: E402
-from test_detect_detect import minefield  # noqa: E402
+from gprkit.scenes import KINDS, rough_minefield  # noqa: E402
+
+SWATH_M = 0.5
 
 
-def row(name, ev):
-    print(f"| {name} | {ev.pd:.2f} | {ev.false_alarms} ({ev.false_alarm_rate:.2f}/m) | {ev.auc:.3f} | {ev.froc_auc:.3f} |")
+def header() -> None:
+    print("| data | Pd | false alarms (/m, /m^2) | on empty ground | FROC area | likeness AUC | margin | time |")
+    print("|---|---|---|---|---|---|---|---|")
 
 
-def main() -> None:
-    print("| data | Pd | false alarms | AUC | FROC area (0-1 FA/m) |")
-    print("|---|---|---|---|---|")
-    for seed in (1, 2, 3):
+def row(name, ev, seconds, empty="") -> None:
+    auc = "-" if np.isnan(ev.likeness_auc) else f"{ev.likeness_auc:.3f}"
+    margin = "-" if np.isnan(ev.likeness_margin) else f"{ev.likeness_margin:+.2f}"
+    print(f"| {name} | {ev.pd:.2f} ({ev.n_detected}/{ev.n_targets}) | {ev.false_alarms} "
+          f"({ev.false_alarms_per_m:.2f}, {ev.false_alarms_per_m2:.2f}) | {empty} | {ev.froc_auc:.3f} | "
+          f"{auc} ({ev.n_detected} mines, {ev.n_clutter_detected} clutter) | {margin} | {seconds:.2f} s |")
+
+
+def scene_truth(scene) -> list:
+    return [dict(x_m=o["x_m"], depth_m=o["depth_m"], kind="mine" if o["kind"] == 0 else KINDS[o["kind"]])
+            for o in scene.objects]
+
+
+def rough_lines(seeds) -> None:
+    settings = [dict(), dict(soil_permittivity=12.0, surface_rms_m=0.015, permittivity_std=0.15),
+                dict(soil_permittivity=4.5, surface_rms_m=0.005, antenna_height_m=0.05)]
+    for seed in seeds:
+        for kw in settings:
+            scene = rough_minefield(seed, **kw)
+            t = time.perf_counter()
+            dets = gprkit.detect(scene.bscan)
+            seconds = time.perf_counter() - t
+            x = scene.bscan.x_m()
+            length = float(x[-1] - x[0])
+            ev = gprkit.evaluate(dets, scene_truth(scene), halo_m=0.1, line_length_m=length, swath_m=SWATH_M)
+            empty_m = sum(b - a for a, b in scene.empty_intervals)
+            n_empty = sum(1 for d in dets if any(a <= d.x_m <= b for a, b in scene.empty_intervals))
+            eps = kw.get("soil_permittivity", 6.0)
+            rms = kw.get("surface_rms_m", 0.01)
+            row(f"rough seed {seed} eps {eps:g} rms {rms * 100:g} cm", ev, seconds, f"{n_empty} in {empty_m:.1f} m")
+
+
+def flat_lines(seeds) -> None:
+    from test_detect_detect import minefield
+
+    for seed in seeds:
         sim = minefield(seed)
-        ev = gprkit.evaluate(gprkit.detect(sim.bscan), sim.truth, halo_m=0.1, line_length_m=10.0)
-        row(f"minefield seed {seed}", ev)
+        t = time.perf_counter()
+        dets = gprkit.detect(sim.bscan)
+        seconds = time.perf_counter() - t
+        ev = gprkit.evaluate(dets, sim.truth, halo_m=0.1, line_length_m=10.0, swath_m=SWATH_M)
+        row(f"flat minefield seed {seed}", ev, seconds)
+
+
+def gprmax_scenes() -> None:
+    from conftest import gprmax_to_bscan
+
     shared = ROOT.parent / "shared" / "data" / "gprmax"
     if not shared.is_dir():
         print(f"(gprMax scenes skipped: {shared} is absent)")
         return
-    import json
-
-    import numpy as np
-
-    for name in ("dev_mines", "dev_point", "dev_hetero"):
-        meta = json.loads((shared / name / "meta.json").read_text())
-        b = gprmax_to_bscan(np.load(shared / name / "bscan.npy"), meta)
+    for path in sorted(p for p in shared.iterdir() if (p / "meta.json").is_file()):
+        meta = json.loads((path / "meta.json").read_text())
+        data = np.load(path / "bscan.npy")
         truth = meta["targets"]
-        if name == "dev_point":
-            truth = [dict(t, kind="mine") for t in truth]  # the cylinder stands in for a target
-        ev = gprkit.evaluate(gprkit.detect(b), truth, halo_m=0.1)
-        row(f"gprMax {name}", ev)
+        if not any(t.get("kind") == "mine" for t in truth):
+            truth = [dict(t, kind="mine") for t in truth]  # a lone diffractor stands in for a target
+        length = meta["trace_spacing_m"] * (data.shape[1] - 1)
+        raw = gprkit.Bscan(np.asfortranarray(data.astype(np.float32)), dt_ns=meta["dt_s"] * 1e9,
+                           dx_m=meta["trace_spacing_m"], x_m=meta["first_trace_x_m"]
+                           + meta["trace_spacing_m"] * np.arange(data.shape[1]))
+        for label, b in (("with header", gprmax_to_bscan(data, meta)), ("raw", raw)):
+            t = time.perf_counter()
+            dets = gprkit.detect(b)
+            seconds = time.perf_counter() - t
+            ev = gprkit.evaluate(dets, truth, halo_m=0.1, line_length_m=length, swath_m=SWATH_M)
+            row(f"gprMax {path.name} ({label})", ev, seconds)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    args = ap.parse_args()
+    header()
+    flat_lines(args.seeds)
+    rough_lines(args.seeds)
+    gprmax_scenes()
 
 
 if __name__ == "__main__":

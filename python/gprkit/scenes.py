@@ -25,6 +25,10 @@ __all__ = ["KINDS", "Scene", "mine_snr", "rough_minefield", "summary"]
 KINDS: dict[int, str] = {0: "mine", 1: "stone", 2: "metal", 3: "root"}
 
 _C = 0.299792458  # m/ns
+# The air-ground reflection is the direct wave times R = (1 - n) / (1 + n) < 0: the ground bounce
+# has the opposite sign to the direct wave, as on a real radar (what detect's polarity assumes
+# where the two overlap).
+_GROUND_SIGN = -1.0
 
 
 @dataclass
@@ -172,7 +176,7 @@ def rough_minefield(seed: int, soil_permittivity: float = 6.0, surface_rms_m: fl
             obj.update(depth_m=rng.uniform(0.03, 0.12), width_m=w, permittivity=eps_root)
             x0 = x - w / 2
             layers.append(dict(depth_m=obj["depth_m"], dip_deg=rng.uniform(-15.0, 15.0), x0_m=x0,
-                               amplitude=0.5 * a * _fresnel(n_s, math.sqrt(eps_root)) / rg,
+                               amplitude=0.5 * a * _fresnel(n_s, math.sqrt(eps_root)) / rg * _GROUND_SIGN,
                                x_min_m=x0, x_max_m=x0 + w))
         obj["extent_m"] = (x - obj["width_m"] / 2, x + obj["width_m"] / 2)
         objects.append(obj)
@@ -181,7 +185,7 @@ def rough_minefield(seed: int, soil_permittivity: float = 6.0, surface_rms_m: fl
                 t0_ns=-1.0, dx_m=0.01, x0_m=0.0, velocity_m_per_ns=_C / n_s, antenna_offset_m=0.05,
                 antenna_height_m=antenna_height_m, height_variation_m=min(0.003, antenna_height_m),
                 height_variation_period_m=1.7, centre_frequency_mhz=centre_frequency_mhz,
-                direct_wave_amplitude=1.5, ground_bounce_amplitude=1.0, ringing_amplitude=0.1,
+                direct_wave_amplitude=1.5, ground_bounce_amplitude=_GROUND_SIGN * 1.0, ringing_amplitude=0.1,
                 ringing_decay_ns=1.5, wow_amplitude=0.05, noise_std=noise_std,
                 seed=int(rng.integers(1, 2**62)), surface_rms_m=surface_rms_m,
                 surface_correlation_m=surface_correlation_m, permittivity_std=permittivity_std,
