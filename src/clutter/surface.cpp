@@ -179,6 +179,21 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   const int n_total = o.separate_fixed ? 2 + o.iterations : o.iterations;
   std::vector<double> corridor;
   const double half_corridor = std::max(2.0, 0.5 * period_s);
+  auto wavelet_at = [&](double pos) {  // wavelet at `pos` samples from its centre, 0 outside
+    const double k = pos + static_cast<double>(hw);
+    return k > -2.0 && k < static_cast<double>(W) + 1.0 ? cubic0(wav.data(), W, k) : 0.0;
+  };
+  auto fixed_ls = [&] {  // the mean over traces of window - amplitude x wavelet at the pick
+    std::vector<double> fs = chunked_sum(n, L, wwork, [&](idx_t j, double* acc) {
+      const float* x = buf.data() + j * L;
+      const double t = tau[static_cast<std::size_t>(j)], g = amp[static_cast<std::size_t>(j)];
+      for (idx_t i = 0; i < L; ++i)
+        acc[i] += static_cast<double>(x[i]) - g * wavelet_at(static_cast<double>(i) - t);
+    });
+    for (auto& v : fs) v /= static_cast<double>(n);
+    return fs;
+  };
+  bool separated = false;
   for (int it = 0; it < n_total; ++it) {
     if (it == n_first) {
       corridor = tau;
@@ -254,6 +269,17 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
         if (j > 0) q = back[static_cast<std::size_t>(j * P + q)];
       }
     }
+    // A surface that hardly moves (picks' spread below a hundredth of a period) leaves the
+    // fixed part and the ground indistinguishable: keep the plain track (on the composite).
+    bool flat = false;
+    if (o.separate_fixed && it + 1 == n_first) {
+      double mu = 0.0, var = 0.0;
+      for (double t : tau) mu += t;
+      mu /= static_cast<double>(n);
+      for (double t : tau) var += (t - mu) * (t - mu);
+      flat = std::sqrt(var / static_cast<double>(n)) < 0.01 * period_s;
+      separated = !flat;
+    }
     // c. The wavelet: the mean of (window - fixed) aligned on the picks, re-centred on its
     //    peak (so the pick is the time of the reflection's peak).
     const idx_t Wx = W + 2 * hw;  // a wider stretch for the re-centring
@@ -270,7 +296,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     for (idx_t k = hw; k < Wx - hw; ++k)
       if (std::abs(ws[static_cast<std::size_t>(k)]) > std::abs(ws[static_cast<std::size_t>(pk)])) pk = k;
     double shift = static_cast<double>(pk - 2 * hw);
-    if (it + 1 < n_total) shift = 0.0;
+    if (it + 1 < n_total && !flat) shift = 0.0;
     else if (pk > 0 && pk + 1 < Wx)
       shift += vertex(std::abs(ws[pk - 1]), std::abs(ws[pk]), std::abs(ws[pk + 1]));
     for (auto& t : tau) t += shift;
@@ -294,25 +320,16 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       }
     });
     if (o.separate_fixed && it >= n_first) {
-      std::vector<double> fs = chunked_sum(n, L, wwork, [&](idx_t j, double* acc) {
-        const float* x = buf.data() + j * L;
-        const double t = tau[static_cast<std::size_t>(j)], g = amp[static_cast<std::size_t>(j)];
-        for (idx_t i = 0; i < L; ++i) {
-          double model = 0.0;
-          const double pos = static_cast<double>(i) - t + static_cast<double>(hw);
-          if (pos > -2.0 && pos < static_cast<double>(W) + 1.0) model = g * cubic0(wav.data(), W, pos);
-          acc[i] += static_cast<double>(x[i]) - model;
-        }
-      });
+      const std::vector<double> fs = fixed_ls();
       // Over-relaxed update: the fixed part converges slowly (it and the mean ground are
       // only told apart by the ground's movement).
       const double omega = it <= n_first ? 1.0 : kRelax;
       for (idx_t i = 0; i < L; ++i) {
         const auto iu = static_cast<std::size_t>(i);
-        const double target = fs[iu] / static_cast<double>(n);
-        fixed[iu] = static_cast<float>(fixed[iu] + omega * (target - fixed[iu]));
+        fixed[iu] = static_cast<float>(fixed[iu] + omega * (fs[iu] - fixed[iu]));
       }
     }
+    if (flat) break;
   }
 
   SurfaceTrack r;
@@ -322,6 +339,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   r.wavelet = wav;
   r.wavelet_centre = hw;
   r.fixed = fixed;
+  r.fixed_separated = separated;
   r.time_ns.resize(static_cast<std::size_t>(n));
   r.sample.resize(static_cast<std::size_t>(n));
   r.amplitude.resize(static_cast<std::size_t>(n));
@@ -372,7 +390,7 @@ AntennaHeight estimate_antenna_height(ConstView in, const Header& h,
   double td = a / c;
   if (o.direct_time_ns > -kAuto) {
     td = o.direct_time_ns;
-  } else if (!s.fixed.empty()) {
+  } else if (s.fixed_separated) {
     const auto L = static_cast<idx_t>(s.fixed.size());
     idx_t pk = 0;
     for (idx_t i = 0; i < L; ++i)
@@ -400,7 +418,10 @@ AntennaHeight estimate_antenna_height(ConstView in, const Header& h,
   tmp = s.time_ns;
   std::nth_element(tmp.begin(), tmp.begin() + n / 2, tmp.end());
   r.height_from_time_zero_m = height_of(tmp[static_cast<std::size_t>(n / 2)]);
-  r.resolved = r.delay_ns >= o.min_delay_periods * s.period_ns;
+  // Resolved: the direct wave is known (given, or separated from a moving ground) and the
+  // delay is a sizeable part of a period.
+  r.resolved = (o.direct_time_ns > -kAuto || s.fixed_separated) &&
+               r.delay_ns >= o.min_delay_periods * s.period_ns;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   r.height_per_trace_m.assign(s.time_ns.size(), nan);
   r.height_m = nan;

@@ -40,6 +40,11 @@ struct SurfaceTrack {
   /// The time-fixed component found in the window (direct wave and ringing), window samples
   /// [window_first_sample, window_first_sample + fixed.size()).
   std::vector<float> fixed;
+  /// True when the track came from the model with a separated time-fixed part; false when
+  /// separate_fixed is off or the surface hardly moves (the spread of the plain picks is below
+  /// a hundredth of a period): then fixed part and ground cannot be told apart, and the pick is
+  /// the peak of their composite.
+  bool fixed_separated = false;
   std::ptrdiff_t window_first_sample = 0, window_n_samples = 0;
   double period_ns = 0.0;  ///< period used for the defaults
 };
