@@ -14,8 +14,7 @@ pyb::dict track_dict(const SurfaceTrack& t) {
   d["sample"] = to_numpy(t.sample);
   d["amplitude"] = to_numpy(t.amplitude);
   d["quality"] = to_numpy(t.quality);
-  d["wavelet"] =
-      pyb::array_t<float>(static_cast<pyb::ssize_t>(t.wavelet.size()), t.wavelet.data());
+  d["wavelet"] = pyb::array_t<float>(static_cast<pyb::ssize_t>(t.wavelet.size()), t.wavelet.data());
   d["wavelet_centre"] = t.wavelet_centre;
   d["fixed"] = pyb::array_t<float>(static_cast<pyb::ssize_t>(t.fixed.size()), t.fixed.data());
   d["window_first_sample"] = t.window_first_sample;

@@ -622,9 +622,8 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
     SurfaceOptions so;
     if (o.ground_first_sample > 0 || o.ground_n_samples > 0) {
       so.start_ns = static_cast<double>(o.ground_first_sample);
-      so.end_ns = static_cast<double>(o.ground_n_samples < 0 ? m - 1
-                                                             : o.ground_first_sample +
-                                                                   o.ground_n_samples - 1);
+      so.end_ns = static_cast<double>(
+          o.ground_n_samples < 0 ? m - 1 : o.ground_first_sample + o.ground_n_samples - 1);
     }
     const SurfaceTrack tr = track_surface(in, hh, so);
     picks = tr.sample;
@@ -645,7 +644,8 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
   if (o.ground_remove_horizontal)
     for (std::size_t i = 0; i < init_fixed.size(); ++i)
       horizontal[static_cast<std::size_t>(init_first) + i] = init_fixed[i];
-  std::vector<double> amp(static_cast<std::size_t>(n), 0.0), shift(static_cast<std::size_t>(n), 0.0);
+  std::vector<double> amp(static_cast<std::size_t>(n), 0.0),
+      shift(static_cast<std::size_t>(n), 0.0);
   const float* hz = horizontal.data();
   // The ground of trace j at sample i (0 outside the gate).
   auto ground_at = [&](idx_t j, const float* w, idx_t i) {
@@ -653,7 +653,9 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
     const double k = static_cast<double>(i) - picks[ju] + static_cast<double>(pre);
     if (k <= -1.0 || k >= static_cast<double>(G)) return 0.0;
     const double e = std::min(k, static_cast<double>(G - 1) - k);
-    const double wt = e >= taper ? 1.0 : e <= 0 ? 0.0 : 0.5 - 0.5 * std::cos(std::numbers::pi * e / taper);
+    const double wt = e >= taper ? 1.0
+                      : e <= 0   ? 0.0
+                                 : 0.5 - 0.5 * std::cos(std::numbers::pi * e / taper);
     return wt * amp[ju] * cubic_zero(w, G, k + shift[ju]);
   };
   for (int it = 0; it < o.surface_iterations; ++it) {
@@ -753,7 +755,8 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
     for (idx_t j = j0; j < j0 + len; ++j) {
       const float* x = in.trace(j);
       const float* w = wl.trace(j);
-      for (idx_t i = 0; i < m; ++i) g[static_cast<std::size_t>(i)] = static_cast<float>(ground_at(j, w, i));
+      for (idx_t i = 0; i < m; ++i)
+        g[static_cast<std::size_t>(i)] = static_cast<float>(ground_at(j, w, i));
       float* y = out.trace(j);
       for (idx_t i = 0; i < m; ++i) y[i] = x[i] - g[static_cast<std::size_t>(i)] - hz[i];
     }

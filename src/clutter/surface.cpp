@@ -106,7 +106,8 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   } else {
     idx_t pk = i_first;
     for (idx_t i = i_first; i < std::min(m, i_first + 64); ++i)
-      if (std::abs(mean[static_cast<std::size_t>(i)]) > std::abs(mean[static_cast<std::size_t>(pk)]))
+      if (std::abs(mean[static_cast<std::size_t>(i)]) >
+          std::abs(mean[static_cast<std::size_t>(pk)]))
         pk = i;
     const double s = mean[static_cast<std::size_t>(pk)] >= 0 ? 1.0 : -1.0;
     idx_t a = pk, b = pk;
@@ -120,8 +121,8 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   idx_t w0, w1;
   if (o.start_ns > -kAuto || o.end_ns < kAuto) {
     if (!(o.end_ns > o.start_ns))
-      check::fail(kWhere, "end_ns", o.end_ns, "a time after start_ns (" +
-                                                  std::to_string(o.start_ns) + " ns)");
+      check::fail(kWhere, "end_ns", o.end_ns,
+                  "a time after start_ns (" + std::to_string(o.start_ns) + " ns)");
     const auto span = check::index_span((o.start_ns - h.t0_ns) / dt, (o.end_ns - h.t0_ns) / dt, m);
     w0 = span.first;
     w1 = span.second + 1;
@@ -132,11 +133,10 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     w0 = span.first;
     w1 = span.second + 1;
   }
-  const idx_t hw =
-      std::max<idx_t>(2, static_cast<idx_t>(std::lround(
-                             std::min(o.wavelet_half_ns > 0 ? o.wavelet_half_ns / dt
-                                                            : 0.75 * period_s,
-                                      static_cast<double>(m)))));
+  const idx_t hw = std::max<idx_t>(
+      2, static_cast<idx_t>(
+             std::lround(std::min(o.wavelet_half_ns > 0 ? o.wavelet_half_ns / dt : 0.75 * period_s,
+                                  static_cast<double>(m)))));
   const idx_t L = w1 - w0;
   if (L < 2 * hw + 3)
     check::fail(kWhere, "window", static_cast<double>(std::max<idx_t>(L, 0)),
@@ -163,7 +163,8 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       if (std::abs(mean[static_cast<std::size_t>(i)]) > std::abs(mean[static_cast<std::size_t>(p)]))
         p = i;
     for (idx_t k = 0; k < W; ++k)
-      wav[static_cast<std::size_t>(k)] = static_cast<float>(mean[static_cast<std::size_t>(p - hw + k)]);
+      wav[static_cast<std::size_t>(k)] =
+          static_cast<float>(mean[static_cast<std::size_t>(p - hw + k)]);
   }
   std::vector<float> corr(static_cast<std::size_t>(P * n)), peaks(static_cast<std::size_t>(n));
   std::vector<double> tau(static_cast<std::size_t>(n)), amp(static_cast<std::size_t>(n), 1.0);
@@ -240,7 +241,8 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     // b. Best path with moves of at most `jump` samples per trace (serial, O(n P jump)).
     {
       std::vector<double> prev(static_cast<std::size_t>(P)), cur(static_cast<std::size_t>(P));
-      for (idx_t q = 0; q < P; ++q) prev[static_cast<std::size_t>(q)] = corr[static_cast<std::size_t>(q)];
+      for (idx_t q = 0; q < P; ++q)
+        prev[static_cast<std::size_t>(q)] = corr[static_cast<std::size_t>(q)];
       for (idx_t j = 1; j < n; ++j) {
         const float* c = corr.data() + j * P;
         int* bk = back.data() + j * P;
@@ -283,20 +285,21 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     // c. The wavelet: the mean of (window - fixed) aligned on the picks, re-centred on its
     //    peak (so the pick is the time of the reflection's peak).
     const idx_t Wx = W + 2 * hw;  // a wider stretch for the re-centring
-    std::vector<double> ws =
-        chunked_sum(n, Wx, wwork, [&](idx_t j, double* acc) {
-          const float* x = buf.data() + j * L;
-          const double t = tau[static_cast<std::size_t>(j)];
-          for (idx_t k = 0; k < Wx; ++k) {
-            const double pos = t + static_cast<double>(k - 2 * hw);
-            acc[k] += cubic0(x, L, pos) - cubic0(fixed.data(), L, pos);
-          }
-        });
+    std::vector<double> ws = chunked_sum(n, Wx, wwork, [&](idx_t j, double* acc) {
+      const float* x = buf.data() + j * L;
+      const double t = tau[static_cast<std::size_t>(j)];
+      for (idx_t k = 0; k < Wx; ++k) {
+        const double pos = t + static_cast<double>(k - 2 * hw);
+        acc[k] += cubic0(x, L, pos) - cubic0(fixed.data(), L, pos);
+      }
+    });
     idx_t pk = 2 * hw;
     for (idx_t k = hw; k < Wx - hw; ++k)
-      if (std::abs(ws[static_cast<std::size_t>(k)]) > std::abs(ws[static_cast<std::size_t>(pk)])) pk = k;
+      if (std::abs(ws[static_cast<std::size_t>(k)]) > std::abs(ws[static_cast<std::size_t>(pk)]))
+        pk = k;
     double shift = static_cast<double>(pk - 2 * hw);
-    if (it + 1 < n_total && !flat) shift = 0.0;
+    if (it + 1 < n_total && !flat)
+      shift = 0.0;
     else if (pk > 0 && pk + 1 < Wx)
       shift += vertex(std::abs(ws[pk - 1]), std::abs(ws[pk]), std::abs(ws[pk + 1]));
     for (auto& t : tau) t += shift;
@@ -314,7 +317,8 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
         double s = 0.0;
         for (idx_t k = 0; k < W; ++k) {
           const double pos = t + static_cast<double>(k - hw);
-          s += wav[static_cast<std::size_t>(k)] * (cubic0(x, L, pos) - cubic0(fixed.data(), L, pos));
+          s +=
+              wav[static_cast<std::size_t>(k)] * (cubic0(x, L, pos) - cubic0(fixed.data(), L, pos));
         }
         amp[static_cast<std::size_t>(j)] = ww > 0 ? s / ww : 0.0;
       }
@@ -377,7 +381,8 @@ AntennaHeight estimate_antenna_height(ConstView in, const Header& h,
   const double a = o.antenna_separation_m < 0 ? h.antenna_separation_m : o.antenna_separation_m;
   check::finite(w, "antenna_separation_m", a);
   check::non_negative(w, "antenna_separation_m", a);
-  if (std::isnan(o.direct_time_ns)) check::fail(w, "direct_time_ns", o.direct_time_ns, "a time (ns)");
+  if (std::isnan(o.direct_time_ns))
+    check::fail(w, "direct_time_ns", o.direct_time_ns, "a time (ns)");
   check::positive(w, "min_delay_periods", o.min_delay_periods);
   check::finite(w, "min_delay_periods", o.min_delay_periods);
   AntennaHeight r;
@@ -394,8 +399,11 @@ AntennaHeight estimate_antenna_height(ConstView in, const Header& h,
     const auto L = static_cast<idx_t>(s.fixed.size());
     idx_t pk = 0;
     for (idx_t i = 0; i < L; ++i)
-      if (std::abs(s.fixed[static_cast<std::size_t>(i)]) > std::abs(s.fixed[static_cast<std::size_t>(pk)])) pk = i;
-    const double wpk = std::abs(static_cast<double>(s.wavelet[static_cast<std::size_t>(s.wavelet_centre)]));
+      if (std::abs(s.fixed[static_cast<std::size_t>(i)]) >
+          std::abs(s.fixed[static_cast<std::size_t>(pk)]))
+        pk = i;
+    const double wpk =
+        std::abs(static_cast<double>(s.wavelet[static_cast<std::size_t>(s.wavelet_centre)]));
     if (std::abs(static_cast<double>(s.fixed[static_cast<std::size_t>(pk)])) > 0.1 * wpk) {
       double p = static_cast<double>(pk);
       if (pk > 0 && pk + 1 < L)
@@ -411,7 +419,8 @@ AntennaHeight estimate_antenna_height(ConstView in, const Header& h,
   };
   const auto n = static_cast<idx_t>(s.time_ns.size());
   std::vector<double> delays(s.time_ns.size());
-  for (idx_t j = 0; j < n; ++j) delays[static_cast<std::size_t>(j)] = s.time_ns[static_cast<std::size_t>(j)] - td;
+  for (idx_t j = 0; j < n; ++j)
+    delays[static_cast<std::size_t>(j)] = s.time_ns[static_cast<std::size_t>(j)] - td;
   std::vector<double> tmp = delays;
   std::nth_element(tmp.begin(), tmp.begin() + n / 2, tmp.end());
   r.delay_ns = tmp[static_cast<std::size_t>(n / 2)];
@@ -427,7 +436,8 @@ AntennaHeight estimate_antenna_height(ConstView in, const Header& h,
   r.height_m = nan;
   if (r.resolved) {
     for (idx_t j = 0; j < n; ++j)
-      r.height_per_trace_m[static_cast<std::size_t>(j)] = height_of(delays[static_cast<std::size_t>(j)] + a / c);
+      r.height_per_trace_m[static_cast<std::size_t>(j)] =
+          height_of(delays[static_cast<std::size_t>(j)] + a / c);
     r.height_m = height_of(r.delay_ns + a / c);
   }
   return r;

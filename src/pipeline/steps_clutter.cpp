@@ -82,8 +82,8 @@ void add_clutter_steps(Registry& r) {
              "surface: gate start before the surface pick"),
       number("surface_after_periods", &O::surface_after_periods, "periods", between(0, 20),
              "surface: gate end after the surface pick"),
-      number("surface_max_shift_periods", &O::surface_max_shift_periods, "periods",
-             between(0, 1), "surface: largest residual shift fitted per trace"),
+      number("surface_max_shift_periods", &O::surface_max_shift_periods, "periods", between(0, 1),
+             "surface: largest residual shift fitted per trace"),
   };
   r.push_back(std::make_unique<TypedStep<O>>(
       std::move(i), std::move(t),

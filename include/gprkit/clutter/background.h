@@ -108,7 +108,7 @@ struct BackgroundReport {
   std::vector<double>
       ground_pick_samples;  ///< ground_bounce / surface: surface (fractional sample) per trace
   std::vector<double> ground_amplitude;  ///< surface: fitted ground amplitude per trace
-  Bscan removed;            ///< the removed image, when report_removed
+  Bscan removed;                         ///< the removed image, when report_removed
 };
 
 /// out = in - background (n_samples x n_traces, any strides). out may be the same view as
