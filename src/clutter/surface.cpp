@@ -426,7 +426,12 @@ AntennaHeight estimate_antenna_height(ConstView in, const Header& h,
   r.delay_ns = tmp[static_cast<std::size_t>(n / 2)];
   tmp = s.time_ns;
   std::nth_element(tmp.begin(), tmp.begin() + n / 2, tmp.end());
-  r.height_from_time_zero_m = height_of(tmp[static_cast<std::size_t>(n / 2)]);
+  {  // NaN when the reflection comes before the straight offset time (no height fits)
+    const double half = 0.5 * tmp[static_cast<std::size_t>(n / 2)] * c;
+    r.height_from_time_zero_m = half * half - 0.25 * a * a > 0
+                                    ? height_of(tmp[static_cast<std::size_t>(n / 2)])
+                                    : std::numeric_limits<double>::quiet_NaN();
+  }
   // Resolved: the direct wave is known (given, or separated from a moving ground) and the
   // delay is a sizeable part of a period.
   r.resolved = (o.direct_time_ns > -kAuto || s.fixed_separated) &&

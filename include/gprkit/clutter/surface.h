@@ -80,7 +80,8 @@ struct AntennaHeight {
   bool resolved = false;  ///< the two arrivals were separated (delay >= min_delay_periods)
   /// Height from the ground reflection's absolute two-way time, assuming the section's time
   /// zero is the transmission (t = 0 on its axis): useful where time zero is trusted (synthetic
-  /// data, calibrated systems) even when the arrivals overlap.
+  /// data, calibrated systems) even when the arrivals overlap; NaN when the pick comes before
+  /// separation / c. Not flagged: where the arrivals overlap it reads the composite's peak.
   double height_from_time_zero_m = 0.0;
   double period_ns = 0.0;  ///< period of the wavelet (the resolution limit)
   SurfaceTrack surface;    ///< the track it came from
