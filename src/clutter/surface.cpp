@@ -195,6 +195,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     return fs;
   };
   bool separated = false;
+  std::vector<double> stage1_tau;
   for (int it = 0; it < n_total; ++it) {
     if (it == n_first) {
       corridor = tau;
@@ -334,6 +335,23 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       }
     }
     if (flat) break;
+    if (o.separate_fixed && it + 1 == n_first) stage1_tau = tau;
+  }
+  if (separated) {
+    // Stage 2 must stay near the plain path: if its median pick moved by more than 0.6 of a
+    // period (it locked onto another lobe once the fixed part was removed), fall back to the
+    // plain track (two iterations, re-centred).
+    std::vector<double> d(static_cast<std::size_t>(n));
+    for (idx_t j = 0; j < n; ++j)
+      d[static_cast<std::size_t>(j)] =
+          tau[static_cast<std::size_t>(j)] - stage1_tau[static_cast<std::size_t>(j)];
+    std::nth_element(d.begin(), d.begin() + n / 2, d.end());
+    if (std::abs(d[static_cast<std::size_t>(n / 2)]) > 0.6 * period_s) {
+      SurfaceOptions plain = o;
+      plain.separate_fixed = false;
+      plain.iterations = n_first;
+      return track_surface(in, h, plain);
+    }
   }
 
   SurfaceTrack r;
