@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <string>
 
@@ -147,14 +148,11 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       1, static_cast<idx_t>(std::lround(std::min(
              o.max_jump_ns > 0 ? o.max_jump_ns / dt : 0.25 * period_s, static_cast<double>(L)))));
   const idx_t W = 2 * hw + 1, P = L - 2 * hw;  // wavelet length, candidate centres
+  if (P > 65535)
+    check::fail(
+        kWhere, "window", static_cast<double>(L),
+        "at most " + std::to_string(65535 + 2 * hw) + " samples (narrow start_ns / end_ns)");
   const auto wwork = static_cast<std::size_t>(L * n);
-
-  // The window of every trace, contiguous.
-  std::vector<float> buf(static_cast<std::size_t>(L * n));
-  for_chunks(n, kChunk, wwork, [&](idx_t j0, idx_t cnt) {
-    for (idx_t j = j0; j < j0 + cnt; ++j)
-      std::copy(in.trace(j) + w0, in.trace(j) + w1, buf.data() + j * L);
-  });
 
   std::vector<float> fixed(static_cast<std::size_t>(L), 0.0f), wav(static_cast<std::size_t>(W));
   {
@@ -168,7 +166,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   }
   std::vector<float> corr(static_cast<std::size_t>(P * n)), peaks(static_cast<std::size_t>(n));
   std::vector<double> tau(static_cast<std::size_t>(n)), amp(static_cast<std::size_t>(n), 1.0);
-  std::vector<int> back(static_cast<std::size_t>(P * n));
+  std::vector<std::uint16_t> back(static_cast<std::size_t>(P * n));  // predecessors
   const double penalty = 0.05;  // per sample of move, on curves normalized to a peak of 1
 
   // Stage 1 (two iterations, nothing fixed removed): a robust path on the composite arrival;
@@ -186,7 +184,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   };
   auto fixed_ls = [&] {  // the mean over traces of window - amplitude x wavelet at the pick
     std::vector<double> fs = chunked_sum(n, L, wwork, [&](idx_t j, double* acc) {
-      const float* x = buf.data() + j * L;
+      const float* x = in.trace(j) + w0;
       const double t = tau[static_cast<std::size_t>(j)], g = amp[static_cast<std::size_t>(j)];
       for (idx_t i = 0; i < L; ++i)
         acc[i] += static_cast<double>(x[i]) - g * wavelet_at(static_cast<double>(i) - t);
@@ -207,7 +205,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     for_chunks(n, kChunk, wwork * static_cast<std::size_t>(W), [&](idx_t j0, idx_t cnt) {
       std::vector<float> r(static_cast<std::size_t>(L));
       for (idx_t j = j0; j < j0 + cnt; ++j) {
-        const float* x = buf.data() + j * L;
+        const float* x = in.trace(j) + w0;
         for (idx_t i = 0; i < L; ++i)
           r[static_cast<std::size_t>(i)] = x[i] - fixed[static_cast<std::size_t>(i)];
         float* c = corr.data() + j * P;
@@ -246,7 +244,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
         prev[static_cast<std::size_t>(q)] = corr[static_cast<std::size_t>(q)];
       for (idx_t j = 1; j < n; ++j) {
         const float* c = corr.data() + j * P;
-        int* bk = back.data() + j * P;
+        std::uint16_t* bk = back.data() + j * P;
         for (idx_t q = 0; q < P; ++q) {
           double best = -std::numeric_limits<double>::infinity();
           idx_t arg = q;
@@ -259,7 +257,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
             }
           }
           cur[static_cast<std::size_t>(q)] = best + c[q];
-          bk[q] = static_cast<int>(arg);
+          bk[q] = static_cast<std::uint16_t>(arg);
         }
         std::swap(prev, cur);
       }
@@ -287,7 +285,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     //    peak (so the pick is the time of the reflection's peak).
     const idx_t Wx = W + 2 * hw;  // a wider stretch for the re-centring
     std::vector<double> ws = chunked_sum(n, Wx, wwork, [&](idx_t j, double* acc) {
-      const float* x = buf.data() + j * L;
+      const float* x = in.trace(j) + w0;
       const double t = tau[static_cast<std::size_t>(j)];
       for (idx_t k = 0; k < Wx; ++k) {
         const double pos = t + static_cast<double>(k - 2 * hw);
@@ -313,7 +311,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     // d. Amplitudes, then the time-fixed part: the mean of window - amplitude x wavelet.
     for_chunks(n, kChunk, static_cast<std::size_t>(W * n), [&](idx_t j0, idx_t cnt) {
       for (idx_t j = j0; j < j0 + cnt; ++j) {
-        const float* x = buf.data() + j * L;
+        const float* x = in.trace(j) + w0;
         const double t = tau[static_cast<std::size_t>(j)];
         double s = 0.0;
         for (idx_t k = 0; k < W; ++k) {
@@ -372,7 +370,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   for_chunks(n, kChunk, static_cast<std::size_t>(W * n), [&](idx_t j0, idx_t cnt) {
     for (idx_t j = j0; j < j0 + cnt; ++j) {
       const auto ju = static_cast<std::size_t>(j);
-      const float* x = buf.data() + j * L;
+      const float* x = in.trace(j) + w0;
       double sxy = 0.0, sxx = 0.0;
       for (idx_t k = 0; k < W; ++k) {
         const double pos = tau[ju] + static_cast<double>(k - hw);
