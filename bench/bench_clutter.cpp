@@ -39,6 +39,21 @@ void BM_median_2threads(benchmark::State& s) { run(s, BackgroundMethod::median, 
 void BM_svd_k3_2threads(benchmark::State& s) { run(s, BackgroundMethod::svd, 2, 3); }
 void BM_ground_bounce_2threads(benchmark::State& s) { run(s, BackgroundMethod::ground_bounce, 2); }
 
+void BM_ground_bounce_1thread(benchmark::State& s) { run(s, BackgroundMethod::ground_bounce, 1); }
+void BM_surface_1thread(benchmark::State& s) { run(s, BackgroundMethod::surface, 1); }
+void BM_surface_2threads(benchmark::State& s) { run(s, BackgroundMethod::surface, 2); }
+
+void BM_track_surface(benchmark::State& state) {
+  const Bscan& in = section();
+  set_num_threads(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    SurfaceTrack t = track_surface(in);
+    benchmark::DoNotOptimize(t.time_ns.data());
+  }
+  set_num_threads(0);
+  bench::set_rates(state, in.n_samples(), in.n_traces());
+}
+
 void BM_rpca_512x2048(benchmark::State& state) {
   const Bscan in = bench::standard_section(2048, 512);
   Bscan low(512, 2048), sparse(512, 2048);
@@ -64,4 +79,8 @@ BENCHMARK(BM_median_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_moving_median31_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_svd_k3_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ground_bounce_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ground_bounce_1thread)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_surface_1thread)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_surface_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_track_surface)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_rpca_512x2048)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);

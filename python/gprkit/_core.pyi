@@ -10,7 +10,7 @@ from gprkit import IoError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'StreamProcessor', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'landmine_pipeline_json', 'landmine_stream_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'truncated_svd', 'two_way_time_ns', 'version']
+__all__: list[str] = ['AntennaHeightOptions', 'BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'StreamProcessor', 'SurfaceOptions', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_antenna_height', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'landmine_pipeline_json', 'landmine_stream_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'track_surface', 'truncated_svd', 'two_way_time_ns', 'version']
 class Diffractor:
     metal: bool
     @typing.overload
@@ -319,6 +319,8 @@ class BackgroundMethod:
       ground_bounce
     
       exponential
+    
+      surface
     """
     __members__: typing.ClassVar[dict[str, BackgroundMethod]]
     exponential: typing.ClassVar[BackgroundMethod]
@@ -328,6 +330,7 @@ class BackgroundMethod:
     moving_mean: typing.ClassVar[BackgroundMethod]
     moving_median: typing.ClassVar[BackgroundMethod]
     rpca: typing.ClassVar[BackgroundMethod]
+    surface: typing.ClassVar[BackgroundMethod]
     svd: typing.ClassVar[BackgroundMethod]
     @typing.overload
     def __eq__(self, other: BackgroundMethod) -> bool:
@@ -489,6 +492,36 @@ class BackgroundOptions:
     def seed(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def surface_after_periods(self) -> float:
+        ...
+    @surface_after_periods.setter
+    def surface_after_periods(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def surface_before_periods(self) -> float:
+        ...
+    @surface_before_periods.setter
+    def surface_before_periods(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def surface_iterations(self) -> int:
+        ...
+    @surface_iterations.setter
+    def surface_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def surface_max_shift_periods(self) -> float:
+        ...
+    @surface_max_shift_periods.setter
+    def surface_max_shift_periods(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def surface_period_samples(self) -> float:
+        ...
+    @surface_period_samples.setter
+    def surface_period_samples(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def svd_components(self) -> int:
         ...
     @svd_components.setter
@@ -523,6 +556,74 @@ class BackgroundOptions:
         ...
     @window_traces.setter
     def window_traces(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class SurfaceOptions:
+    separate_fixed: bool
+    def __init__(self) -> None:
+        ...
+    @property
+    def centre_frequency_mhz(self) -> float:
+        ...
+    @centre_frequency_mhz.setter
+    def centre_frequency_mhz(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def end_ns(self) -> float:
+        ...
+    @end_ns.setter
+    def end_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def iterations(self) -> int:
+        ...
+    @iterations.setter
+    def iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_jump_ns(self) -> float:
+        ...
+    @max_jump_ns.setter
+    def max_jump_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def search_ns(self) -> float:
+        ...
+    @search_ns.setter
+    def search_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def start_ns(self) -> float:
+        ...
+    @start_ns.setter
+    def start_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def wavelet_half_ns(self) -> float:
+        ...
+    @wavelet_half_ns.setter
+    def wavelet_half_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class AntennaHeightOptions:
+    surface: SurfaceOptions
+    def __init__(self) -> None:
+        ...
+    @property
+    def antenna_separation_m(self) -> float:
+        ...
+    @antenna_separation_m.setter
+    def antenna_separation_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def direct_time_ns(self) -> float:
+        ...
+    @direct_time_ns.setter
+    def direct_time_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def min_delay_periods(self) -> float:
+        ...
+    @min_delay_periods.setter
+    def min_delay_periods(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class RpcaOptions:
     svd: RpcaSvd
@@ -846,6 +947,10 @@ def dewow(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dt_ns: typin
     ...
 def envelope(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], pad_samples: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...
+def estimate_antenna_height(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options: AntennaHeightOptions) -> dict:
+    """
+    Antenna height from the direct-wave / ground-reflection delay: dict.
+    """
 def estimate_velocity(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options: VelocityOptions) -> dict:
     ...
 def evaluate(detections: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]], truth: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, bool]], halo_m: typing.SupportsFloat | typing.SupportsIndex, depth_halo_m: typing.SupportsFloat | typing.SupportsIndex, line_length_m: typing.SupportsFloat | typing.SupportsIndex, swath_m: typing.SupportsFloat | typing.SupportsIndex, froc_max_rate: typing.SupportsFloat | typing.SupportsIndex) -> dict:
@@ -934,6 +1039,10 @@ def time_zero(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dt_ns: t
     ...
 def trace_score(score: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], first_sample: typing.SupportsInt | typing.SupportsIndex, n_samples: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...
+def track_surface(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options: SurfaceOptions) -> dict:
+    """
+    Air-ground reflection per trace: dict of numpy arrays.
+    """
 def truncated_svd(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], k: typing.SupportsInt | typing.SupportsIndex, oversampling: typing.SupportsInt | typing.SupportsIndex = 10, power_iterations: typing.SupportsInt | typing.SupportsIndex = 2, seed: typing.SupportsInt | typing.SupportsIndex = 1) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float32]]:
     """
     Leading k singular values and left singular vectors: (s, u).

@@ -14,16 +14,19 @@ from . import _args, _core
 from .bscan import Bscan, as_bscan, as_float32
 from .pipeline import run_step
 
-__all__ = ["remove_background", "rpca", "truncated_svd", "BACKGROUND_METHODS"]
+__all__ = ["remove_background", "rpca", "truncated_svd", "track_surface", "estimate_antenna_height",
+           "BACKGROUND_METHODS"]
 
 #: The method names accepted by :func:`remove_background`.
 BACKGROUND_METHODS = ("mean", "median", "moving_mean", "moving_median", "svd", "rpca", "ground_bounce",
-                      "exponential")
+                      "exponential", "surface")
 
 _SIMPLE = ("window_traces", "first_trace", "n_traces", "svd_components", "svd_max_components",
            "svd_oversampling", "svd_power_iterations", "seed", "rpca_lambda", "rpca_tolerance",
            "rpca_max_iterations", "rpca_rho", "ground_smooth_traces", "ground_median",
-           "ground_remove_horizontal", "ground_iterations")
+           "ground_remove_horizontal", "ground_iterations", "surface_period_samples",
+           "surface_before_periods", "surface_after_periods", "surface_max_shift_periods",
+           "surface_iterations")
 
 
 def _int_arg(name: str, value: Any) -> int:
@@ -56,6 +59,14 @@ def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = Non
         ``ground_window_ns``, or ``ground_time_ns`` given), flattens to it, subtracts a local
         average (``window_traces``) of the flattened section in the original geometry, plus a
         time-fixed mean trace (antenna ringing) unless ``ground_remove_horizontal=False``.
+        ``"surface"``: rough ground. Tracks the surface with sub-sample precision
+        (:func:`track_surface`, or ``ground_time_ns`` given), estimates a local ground wavelet
+        (moving mean, or median with ``ground_median``, over ``window_traces`` of the section
+        flattened on the track, in a gate from ``surface_before_periods`` before to
+        ``surface_after_periods`` after the pick), fits it per trace (amplitude plus a residual
+        shift up to ``surface_max_shift_periods``, Huber-weighted so a shallow target counts
+        less) and subtracts it at the trace's own sub-sample time, alternating
+        ``surface_iterations`` times with a time-fixed mean trace (direct wave, ringing).
     dt_ns : float, optional
         Sample interval (ns) when ``b`` is an array.
     trace_mask : array of bool (n_traces,), optional
@@ -222,3 +233,109 @@ def truncated_svd(data: Any, k: int, *, oversampling: int = 10, power_iterations
                                _args.integer(w, "oversampling", oversampling, 0, I32),
                                _args.integer(w, "power_iterations", power_iterations, 0, I32),
                                _args.integer(w, "seed", seed, 0, 2**64 - 1))
+
+
+def _surface_options(where: str, window_ns: Any, search_ns: float, max_jump_ns: float,
+                     wavelet_half_ns: float, separate_fixed: bool, iterations: int,
+                     centre_frequency_mhz: float) -> Any:
+    o = _core.SurfaceOptions()
+    if window_ns is not None:
+        lo, hi = (float(v) for v in window_ns)
+        if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+            raise _core.InvalidArgument(f"{where}: window_ns = {window_ns!r}; expected (start, end) with end > start")
+        o.start_ns, o.end_ns = lo, hi
+    o.search_ns = _args.number(where, "search_ns", search_ns)
+    o.max_jump_ns = _args.number(where, "max_jump_ns", max_jump_ns)
+    o.wavelet_half_ns = _args.number(where, "wavelet_half_ns", wavelet_half_ns)
+    o.separate_fixed = bool(separate_fixed)
+    o.iterations = _args.integer(where, "iterations", iterations, 1, 100)
+    o.centre_frequency_mhz = _args.number(where, "centre_frequency_mhz", centre_frequency_mhz)
+    return o
+
+
+def _header(bs: Bscan) -> dict:
+    h = dict(bs.header)
+    for key in ("x_m", "y_m", "z_m"):
+        if h.get(key) is None:
+            h.pop(key, None)
+    return h
+
+
+def track_surface(b: Any, *, dt_ns: float | None = None, window_ns: tuple[float, float] | None = None,
+                  search_ns: float = 0.0, max_jump_ns: float = 0.0, wavelet_half_ns: float = 0.0,
+                  separate_fixed: bool = True, iterations: int = 8,
+                  centre_frequency_mhz: float = 0.0) -> dict[str, Any]:
+    """Track the air-ground reflection per trace with sub-sample precision.
+
+    Each trace's search window, minus a time-fixed component (the direct wave and ringing,
+    estimated by alternation when ``separate_fixed``), is cross-correlated with a reference
+    ground wavelet (the section's mean aligned on the picks); the best path of correlation
+    peaks along the line, moving at most ``max_jump_ns`` per trace, is followed (dynamic
+    programming, so a strong shallow target or a weak stretch of bounce does not derail it)
+    and refined by a parabola.
+
+    Parameters
+    ----------
+    b : Bscan or array (n_samples, n_traces) (an array needs ``dt_ns``)
+    window_ns : (start, end), optional
+        Search window (ns, the axis of ``b.time_ns()``); default from one period before the first
+        strong arrival to ``search_ns`` after it (default four periods, at least 1 ns).
+    max_jump_ns : float
+        Largest move between neighbouring traces; 0 = a quarter period.
+    wavelet_half_ns : float
+        Half-length of the reference wavelet; 0 = three quarters of a period.
+    iterations : int
+        Alternations of the model trace = fixed + amplitude x wavelet(t - surface time).
+    centre_frequency_mhz : float
+        For the period; 0 = the header's, else measured from the data.
+
+    Returns
+    -------
+    dict with numpy arrays ``time_ns`` (two-way time of the reflection's peak per trace, ns),
+    ``sample`` (fractional index), ``amplitude`` (signed), ``quality`` (normalized
+    correlation -1..1), ``wavelet`` (peak at ``wavelet_centre``), ``fixed`` (the time-fixed
+    component over the window ``window_first_sample`` + ``window_n_samples``) and ``period_ns``.
+    """
+    bs = as_bscan(b, dt_ns=dt_ns)
+    o = _surface_options("track_surface", window_ns, search_ns, max_jump_ns, wavelet_half_ns,
+                         separate_fixed, iterations, centre_frequency_mhz)
+    return dict(_core.track_surface(bs.data, _header(bs), o))
+
+
+def estimate_antenna_height(b: Any, *, dt_ns: float | None = None, antenna_separation_m: float | None = None,
+                            direct_time_ns: float | None = None, min_delay_periods: float = 0.5,
+                            window_ns: tuple[float, float] | None = None, search_ns: float = 0.0,
+                            max_jump_ns: float = 0.0, iterations: int = 8,
+                            centre_frequency_mhz: float = 0.0) -> dict[str, Any]:
+    """Antenna height above the ground from the delay between the direct wave and the
+    air-ground reflection: delay = 2 sqrt(h^2 + a^2/4) / c - a / c (a = antenna separation,
+    c = 0.2998 m/ns).
+
+    The surface comes from :func:`track_surface`; the direct wave is ``direct_time_ns`` or the
+    peak of the time-fixed component it separated (else a / c on the section's time axis).
+
+    Returns
+    -------
+    dict: ``height_m`` (line median; NaN when unresolved), ``height_per_trace_m`` (numpy,
+    NaN when unresolved), ``delay_ns``, ``direct_time_ns``, ``resolved`` (False when the delay
+    is below ``min_delay_periods`` periods: the two arrivals merge and the delay cannot be read,
+    e.g. 3 cm at 1.5 GHz), ``height_from_time_zero_m`` (from the reflection's absolute time,
+    valid only when the section's time zero is the transmission), ``period_ns`` and
+    ``surface`` (the track dict).
+    """
+    bs = as_bscan(b, dt_ns=dt_ns)
+    o = _core.AntennaHeightOptions()
+    o.surface = _surface_options("estimate_antenna_height", window_ns, search_ns, max_jump_ns, 0.0, True,
+                                 iterations, centre_frequency_mhz)
+    if antenna_separation_m is not None:
+        o.antenna_separation_m = _args.number("estimate_antenna_height", "antenna_separation_m",
+                                              antenna_separation_m)
+        if not o.antenna_separation_m >= 0:
+            raise _core.InvalidArgument(f"estimate_antenna_height: antenna_separation_m = {antenna_separation_m!r}; "
+                                        "expected a finite value >= 0 (m)")
+    if direct_time_ns is not None:
+        o.direct_time_ns = _args.number("estimate_antenna_height", "direct_time_ns", direct_time_ns)
+    o.min_delay_periods = _args.number("estimate_antenna_height", "min_delay_periods", min_delay_periods)
+    r = dict(_core.estimate_antenna_height(bs.data, _header(bs), o))
+    r["surface"] = dict(r["surface"])
+    return r

@@ -8,6 +8,21 @@ namespace gprkit::py {
 
 namespace {
 
+pyb::dict track_dict(const SurfaceTrack& t) {
+  pyb::dict d;
+  d["time_ns"] = to_numpy(t.time_ns);
+  d["sample"] = to_numpy(t.sample);
+  d["amplitude"] = to_numpy(t.amplitude);
+  d["quality"] = to_numpy(t.quality);
+  d["wavelet"] = pyb::array_t<float>(static_cast<pyb::ssize_t>(t.wavelet.size()), t.wavelet.data());
+  d["wavelet_centre"] = t.wavelet_centre;
+  d["fixed"] = pyb::array_t<float>(static_cast<pyb::ssize_t>(t.fixed.size()), t.fixed.data());
+  d["window_first_sample"] = t.window_first_sample;
+  d["window_n_samples"] = t.window_n_samples;
+  d["period_ns"] = t.period_ns;
+  return d;
+}
+
 pyb::dict report_dict(BackgroundReport& r) {
   pyb::dict d;
   d["traces_used"] = r.traces_used;
@@ -18,6 +33,7 @@ pyb::dict report_dict(BackgroundReport& r) {
   d["iterations"] = r.iterations;
   d["residual"] = r.residual;
   d["ground_pick_samples"] = to_numpy(r.ground_pick_samples);
+  d["ground_amplitude"] = to_numpy(r.ground_amplitude);
   if (r.removed.n_traces() > 0) d["removed"] = bscan_to_numpy(std::move(r.removed));
   return d;
 }
@@ -33,7 +49,8 @@ void bind_clutter(pyb::module_& m) {
       .value("svd", BackgroundMethod::svd)
       .value("rpca", BackgroundMethod::rpca)
       .value("ground_bounce", BackgroundMethod::ground_bounce)
-      .value("exponential", BackgroundMethod::exponential);
+      .value("exponential", BackgroundMethod::exponential)
+      .value("surface", BackgroundMethod::surface);
   pyb::enum_<RpcaSvd>(m, "RpcaSvd")
       .value("randomized", RpcaSvd::randomized)
       .value("full", RpcaSvd::full);
@@ -62,6 +79,11 @@ void bind_clutter(pyb::module_& m) {
   GPRKIT_FIELD(ground_median);
   GPRKIT_FIELD(ground_remove_horizontal);
   GPRKIT_FIELD(ground_iterations);
+  GPRKIT_FIELD(surface_period_samples);
+  GPRKIT_FIELD(surface_before_periods);
+  GPRKIT_FIELD(surface_after_periods);
+  GPRKIT_FIELD(surface_max_shift_periods);
+  GPRKIT_FIELD(surface_iterations);
   GPRKIT_FIELD(report_removed);
 #undef GPRKIT_FIELD
 
@@ -75,6 +97,59 @@ void bind_clutter(pyb::module_& m) {
       },
       pyb::arg("data"), pyb::arg("options"),
       "data minus its background: (new Fortran float32 array, report dict).");
+
+  auto so = pyb::class_<SurfaceOptions>(m, "SurfaceOptions").def(pyb::init<>());
+  so.def_readwrite("start_ns", &SurfaceOptions::start_ns)
+      .def_readwrite("end_ns", &SurfaceOptions::end_ns)
+      .def_readwrite("search_ns", &SurfaceOptions::search_ns)
+      .def_readwrite("max_jump_ns", &SurfaceOptions::max_jump_ns)
+      .def_readwrite("wavelet_half_ns", &SurfaceOptions::wavelet_half_ns)
+      .def_readwrite("separate_fixed", &SurfaceOptions::separate_fixed)
+      .def_readwrite("iterations", &SurfaceOptions::iterations)
+      .def_readwrite("centre_frequency_mhz", &SurfaceOptions::centre_frequency_mhz);
+  auto ao = pyb::class_<AntennaHeightOptions>(m, "AntennaHeightOptions").def(pyb::init<>());
+  ao.def_readwrite("antenna_separation_m", &AntennaHeightOptions::antenna_separation_m)
+      .def_readwrite("direct_time_ns", &AntennaHeightOptions::direct_time_ns)
+      .def_readwrite("min_delay_periods", &AntennaHeightOptions::min_delay_periods)
+      .def_readwrite("surface", &AntennaHeightOptions::surface);
+
+  m.def(
+      "track_surface",
+      [](const pyb::array& data, const pyb::dict& header, const SurfaceOptions& o) {
+        const Header h = header_from_dict(header);
+        const ConstView in = as_view(data, "data");
+        SurfaceTrack t;
+        {
+          pyb::gil_scoped_release nogil;
+          t = track_surface(in, h, o);
+        }
+        return track_dict(t);
+      },
+      pyb::arg("data"), pyb::arg("header"), pyb::arg("options"),
+      "Air-ground reflection per trace: dict of numpy arrays.");
+  m.def(
+      "estimate_antenna_height",
+      [](const pyb::array& data, const pyb::dict& header, const AntennaHeightOptions& o) {
+        const Header h = header_from_dict(header);
+        const ConstView in = as_view(data, "data");
+        AntennaHeight r;
+        {
+          pyb::gil_scoped_release nogil;
+          r = estimate_antenna_height(in, h, o);
+        }
+        pyb::dict d;
+        d["height_m"] = r.height_m;
+        d["height_per_trace_m"] = to_numpy(r.height_per_trace_m);
+        d["delay_ns"] = r.delay_ns;
+        d["direct_time_ns"] = r.direct_time_ns;
+        d["resolved"] = r.resolved;
+        d["height_from_time_zero_m"] = r.height_from_time_zero_m;
+        d["period_ns"] = r.period_ns;
+        d["surface"] = track_dict(r.surface);
+        return d;
+      },
+      pyb::arg("data"), pyb::arg("header"), pyb::arg("options"),
+      "Antenna height from the direct-wave / ground-reflection delay: dict.");
 
   m.def(
       "rpca",

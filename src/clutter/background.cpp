@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <string>
 
+#include "gprkit/clutter/surface.h"
 #include "gprkit/core/validate.h"
 #include "linalg.h"
 #include "sorted_window.h"
@@ -53,12 +55,12 @@ Selection select(const BackgroundOptions& o, idx_t n) {
 
 bool needs_window(BackgroundMethod m) {
   return m == BackgroundMethod::moving_mean || m == BackgroundMethod::moving_median ||
-         m == BackgroundMethod::ground_bounce;
+         m == BackgroundMethod::ground_bounce || m == BackgroundMethod::surface;
 }
 
 void validate(ConstView in, const MutView& out, const BackgroundOptions& o, const Selection& sel) {
   const int mi = static_cast<int>(o.method);
-  if (mi < 0 || mi > static_cast<int>(BackgroundMethod::exponential))
+  if (mi < 0 || mi > static_cast<int>(BackgroundMethod::surface))
     check::fail(kWhere, "method", mi, "a BackgroundMethod");
   if (needs_window(o.method)) {
     if (o.window_traces < 1 || o.window_traces % 2 == 0 || o.window_traces > sel.size())
@@ -88,7 +90,16 @@ void validate(ConstView in, const MutView& out, const BackgroundOptions& o, cons
     const int svd_kind = static_cast<int>(o.rpca_svd);
     if (svd_kind < 0 || svd_kind > 1) check::fail(kWhere, "rpca_svd", svd_kind, "an RpcaSvd");
   }
-  if (o.method == BackgroundMethod::ground_bounce) {
+  if (o.method == BackgroundMethod::surface) {
+    check::non_negative(kWhere, "surface_period_samples", o.surface_period_samples);
+    check::finite(kWhere, "surface_period_samples", o.surface_period_samples);
+    check::in_range(kWhere, "surface_before_periods", o.surface_before_periods, 0.0, 10.0);
+    check::in_range(kWhere, "surface_after_periods", o.surface_after_periods, 0.0, 20.0);
+    check::in_range(kWhere, "surface_max_shift_periods", o.surface_max_shift_periods, 0.0, 1.0);
+    if (o.surface_iterations < 1 || o.surface_iterations > 100)
+      check::fail(kWhere, "surface_iterations", o.surface_iterations, "1..100");
+  }
+  if (o.method == BackgroundMethod::ground_bounce || o.method == BackgroundMethod::surface) {
     const idx_t m = in.n_samples;
     if (o.ground_first_sample < 0 || o.ground_first_sample >= m)
       check::fail(kWhere, "ground_first_sample", static_cast<double>(o.ground_first_sample),
@@ -574,6 +585,189 @@ void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const 
   }
 }
 
+// ---- surface (rough ground) ------------------------------------------------------------
+
+/// Keys cubic interpolation of x[0..m) at pos, 0 outside (the gate has no edge to clamp to).
+inline double cubic_zero(const float* x, idx_t m, double pos) {
+  const double fl = std::floor(pos);
+  if (!(fl > -3.0 && fl < static_cast<double>(m) + 2.0)) return 0.0;
+  const auto i = static_cast<idx_t>(fl);
+  const double t = pos - fl;
+  auto at = [&](idx_t k) { return k >= 0 && k < m ? static_cast<double>(x[k]) : 0.0; };
+  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
+  return p1 + 0.5 * t *
+                  (p2 - p0 +
+                   t * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3 + t * (3.0 * (p1 - p2) + p3 - p0)));
+}
+
+/// Rough-ground removal. With the sub-sample track t_j: the gate [t_j - pre, t_j + post] of
+/// D - H is resampled onto a common grid (flat, G x n), its moving mean (or median) over
+/// window_traces is the local ground wavelet w_j, which is fitted to the trace as
+/// a w_j + b w_j' (least squares, Huber-reweighted so a target in the gate counts less):
+/// amplitude a, residual shift b / a (clamped). The ground a w_j(t - t_j + b / a) is
+/// subtracted at the trace's own time, tapered at the gate's ends; H is the mean of D - G over
+/// the selected traces. Cost per iteration O(G n) + O(m n).
+void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const Selection& sel,
+                    BackgroundReport* rep) {
+  const idx_t m = in.n_samples, n = in.n_traces;
+  std::vector<double> picks = o.ground_pick_samples;
+  double period = o.surface_period_samples;
+  std::vector<float> init_fixed;  // the tracker's time-fixed part starts H
+  idx_t init_first = 0;
+  if (picks.empty()) {
+    Header hh;
+    hh.dt_ns = 1.0;  // the track in samples
+    hh.t0_ns = 0.0;
+    hh.centre_frequency_mhz = period > 0 ? 1e3 / period : 0.0;
+    SurfaceOptions so;
+    if (o.ground_first_sample > 0 || o.ground_n_samples > 0) {
+      so.start_ns = static_cast<double>(o.ground_first_sample);
+      so.end_ns = static_cast<double>(
+          o.ground_n_samples < 0 ? m - 1 : o.ground_first_sample + o.ground_n_samples - 1);
+    }
+    const SurfaceTrack tr = track_surface(in, hh, so);
+    picks = tr.sample;
+    period = tr.period_ns;
+    init_fixed = tr.fixed;
+    init_first = tr.window_first_sample;
+  }
+  if (!(period > 0)) period = 16.0;
+  const idx_t pre = std::max<idx_t>(1, std::lround(o.surface_before_periods * period));
+  const idx_t post = std::max<idx_t>(1, std::lround(o.surface_after_periods * period));
+  const idx_t G = pre + post + 1;
+  const double max_shift = o.surface_max_shift_periods * period;
+  const double taper = std::max(1.0, 0.25 * period);  // cosine taper at the gate ends (samples)
+  const auto gwork = static_cast<std::size_t>(G * n);
+  const auto work = static_cast<std::size_t>(m * n);
+  Bscan flat(G, n), wl(G, n);
+  std::vector<float> horizontal(static_cast<std::size_t>(m), 0.0f);
+  if (o.ground_remove_horizontal)
+    for (std::size_t i = 0; i < init_fixed.size(); ++i)
+      horizontal[static_cast<std::size_t>(init_first) + i] = init_fixed[i];
+  std::vector<double> amp(static_cast<std::size_t>(n), 0.0),
+      shift(static_cast<std::size_t>(n), 0.0);
+  const float* hz = horizontal.data();
+  // The ground of trace j at sample i (0 outside the gate).
+  auto ground_at = [&](idx_t j, const float* w, idx_t i) {
+    const auto ju = static_cast<std::size_t>(j);
+    const double k = static_cast<double>(i) - picks[ju] + static_cast<double>(pre);
+    if (k <= -1.0 || k >= static_cast<double>(G)) return 0.0;
+    const double e = std::min(k, static_cast<double>(G - 1) - k);
+    const double wt = e >= taper ? 1.0
+                      : e <= 0   ? 0.0
+                                 : 0.5 - 0.5 * std::cos(std::numbers::pi * e / taper);
+    return wt * amp[ju] * cubic_zero(w, G, k + shift[ju]);
+  };
+  for (int it = 0; it < o.surface_iterations; ++it) {
+    // Flatten D - H on the track.
+    for_chunks(n, kTraceChunk, gwork, [&](idx_t j0, idx_t len) {
+      for (idx_t j = j0; j < j0 + len; ++j) {
+        const float* x = in.trace(j);
+        float* f = flat.trace(j);
+        const double base = picks[static_cast<std::size_t>(j)] - static_cast<double>(pre);
+        for (idx_t k = 0; k < G; ++k) {
+          const double pos = base + static_cast<double>(k);
+          f[k] = static_cast<float>(cubic_zero(x, m, pos) - cubic_zero(hz, m, pos));
+        }
+      }
+    });
+    if (o.ground_median)
+      moving_median(flat.cview(), sel, o.window_traces, wl.view(), false);
+    else
+      moving_mean(flat.cview(), sel, o.window_traces, wl.view(), false);
+    // Fit a w + b w' per trace (two Huber reweightings).
+    for_chunks(n, kTraceChunk, gwork, [&](idx_t j0, idx_t len) {
+      std::vector<double> e(static_cast<std::size_t>(G)), wgt(static_cast<std::size_t>(G));
+      std::vector<double> sorted(static_cast<std::size_t>(G));
+      for (idx_t j = j0; j < j0 + len; ++j) {
+        const float* f = flat.trace(j);
+        const float* w = wl.trace(j);
+        std::fill(wgt.begin(), wgt.end(), 1.0);
+        double a = 0.0, b = 0.0;
+        for (int pass = 0; pass < 3; ++pass) {
+          double s11 = 0, s12 = 0, s22 = 0, r1 = 0, r2 = 0;
+          for (idx_t k = 0; k < G; ++k) {
+            const double g = w[k];
+            const double d = 0.5 * ((k + 1 < G ? w[k + 1] : 0.0f) - (k > 0 ? w[k - 1] : 0.0f));
+            const double q = wgt[static_cast<std::size_t>(k)];
+            s11 += q * g * g;
+            s12 += q * g * d;
+            s22 += q * d * d;
+            r1 += q * g * f[k];
+            r2 += q * d * f[k];
+          }
+          const double det = s11 * s22 - s12 * s12;
+          if (s11 <= 0) {
+            a = b = 0.0;
+            break;
+          }
+          if (det > 1e-9 * s11 * s22 && s22 > 0) {
+            a = (r1 * s22 - r2 * s12) / det;
+            b = (s11 * r2 - s12 * r1) / det;
+          } else {
+            a = r1 / s11;
+            b = 0.0;
+          }
+          if (pass == 2) break;
+          for (idx_t k = 0; k < G; ++k) {
+            const double g = w[k];
+            const double d = 0.5 * ((k + 1 < G ? w[k + 1] : 0.0f) - (k > 0 ? w[k - 1] : 0.0f));
+            e[static_cast<std::size_t>(k)] = std::abs(f[k] - a * g - b * d);
+          }
+          sorted = e;
+          std::nth_element(sorted.begin(), sorted.begin() + G / 2, sorted.end());
+          const double sigma = 1.4826 * sorted[static_cast<std::size_t>(G / 2)] + 1e-30;
+          for (idx_t k = 0; k < G; ++k) {
+            const double ek = e[static_cast<std::size_t>(k)];
+            wgt[static_cast<std::size_t>(k)] = ek <= 2.0 * sigma ? 1.0 : 2.0 * sigma / ek;
+          }
+        }
+        const auto ju = static_cast<std::size_t>(j);
+        amp[ju] = a;
+        shift[ju] = a != 0.0 ? std::clamp(b / a, -max_shift, max_shift) : 0.0;
+      }
+    });
+    if (o.ground_remove_horizontal) {  // H = mean over the selected traces of (D - G)
+      const idx_t nc = (sel.size() + kTraceChunk - 1) / kTraceChunk;
+      std::vector<double> part(static_cast<std::size_t>(nc * m), 0.0);
+      for_chunks(sel.size(), kTraceChunk, work, [&](idx_t q0, idx_t len) {
+        double* acc = part.data() + (q0 / kTraceChunk) * m;
+        for (idx_t q = q0; q < q0 + len; ++q) {
+          const idx_t j = sel.idx[static_cast<std::size_t>(q)];
+          const float* x = in.trace(j);
+          const float* w = wl.trace(j);
+          for (idx_t i = 0; i < m; ++i) acc[i] += static_cast<double>(x[i]) - ground_at(j, w, i);
+        }
+      });
+      // Over-relaxed (H and the mean ground are told apart only by the ground's movement).
+      const double omega = it == 0 ? 1.0 : 1.5;
+      for (idx_t i = 0; i < m; ++i) {
+        double s = 0.0;
+        for (idx_t c = 0; c < nc; ++c) s += part[static_cast<std::size_t>(c * m + i)];
+        float& hv = horizontal[static_cast<std::size_t>(i)];
+        hv = static_cast<float>(hv + omega * (s / static_cast<double>(sel.size()) - hv));
+      }
+    }
+  }
+  // out = D - G - H, trace by trace (in place allowed: trace j is read before it is written).
+  for_chunks(n, kTraceChunk, work, [&](idx_t j0, idx_t len) {
+    std::vector<float> g(static_cast<std::size_t>(m));
+    for (idx_t j = j0; j < j0 + len; ++j) {
+      const float* x = in.trace(j);
+      const float* w = wl.trace(j);
+      for (idx_t i = 0; i < m; ++i)
+        g[static_cast<std::size_t>(i)] = static_cast<float>(ground_at(j, w, i));
+      float* y = out.trace(j);
+      for (idx_t i = 0; i < m; ++i) y[i] = x[i] - g[static_cast<std::size_t>(i)] - hz[i];
+    }
+  });
+  if (rep) {
+    rep->ground_pick_samples = picks;
+    rep->ground_amplitude = amp;
+    if (o.ground_remove_horizontal) rep->background_trace = horizontal;
+  }
+}
+
 }  // namespace
 
 BackgroundOptions BackgroundOptions::resolve(const Header& h, std::ptrdiff_t n_samples,
@@ -606,6 +800,10 @@ BackgroundOptions BackgroundOptions::resolve(const Header& h, std::ptrdiff_t n_s
     r.ground_first_sample = i0;
     r.ground_n_samples = i1 - i0;
   }
+  check::non_negative(w, "surface_period_samples", surface_period_samples);
+  if (method == BackgroundMethod::surface && surface_period_samples == 0.0 &&
+      h.centre_frequency_mhz > 0 && std::isfinite(h.centre_frequency_mhz) && h.dt_ns > 0)
+    r.surface_period_samples = 1e3 / h.centre_frequency_mhz / h.dt_ns;
   return r;
 }
 
@@ -624,7 +822,8 @@ void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
   Bscan in_copy, out_copy;
   ConstView src = in;
   const bool in_place_ok =
-      o.method == BackgroundMethod::ground_bounce && !(report && o.report_removed);
+      (o.method == BackgroundMethod::ground_bounce || o.method == BackgroundMethod::surface) &&
+      !(report && o.report_removed);
   if (!in.traces_contiguous() || (in.data == out.data && !in_place_ok)) {
     in_copy = Bscan(in);
     src = in_copy.cview();
@@ -662,6 +861,9 @@ void remove_background(ConstView in, MutView out, const BackgroundOptions& o,
       break;
     case BackgroundMethod::ground_bounce:
       remove_ground(src, dst, o, sel, rep);
+      break;
+    case BackgroundMethod::surface:
+      remove_surface(src, dst, o, sel, rep);
       break;
   }
   if (report && o.report_removed) {

@@ -10,12 +10,14 @@ void add_clutter_steps(Registry& r) {
   i.name = "remove_background";
   i.doc =
       "Estimate the clutter background (mean/median trace, moving window, eigenimages, "
-      "robust PCA, ground-bounce flattening, exponentially weighted mean) and subtract it.";
+      "robust PCA, ground-bounce flattening, exponentially weighted mean, rough-ground surface "
+      "fit) and subtract it.";
   i.reach_doc =
       "mean, median, svd, rpca: the whole line; moving_mean, moving_median: window_traces / 2 "
       "(windows shorter near the line's ends); exponential: 0 (causal); ground_bounce: the whole "
       "line with "
-      "ground_remove_horizontal, else window_traces / 2 + 25 + ground_smooth_traces / 2";
+      "ground_remove_horizontal, else window_traces / 2 + 25 + ground_smooth_traces / 2; "
+      "surface: the whole line (the surface track is a global best path)";
   Table<O> t = {
       choice("method", &O::method,
              {{"mean", BackgroundMethod::mean},
@@ -25,7 +27,8 @@ void add_clutter_steps(Registry& r) {
               {"svd", BackgroundMethod::svd},
               {"rpca", BackgroundMethod::rpca},
               {"ground_bounce", BackgroundMethod::ground_bounce},
-              {"exponential", BackgroundMethod::exponential}},
+              {"exponential", BackgroundMethod::exponential},
+              {"surface", BackgroundMethod::surface}},
              "what is estimated and subtracted"),
       integer("window_traces", &O::window_traces, "traces", at_least(1),
               "moving_* and ground_bounce window (odd); exponential: its span"),
@@ -71,6 +74,16 @@ void add_clutter_steps(Registry& r) {
            "ground_bounce: also remove a time-fixed mean trace (antenna ringing)"),
       integer("ground_iterations", &O::ground_iterations, "", between(1, 100),
               "ground_bounce: alternations between the two backgrounds"),
+      integer("surface_iterations", &O::surface_iterations, "", between(1, 100),
+              "surface: alternations between the ground fit and the time-fixed mean"),
+      number("surface_period_samples", &O::surface_period_samples, "samples", above(0),
+             "surface: wavelet period", {0.0, "the header's centre frequency, else measured"}),
+      number("surface_before_periods", &O::surface_before_periods, "periods", between(0, 10),
+             "surface: gate start before the surface pick"),
+      number("surface_after_periods", &O::surface_after_periods, "periods", between(0, 20),
+             "surface: gate end after the surface pick"),
+      number("surface_max_shift_periods", &O::surface_max_shift_periods, "periods", between(0, 1),
+             "surface: largest residual shift fitted per trace"),
   };
   r.push_back(std::make_unique<TypedStep<O>>(
       std::move(i), std::move(t),

@@ -21,6 +21,9 @@ enum class BackgroundMethod {
   ground_bounce,  ///< local average of the ground reflection after flattening to it
   exponential,    ///< exponentially weighted mean of the traces so far (causal), a =
                   ///< 2 / (window_traces + 1)
+  surface,        ///< rough ground: sub-sample surface track (track_surface), a local ground
+                  ///< wavelet fitted per trace (amplitude + shift) and subtracted at the
+                  ///< trace's own time, alternating with a time-fixed mean (ringing)
 };
 
 struct BackgroundOptions {
@@ -68,6 +71,20 @@ struct BackgroundOptions {
   bool ground_remove_horizontal = true;  ///< also remove a time-fixed mean (antenna ringing)
   int ground_iterations = 2;             ///< alternations between the two backgrounds (>= 1)
 
+  // ---- surface (also uses window_traces, ground_* window / picks / median / horizontal)
+  // --------------------------------------------------------------------------------------
+  /// Period of the wavelet in samples (resolve(): from the header's centre frequency);
+  /// 0 = measured from the data by track_surface.
+  double surface_period_samples = 0.0;
+  /// Gate around the surface where the ground wavelet is estimated and removed: from
+  /// surface_before_periods before the pick to surface_after_periods after it.
+  double surface_before_periods = 1.0, surface_after_periods = 2.0;
+  /// Largest residual shift fitted per trace (periods) on top of the track.
+  double surface_max_shift_periods = 0.25;
+  /// Alternations between the ground fit and the time-fixed mean (ground_iterations is
+  /// ground_bounce's).
+  int surface_iterations = 4;
+
   /// Fill BackgroundReport::removed with the full removed image (memory: one section).
   bool report_removed = false;
 
@@ -89,8 +106,9 @@ struct BackgroundReport {
   int iterations = 0;                   ///< rpca iterations
   double residual = 0.0;                ///< rpca: final ||D - L - S||_F / ||D||_F
   std::vector<double>
-      ground_pick_samples;  ///< ground_bounce: surface (fractional sample) per trace
-  Bscan removed;            ///< the removed image, when report_removed
+      ground_pick_samples;  ///< ground_bounce / surface: surface (fractional sample) per trace
+  std::vector<double> ground_amplitude;  ///< surface: fitted ground amplitude per trace
+  Bscan removed;                         ///< the removed image, when report_removed
 };
 
 /// out = in - background (n_samples x n_traces, any strides). out may be the same view as
