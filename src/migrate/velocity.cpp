@@ -63,7 +63,7 @@ struct Analytic {
 // wrap-around). With a known centre frequency fc both parts are also low-passed (cosine taper
 // from 2 fc to 3 fc, where a Ricker's spectrum is down to 1 % and 0.02 % of its peak): white
 // noise over the whole band would otherwise jitter the envelope picks.
-Analytic analytic_signal(const Bscan& in, std::vector<double> x) {
+Analytic analytic_signal(const Bscan& in, std::vector<double> x, double fc) {
   Analytic s;
   s.ns = in.n_samples();
   s.nx = in.n_traces();
@@ -80,7 +80,6 @@ Analytic analytic_signal(const Bscan& in, std::vector<double> x) {
   auto keep = fft::alloc_complex(nf);
   const float scale = 1.0f / static_cast<float>(len);
   std::vector<float> taper(nf, 1.0f);
-  const double fc = in.header().centre_frequency_mhz;
   if (fc > 0)
     for (std::size_t k = 0; k < nf; ++k) {
       const double f_mhz = 1e3 * static_cast<double>(k) / (static_cast<double>(len) * s.dt_ns);
@@ -110,6 +109,29 @@ Analytic analytic_signal(const Bscan& in, std::vector<double> x) {
       s.im[static_cast<std::size_t>(i + j * s.ns)] = r[static_cast<std::size_t>(i)];
   }
   return s;
+}
+
+// Peak frequency (MHz) of the section's mean power spectrum (up to 64 traces spread over
+// it): the centre frequency when the header has none.
+double peak_frequency_mhz(const Bscan& in) {
+  const std::ptrdiff_t ns = in.n_samples(), nx = in.n_traces();
+  const std::size_t len = fft::fast_size(static_cast<std::size_t>(ns));
+  const std::size_t nf = len / 2 + 1;
+  auto r = fft::alloc_real(len);
+  auto spec = fft::alloc_complex(nf);
+  std::vector<double> power(nf, 0.0);
+  const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, nx / 64);
+  for (std::ptrdiff_t j = 0; j < nx; j += step) {
+    for (std::ptrdiff_t i = 0; i < ns; ++i) r[static_cast<std::size_t>(i)] = in(i, j);
+    for (auto i = static_cast<std::size_t>(ns); i < len; ++i) r[i] = 0.0f;
+    fft::r2c(len, r.get(), spec.get());
+    for (std::size_t k = 0; k < nf; ++k) power[k] += std::norm(spec[k]);
+  }
+  std::size_t kb = 1;
+  for (std::size_t k = 2; k + 1 < nf; ++k)
+    if (power[k - 1] + power[k] + power[k + 1] > power[kb - 1] + power[kb] + power[kb + 1]) kb = k;
+  return 1e3 * static_cast<double>(std::max<std::size_t>(kb, 1)) /
+         (static_cast<double>(len) * in.header().dt_ns);
 }
 
 // Solves the n x n system A x = b (column-major, n <= 4) by Gaussian elimination with
@@ -584,10 +606,14 @@ VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o) {
     for (std::ptrdiff_t j = 0; j < nt; ++j)
       for (std::ptrdiff_t i = 0; i < ns; ++i)
         part(i, j) = static_cast<float>(part(i, j) - mean[static_cast<std::size_t>(i)]);
-  Analytic sec = analytic_signal(part, trace_positions(w, part.header(), nt));
+  // Without a centre frequency in the header, the data's peak frequency sets the windows.
+  if (!(part.header().centre_frequency_mhz > 0))
+    part.header().centre_frequency_mhz = peak_frequency_mhz(part);
+  const double fc = part.header().centre_frequency_mhz;
+  Analytic sec = analytic_signal(part, trace_positions(w, part.header(), nt), fc);
 
   // Envelope energy over one period and 3 traces; apexes are its strongest points.
-  const double period = hd.centre_frequency_mhz > 0 ? 1e3 / hd.centre_frequency_mhz : 10 * hd.dt_ns;
+  const double period = fc > 0 ? 1e3 / fc : 10 * hd.dt_ns;
   const std::ptrdiff_t hw = std::max<std::ptrdiff_t>(
       1, check::count(w, "period_ns", period, 2 * hd.dt_ns, "samples per half window"));
   std::vector<double> e(static_cast<std::size_t>(ns * nt), 0.0);
@@ -633,7 +659,7 @@ VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o) {
     fo.antenna_height_m = o.antenna_height_m;
     fo.target_radius_m = o.target_radius_m;
     fo.search_samples = hw / 2;
-    const std::ptrdiff_t fhw = half_window(w, hd, fo.window_ns);
+    const std::ptrdiff_t fhw = half_window(w, part.header(), fo.window_ns);
     r.method = VelocityMethod::semblance;
     double emax0 = -1, wsum = 0, vsum = 0, qsum = 0;
     for (int k = 0; k < o.max_apexes; ++k) {
@@ -739,8 +765,10 @@ HyperbolaFit fit_hyperbola(const Bscan& in, std::ptrdiff_t trace, std::ptrdiff_t
   check::non_negative(w, "antenna height (m)", h);
   check::finite(w, "target_radius_m", o.target_radius_m);
   check::non_negative(w, "target_radius_m", o.target_radius_m);
-  const std::ptrdiff_t hw = half_window(w, hd, o.window_ns);
-  const Analytic sec = analytic_signal(in, trace_positions(w, hd, nx));
+  Header hf = hd;  // without a centre frequency, the data's peak frequency
+  if (!(hf.centre_frequency_mhz > 0)) hf.centre_frequency_mhz = peak_frequency_mhz(in);
+  const std::ptrdiff_t hw = half_window(w, hf, o.window_ns);
+  const Analytic sec = analytic_signal(in, trace_positions(w, hd, nx), hf.centre_frequency_mhz);
   return fit_analytic(w, sec, a, h, trace, sample, hw, o);
 }
 
