@@ -159,19 +159,20 @@ bool solve_small(int n, double* A, double* b) {
   return true;
 }
 
-// Time-zero from the mean trace (internal; a public surface tracker may replace it). The
+// Time-zero from the median trace (internal; a public surface tracker may replace it). The
 // direct wave arrives at t_d = a / c and the air-ground reflection at t_g = 2 sqrt(h^2 +
 // a^2/4) / c after time-zero. The wavelet is taken from the strongest apex (analytic signal
 // of `s` about sample ia of trace ja, +-L samples, centred on its envelope peak), so the
 // wavelet's own delay (e.g. an FDTD source's onset, or a 2-D line source's phase) cancels
-// between the two events. The mean trace before sample ia - L is fitted by
+// between the two events. The median trace (which holds no diffraction: each occupies few
+// traces at any time) up to the apex's envelope peak is fitted by
 // Re[A_d p(t - t_d - delta) + A_g p(t - t_g - delta)] with complex A_d, A_g (any phase
 // rotation of the template) for each delta on a grid of dt / 4; the best fit is accepted when
-// it explains >= 1/2 of the mean trace's energy there and its amplitude is >= 0.2 of the
+// it explains >= 1/2 of the median trace's energy there and its amplitude is >= 0.2 of the
 // apex's. Returns whether it was; `delta` (ns) is then the header time of time-zero.
-bool time_zero_from_mean_trace(const std::vector<double>& mean, const Analytic& s,
-                               std::ptrdiff_t ja, std::ptrdiff_t ia, std::ptrdiff_t L, double a,
-                               double h, double& delta) {
+bool time_zero_from_median_trace(const std::vector<double>& median, const Analytic& s,
+                                 std::ptrdiff_t ja, std::ptrdiff_t ia, std::ptrdiff_t L, double a,
+                                 double h, double& delta) {
   const std::ptrdiff_t ns = s.ns;
   // The apex's wavelet: envelope peak within +-L/2, then +-L samples about it (3 traces).
   std::ptrdiff_t ic = ia;
@@ -201,11 +202,13 @@ bool time_zero_from_mean_trace(const std::vector<double>& mean, const Analytic& 
     pq[static_cast<std::size_t>(u)] /= ntr;
     ptemplate += pr[static_cast<std::size_t>(u)] * pr[static_cast<std::size_t>(u)];
   }
-  const std::ptrdiff_t iend = ic - L;  // the window [0, iend) of the mean trace
-  if (iend < 2 * L || ptemplate <= 0) return false;
+  // The window [0, iend) of the median trace: up to the apex, so that a shallow apex whose
+  // wavelet overlaps the direct wave still leaves the whole direct wave in the window.
+  const std::ptrdiff_t iend = ic;
+  if (iend < L || ptemplate <= 0) return false;
   double ew = 0;
   for (std::ptrdiff_t i = 0; i < iend; ++i)
-    ew += mean[static_cast<std::size_t>(i)] * mean[static_cast<std::size_t>(i)];
+    ew += median[static_cast<std::size_t>(i)] * median[static_cast<std::size_t>(i)];
   if (!(ew > 0)) return false;
   const double td = a / c_air, tg = 2.0 * std::hypot(h, 0.5 * a) / c_air;
   const bool two = (tg - td) > 0.25 * s.dt_ns;
@@ -239,7 +242,7 @@ bool time_zero_from_mean_trace(const std::vector<double>& mean, const Analytic& 
         col[2] = tp(pr, ui - cg);
         col[3] = -tp(pq, ui - cg);
       }
-      const double mi = mean[static_cast<std::size_t>(i)];
+      const double mi = median[static_cast<std::size_t>(i)];
       for (int r = 0; r < n; ++r) {
         b[r] += col[r] * mi;
         for (int c = 0; c < n; ++c) A[r + c * n] += col[r] * col[c];
@@ -590,7 +593,7 @@ VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o) {
   // median, not the mean: a mean holds 1/n of every diffraction, and removing it leaves a
   // flat ghost of each apex that pulls the weak far-flank picks early (+10 % in v on
   // dev_point).
-  std::vector<double> mean(static_cast<std::size_t>(ns), 0.0);
+  std::vector<double> median(static_cast<std::size_t>(ns), 0.0);
   {
     std::vector<float> row(static_cast<std::size_t>(nt));
     for (std::ptrdiff_t i = 0; i < ns; ++i) {
@@ -599,13 +602,13 @@ VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o) {
       std::nth_element(row.begin(), mid, row.end());
       double med = *mid;
       if (nt % 2 == 0) med = 0.5 * (med + *std::max_element(row.begin(), mid));
-      mean[static_cast<std::size_t>(i)] = med;
+      median[static_cast<std::size_t>(i)] = med;
     }
   }
   if (o.remove_median_trace)
     for (std::ptrdiff_t j = 0; j < nt; ++j)
       for (std::ptrdiff_t i = 0; i < ns; ++i)
-        part(i, j) = static_cast<float>(part(i, j) - mean[static_cast<std::size_t>(i)]);
+        part(i, j) = static_cast<float>(part(i, j) - median[static_cast<std::size_t>(i)]);
   // Without a centre frequency in the header, the data's peak frequency sets the windows.
   if (!(part.header().centre_frequency_mhz > 0))
     part.header().centre_frequency_mhz = peak_frequency_mhz(part);
@@ -642,7 +645,8 @@ VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o) {
     if (*it > 0) {
       const auto idx = static_cast<std::ptrdiff_t>(it - e.begin());
       double delta = 0;
-      if (time_zero_from_mean_trace(mean, sec, idx / ns, idx % ns, 2 * hw, offset, height, delta)) {
+      if (time_zero_from_median_trace(median, sec, idx / ns, idx % ns, 2 * hw, offset, height,
+                                      delta)) {
         r.time_zero_shift_ns = delta;
         r.time_zero_calibrated = true;
         sec.t0_ns -= delta;
@@ -698,7 +702,7 @@ VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o) {
     r.quality = qsum / static_cast<double>(used);
     return r;
   }
-  // focus: Stolt images of the (mean-removed, re-referenced) window.
+  // focus: Stolt images of the (median-removed, re-referenced) window.
   MigrateOptions mo;
   mo.method = MigrationMethod::stolt;
   mo.antenna_offset_m = o.antenna_offset_m;
