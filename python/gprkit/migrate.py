@@ -183,9 +183,9 @@ def estimate_velocity(b: Any, *, method: str = "auto", max_apexes: int = 3,
 
     method : "focus" (the velocity of best focus of Stolt images over a velocity scan, then a
         golden-section refinement; focus = sum I^4 / (sum I^2)^2 in the window),
-        "semblance" (fit_hyperbola at up to ``max_apexes`` strongest apexes, semblance-weighted
-        mean) or "auto" (semblance when the antenna is above the ground, where the air gap
-        leaves f-k images nearly blind to velocity; focus otherwise).
+        "semblance" (fit_hyperbola, travel-time picks, at up to ``max_apexes`` strongest
+        apexes, semblance-weighted mean) or "auto" (semblance when the antenna is above the
+        ground, where the air gap leaves f-k images nearly blind to velocity; focus otherwise).
 
     The window is traces [first_trace, first_trace + n_traces) and two-way times
     [t_min_ns, t_max_ns] of the migrated image (time from the ground surface). The air gap
@@ -235,11 +235,13 @@ def fit_hyperbola(b: Any, trace: int, sample: int, *, dt_ns: float | None = None
                   target_radius_m: float = 0.0) -> dict[str, float]:
     """Fit a diffraction hyperbola to the apex picked at (trace, sample).
 
-    Maximizes semblance along exact bistatic, refracted travel-time curves over velocity,
-    apex time (within +-search_samples) and apex position (within +-search_traces), on the
-    analytic signal (the apex time is the stack's envelope peak, whatever the wavelet's phase).
-    Time-zero is the header's t0_ns. target_radius_m: radius (m) of a cylindrical target (0 =
-    point; apex_depth_m is then the depth of its top).
+    On the analytic signal (low-passed at 2-3x the centre frequency): the envelope ridge is
+    followed trace by trace from the apex down both flanks (within +-half_width_traces) and
+    exact bistatic, refracted travel times are fitted to those picks by amplitude-weighted
+    least squares over velocity, depth and position; with fewer than 5 picks, semblance is
+    maximized over velocity, apex time (within +-search_samples) and apex position (within
+    +-search_traces) instead. Time-zero is the header's t0_ns. target_radius_m: radius (m)
+    of a cylindrical target (0 = point; apex_depth_m is then the depth of its top).
 
     Returns a dict: velocity_m_per_ns, apex_depth_m (below the ground surface),
     apex_time_ns, x_m, quality (semblance 0..1).

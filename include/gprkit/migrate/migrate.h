@@ -156,7 +156,8 @@ struct VelocityEstimate {
 /// re-referenced on the direct wave / ground reflection (median trace). focus: maximizes sum I^4 /
 /// (sum I^2)^2 over the window of the Stolt image (air gap and offset honoured), about n_velocities
 /// + 16 Stolt migrations of the window. semblance: fit_hyperbola at the strongest apexes of the
-/// window (exact refracted times), semblance-weighted mean.
+/// window (exact refracted times), semblance-weighted mean. Serial preparation (median,
+/// analytic signal, time-zero fit): O(n_samples x n_traces log n_samples).
 VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o = {});
 
 /// Options of fit_hyperbola().
@@ -186,10 +187,16 @@ struct HyperbolaFit {
 };
 
 /// Fits a diffraction hyperbola (exact bistatic refracted travel times) to the apex picked
-/// at (trace, sample) by maximizing semblance over velocity, apex time and position.
-/// Semblance is taken on the analytic signal (x + i H(x)) and the apex time is the peak of
-/// the stack's envelope, so the fit does not depend on the wavelet's phase. Time-zero is the
-/// header's t0_ns (estimate_velocity can calibrate it first).
+/// at (trace, sample). On the analytic signal (x + i H(x), low-passed at 2-3 x the centre
+/// frequency, so the wavelet's phase does not matter): the envelope ridge is followed trace by
+/// trace from the apex's envelope peak down both flanks (while >= sqrt(0.05) of the apex
+/// amplitude, within +-half_width_traces), and the refracted times are fitted to those picks
+/// by amplitude-weighted least squares over velocity, depth and position. When fewer than 5
+/// picks (or one flank only) are found, semblance is maximized over 41 velocities x apex time
+/// (+-search_samples) x position (+-search_traces) instead. quality = semblance along the
+/// fitted curve. Time-zero is the header's t0_ns (estimate_velocity can calibrate it first).
+/// O(picks x iterations) refracted-time solves; the semblance fallback O(41 x samples x
+/// traces x 2 half_width_traces).
 HyperbolaFit fit_hyperbola(const Bscan& in, std::ptrdiff_t trace, std::ptrdiff_t sample,
                            const HyperbolaFitOptions& o = {});
 
