@@ -315,7 +315,19 @@ bool refine_by_picks(const Analytic& sec, double a, double h, double rad, std::p
   px.push_back(sec.x[static_cast<std::size_t>(trace)]);
   pt.push_back(tap);
   pw.push_back(aap);
-  const double amin = std::sqrt(0.05) * aap;
+  // Stop where the flank falls below sqrt(0.05) of the apex amplitude, or below 4 x the
+  // section's median envelope (the noise floor: picks near it are random).
+  double floor_env = 0;
+  {
+    std::vector<double> env;
+    env.reserve(static_cast<std::size_t>(ns * nx / 7 + 1));
+    for (std::size_t k = 0; k < sec.re.size(); k += 7)
+      env.push_back(std::hypot(static_cast<double>(sec.re[k]), static_cast<double>(sec.im[k])));
+    const auto mid = env.begin() + static_cast<std::ptrdiff_t>(env.size() / 2);
+    std::nth_element(env.begin(), mid, env.end());
+    floor_env = 4.0 * *mid;
+  }
+  const double amin = std::max(std::sqrt(0.05) * aap, floor_env);
   int sides = 0;
   for (int dir = -1; dir <= 1; dir += 2) {
     double tprev = tap;
@@ -370,46 +382,67 @@ bool refine_by_picks(const Analytic& sec, double a, double h, double rad, std::p
     }
   }
   if (!(cbest < 1e300)) return false;
-  // Levenberg-Marquardt with forward-difference Jacobians.
+  // Levenberg-Marquardt with forward-difference Jacobians; then once more without the picks
+  // further than 3 robust sigmas (1.4826 x median |residual|) from the curve (a flank pick
+  // that jumped onto a noise peak).
   std::vector<double> r0(np), r1(np), J(np * 3);
-  double lambda = 1e-3;
-  double c0 = cost(p, r0.data());
-  const double steps[3] = {1e-6, 1e-6, 1e-6};
-  for (int it = 0; it < 60; ++it) {
-    for (int q = 0; q < 3; ++q) {
-      double pp[3] = {p[0], p[1], p[2]};
-      pp[q] += steps[q];
-      cost(pp, r1.data());
-      for (std::size_t k = 0; k < np; ++k) J[k + np * q] = (r1[k] - r0[k]) / steps[q];
+  for (int round = 0; round < 2; ++round) {
+    if (round == 1) {
+      std::vector<double> e(np);
+      for (std::size_t k = 0; k < np; ++k)
+        e[k] = std::abs(echo_time_ns(px[k], p[2], p[1], p[0], a, h, rad) - pt[k]);
+      std::vector<double> es = e;
+      std::nth_element(es.begin(), es.begin() + static_cast<std::ptrdiff_t>(np / 2), es.end());
+      const double sigma = std::max(1.4826 * es[np / 2], 0.05 * sec.dt_ns);
+      std::size_t kept = 0, dropped = 0;
+      for (std::size_t k = 0; k < np; ++k)
+        if (e[k] > 3 * sigma && pw[k] > 0)
+          ++dropped;
+        else if (pw[k] > 0)
+          ++kept;
+      if (dropped == 0 || kept < 5) break;
+      for (std::size_t k = 0; k < np; ++k)
+        if (e[k] > 3 * sigma) pw[k] = 0;
     }
-    double JtJ[9] = {}, Jtr[3] = {};
-    for (int q = 0; q < 3; ++q) {
-      for (std::size_t k = 0; k < np; ++k) Jtr[q] -= J[k + np * q] * r0[k];
-      for (int u = 0; u < 3; ++u)
-        for (std::size_t k = 0; k < np; ++k) JtJ[q + 3 * u] += J[k + np * q] * J[k + np * u];
-    }
-    bool improved = false;
-    for (int tries = 0; tries < 10 && !improved; ++tries) {
-      double A[9], d[3] = {Jtr[0], Jtr[1], Jtr[2]};
-      std::copy(JtJ, JtJ + 9, A);
-      for (int q = 0; q < 3; ++q) A[q + 3 * q] += lambda * (JtJ[q + 3 * q] + 1e-12);
-      if (!solve_small(3, A, d)) break;
-      double pn[3] = {std::clamp(p[0] + d[0], vlo, vhi), std::max(p[1] + d[1], rad + 1e-4),
-                      p[2] + d[2]};
-      const double cn = cost(pn, r1.data());
-      if (cn < c0) {
-        std::copy(pn, pn + 3, p);
-        std::swap(r0, r1);
-        improved = std::abs(c0 - cn) > 1e-14 * (1 + c0);
-        c0 = cn;
-        lambda = std::max(lambda * 0.3, 1e-9);
-        if (!improved) break;
-        improved = true;
-      } else {
-        lambda *= 10;
+    double lambda = 1e-3;
+    double c0 = cost(p, r0.data());
+    const double steps[3] = {1e-6, 1e-6, 1e-6};
+    for (int it = 0; it < 60; ++it) {
+      for (int q = 0; q < 3; ++q) {
+        double pp[3] = {p[0], p[1], p[2]};
+        pp[q] += steps[q];
+        cost(pp, r1.data());
+        for (std::size_t k = 0; k < np; ++k) J[k + np * q] = (r1[k] - r0[k]) / steps[q];
       }
+      double JtJ[9] = {}, Jtr[3] = {};
+      for (int q = 0; q < 3; ++q) {
+        for (std::size_t k = 0; k < np; ++k) Jtr[q] -= J[k + np * q] * r0[k];
+        for (int u = 0; u < 3; ++u)
+          for (std::size_t k = 0; k < np; ++k) JtJ[q + 3 * u] += J[k + np * q] * J[k + np * u];
+      }
+      bool improved = false;
+      for (int tries = 0; tries < 10 && !improved; ++tries) {
+        double A[9], d[3] = {Jtr[0], Jtr[1], Jtr[2]};
+        std::copy(JtJ, JtJ + 9, A);
+        for (int q = 0; q < 3; ++q) A[q + 3 * q] += lambda * (JtJ[q + 3 * q] + 1e-12);
+        if (!solve_small(3, A, d)) break;
+        double pn[3] = {std::clamp(p[0] + d[0], vlo, vhi), std::max(p[1] + d[1], rad + 1e-4),
+                        p[2] + d[2]};
+        const double cn = cost(pn, r1.data());
+        if (cn < c0) {
+          std::copy(pn, pn + 3, p);
+          std::swap(r0, r1);
+          improved = std::abs(c0 - cn) > 1e-14 * (1 + c0);
+          c0 = cn;
+          lambda = std::max(lambda * 0.3, 1e-9);
+          if (!improved) break;
+          improved = true;
+        } else {
+          lambda *= 10;
+        }
+      }
+      if (!improved) break;
     }
-    if (!improved) break;
   }
   best.velocity_m_per_ns = p[0];
   best.x_m = p[2];
