@@ -1,6 +1,6 @@
 """estimate_velocity under an air gap: simulated diffractions and the gprMax scenes (docs/migrate.md).
 
-    PYTHONPATH=build/release/python python3 bench/python/velocity_airgap.py [sim|gprmax]
+    PYTHONPATH=build/release/python python3 bench/python/velocity_airgap.py [sim|gprmax|noise]
 
 sim: antenna height 0/2/5 cm x offset 0/5 cm x depth 5/10/20 cm x soils (eps 4 at 1 GHz, 9 at
 1.5 GHz, 16 at 1 GHz); direct wave (2.0) and ground bounce (-1.5) left in, header t0 0.25 ns
@@ -87,9 +87,31 @@ def gprmax() -> None:
                   f"{raw['time_zero_shift_ns']:+.3f} |")
 
 
+def noise() -> None:
+    """dev_point with white noise (fraction of the apex amplitude per 25 ps sample), 3 seeds."""
+    folder = SHARED_DATA / "gprmax" / "dev_point"
+    if not folder.is_dir():
+        print("dev_point absent")
+        return
+    meta = json.loads((folder / "meta.json").read_text())
+    b = gprmax_to_bscan(np.load(folder / "bscan.npy"), meta)
+    v = meta["soil"]["velocity_m_per_s"] / 1e9
+    d = np.asarray(b.data)
+    apex = np.abs(d - np.median(d, axis=1, keepdims=True)).max()
+    rng = np.random.default_rng(0)
+    for level in (0.0, 0.05, 0.1, 0.2):
+        errs = []
+        for _ in range(3):
+            noisy = (d + rng.normal(0, level * apex, d.shape)).astype(np.float32)
+            errs.append(estimate(gprkit.Bscan(np.asfortranarray(noisy), header=dict(b.header)), "auto") / v - 1)
+        print(f"noise {level:.2f} x apex: " + " ".join(f"{e * 100:+.1f}%" for e in errs))
+
+
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
     if which in ("all", "gprmax"):
         gprmax()
+    if which in ("all", "noise"):
+        noise()
     if which in ("all", "sim"):
         sim()
