@@ -737,6 +737,8 @@ class MigrateOptions:
     def vz_velocity_m_per_ns(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> None:
         ...
 class VelocityOptions:
+    calibrate_time_zero: bool
+    remove_median_trace: bool
     def __init__(self) -> None:
         ...
     @property
@@ -805,6 +807,12 @@ class VelocityOptions:
     @t_min_ns.setter
     def t_min_ns(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
+    @property
+    def target_radius_m(self) -> float:
+        ...
+    @target_radius_m.setter
+    def target_radius_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
 class HyperbolaFitOptions:
     def __init__(self) -> None:
         ...
@@ -849,6 +857,12 @@ class HyperbolaFitOptions:
         ...
     @search_traces.setter
     def search_traces(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def target_radius_m(self) -> float:
+        ...
+    @target_radius_m.setter
+    def target_radius_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def window_ns(self) -> float:

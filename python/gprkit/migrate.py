@@ -176,22 +176,34 @@ def estimate_velocity(b: Any, *, method: str = "auto", max_apexes: int = 3,
                       n_velocities: int = 31, t_min_ns: float | None = None,
                       t_max_ns: float | None = None, first_trace: int = 0,
                       n_traces: int | None = None, antenna_offset_m: float | None = None,
-                      antenna_height_m: float | None = None) -> dict[str, Any]:
+                      antenna_height_m: float | None = None, remove_median_trace: bool = True,
+                      calibrate_time_zero: bool = True,
+                      target_radius_m: float = 0.0) -> dict[str, Any]:
     """Ground velocity from the section.
 
     method : "focus" (the velocity of best focus of Stolt images over a velocity scan, then a
         golden-section refinement; focus = sum I^4 / (sum I^2)^2 in the window),
-        "semblance" (fit_hyperbola at up to ``max_apexes`` strongest apexes, semblance-weighted
-        mean) or "auto" (semblance when the antenna is above the ground, where the air gap
-        leaves f-k images nearly blind to velocity; focus otherwise).
+        "semblance" (fit_hyperbola, travel-time picks, at up to ``max_apexes`` strongest
+        apexes, semblance-weighted mean) or "auto" (semblance when the antenna is above the
+        ground, where the air gap leaves f-k images nearly blind to velocity; focus otherwise).
 
     The window is traces [first_trace, first_trace + n_traces) and two-way times
     [t_min_ns, t_max_ns] of the migrated image (time from the ground surface). The air gap
     and offset (header or overrides) are honoured.
 
+    remove_median_trace : subtract the window's median trace first (direct wave, flat ground
+        bounce).
+    calibrate_time_zero : re-reference time-zero on the direct wave / air-ground reflection
+        of the median trace (arrivals a/c and 2 sqrt(h^2 + a^2/4)/c), with the strongest apex's
+        wavelet as the template, so the header's t0_ns need only be a first guess; kept when
+        the median trace holds no such event. With an air gap the velocity hangs on time-zero.
+    target_radius_m : radius (m) of cylindrical targets for the semblance fits (0 = points;
+        a point fit to a cylinder of radius r with top at depth z reads about v sqrt(1 + r/z)).
+
     Returns a dict: velocity_m_per_ns, quality (0..1: focus: 1 - median/max focus;
     semblance: mean semblance), method (the one used), velocities_m_per_ns and focus (the
-    coarse scan, or the per-apex velocities and semblances).
+    coarse scan, or the per-apex velocities and semblances), time_zero_shift_ns (the fits used
+    t0_ns - time_zero_shift_ns) and time_zero_calibrated.
     """
     b = as_bscan(b, dt_ns=dt_ns, dx_m=dx_m)
     o = _core.VelocityOptions()
@@ -208,6 +220,9 @@ def estimate_velocity(b: Any, *, method: str = "auto", max_apexes: int = 3,
     o.n_traces = -1 if n_traces is None else _args.integer("estimate_velocity", "n_traces", n_traces, -_args.INT32_MAX, _args.INT32_MAX)
     o.antenna_offset_m = -1.0 if antenna_offset_m is None else float(antenna_offset_m)
     o.antenna_height_m = -1.0 if antenna_height_m is None else float(antenna_height_m)
+    o.remove_median_trace = bool(remove_median_trace)
+    o.calibrate_time_zero = bool(calibrate_time_zero)
+    o.target_radius_m = _args.number("estimate_velocity", "target_radius_m", target_radius_m)
     return _core.estimate_velocity(b.data, _header(b), o)
 
 
@@ -216,11 +231,17 @@ def fit_hyperbola(b: Any, trace: int, sample: int, *, dt_ns: float | None = None
                   max_velocity_m_per_ns: float = 0.25, half_width_traces: int = 25,
                   window_ns: float | None = None, search_samples: int = 5,
                   search_traces: int = 2, antenna_offset_m: float | None = None,
-                  antenna_height_m: float | None = None) -> dict[str, float]:
+                  antenna_height_m: float | None = None,
+                  target_radius_m: float = 0.0) -> dict[str, float]:
     """Fit a diffraction hyperbola to the apex picked at (trace, sample).
 
-    Maximizes semblance along exact bistatic, refracted travel-time curves over velocity,
-    apex time (within +-search_samples) and apex position (within +-search_traces).
+    On the analytic signal (low-passed at 2-3x the centre frequency): the envelope ridge is
+    followed trace by trace from the apex down both flanks (within +-half_width_traces) and
+    exact bistatic, refracted travel times are fitted to those picks by amplitude-weighted
+    least squares over velocity, depth and position; with fewer than 5 picks, semblance is
+    maximized over velocity, apex time (within +-search_samples) and apex position (within
+    +-search_traces) instead. Time-zero is the header's t0_ns. target_radius_m: radius (m)
+    of a cylindrical target (0 = point; apex_depth_m is then the depth of its top).
 
     Returns a dict: velocity_m_per_ns, apex_depth_m (below the ground surface),
     apex_time_ns, x_m, quality (semblance 0..1).
@@ -235,5 +256,6 @@ def fit_hyperbola(b: Any, trace: int, sample: int, *, dt_ns: float | None = None
     o.search_traces = int(search_traces)
     o.antenna_offset_m = -1.0 if antenna_offset_m is None else float(antenna_offset_m)
     o.antenna_height_m = -1.0 if antenna_height_m is None else float(antenna_height_m)
+    o.target_radius_m = _args.number("fit_hyperbola", "target_radius_m", target_radius_m)
     return _core.fit_hyperbola(b.data, _header(b), _args.integer("fit_hyperbola", "trace", trace, 0),
                                _args.integer("fit_hyperbola", "sample", sample, 0), o)

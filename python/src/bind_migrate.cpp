@@ -24,6 +24,8 @@ pyb::dict velocity_to_dict(const VelocityEstimate& r) {
   d["method"] = r.method == VelocityMethod::semblance ? "semblance" : "focus";
   d["velocities_m_per_ns"] = to_numpy(r.velocities_m_per_ns);
   d["focus"] = to_numpy(r.focus);
+  d["time_zero_shift_ns"] = r.time_zero_shift_ns;
+  d["time_zero_calibrated"] = r.time_zero_calibrated;
   return d;
 }
 
@@ -74,6 +76,9 @@ void bind_migrate(pyb::module_& m) {
   GPRKIT_FIELD(antenna_offset_m);
   GPRKIT_FIELD(antenna_height_m);
   GPRKIT_FIELD(max_apexes);
+  GPRKIT_FIELD(remove_median_trace);
+  GPRKIT_FIELD(calibrate_time_zero);
+  GPRKIT_FIELD(target_radius_m);
 #undef GPRKIT_FIELD
   vo.def_property(
       "method", [](const VelocityOptions& o) { return static_cast<int>(o.method); },
@@ -95,6 +100,7 @@ void bind_migrate(pyb::module_& m) {
   GPRKIT_FIELD(search_traces);
   GPRKIT_FIELD(antenna_offset_m);
   GPRKIT_FIELD(antenna_height_m);
+  GPRKIT_FIELD(target_radius_m);
 #undef GPRKIT_FIELD
 
   m.def(

@@ -122,6 +122,19 @@ struct VelocityOptions {
   /// Antenna offset / height (m); negative = from the Header.
   double antenna_offset_m = -1;
   double antenna_height_m = -1;
+  /// Subtract the median trace of the window first (removes the direct wave and a flat ground
+  /// bounce, which otherwise outshine the diffractions and bias the focus).
+  bool remove_median_trace = true;
+  /// Re-reference time-zero on the direct wave / air-ground reflection of the median trace
+  /// (two-way times a / c and 2 sqrt(h^2 + a^2/4) / c) before fitting, with the wavelet of the
+  /// strongest apex as the template: the header's t0_ns is then only a first guess. With an air
+  /// gap a hyperbola's shape barely depends on velocity once time-zero is free, so an error
+  /// of dt in time-zero biases the velocity by about dt / (2 (t_apex - t_ground)). Left at the
+  /// header's t0 when the median trace holds no such event (e.g. background already removed).
+  bool calibrate_time_zero = true;
+  /// Radius (m) of the cylinders fitted by the semblance method (0 = point diffractors);
+  /// see HyperbolaFitOptions::target_radius_m.
+  double target_radius_m = 0;
 };
 
 struct VelocityEstimate {
@@ -133,12 +146,18 @@ struct VelocityEstimate {
   std::vector<double> velocities_m_per_ns;        ///< focus: the coarse scan; semblance: per apex
   std::vector<double> focus;  ///< focus (normalized 4th moment of the image) per velocity,
                               ///< or semblance per apex
+  /// Time-zero correction applied (ns): the fits used t0_ns - time_zero_shift_ns
+  /// (calibrate_time_zero; 0 when the header's t0 was kept).
+  double time_zero_shift_ns = 0;
+  bool time_zero_calibrated = false;  ///< whether the time-zero calibration was applied
 };
 
-/// Ground velocity. focus: maximizes sum I^4 / (sum I^2)^2 over the window of the Stolt image
-/// (air gap and offset honoured), about n_velocities + 16 Stolt migrations of the window.
-/// semblance: fit_hyperbola at the strongest apexes of the window (exact refracted times),
-/// semblance-weighted mean.
+/// Ground velocity. First (options on by default) the median trace is removed and time-zero is
+/// re-referenced on the direct wave / ground reflection (median trace). focus: maximizes sum I^4 /
+/// (sum I^2)^2 over the window of the Stolt image (air gap and offset honoured), about n_velocities
+/// + 16 Stolt migrations of the window. semblance: fit_hyperbola at the strongest apexes of the
+/// window (exact refracted times), semblance-weighted mean. Serial preparation (median,
+/// analytic signal, time-zero fit): O(n_samples x n_traces log n_samples).
 VelocityEstimate estimate_velocity(const Bscan& in, const VelocityOptions& o = {});
 
 /// Options of fit_hyperbola().
@@ -152,6 +171,11 @@ struct HyperbolaFitOptions {
   std::ptrdiff_t search_traces = 2;   ///< and the apex position within +-this many traces
   double antenna_offset_m = -1;       ///< negative = from the Header
   double antenna_height_m = -1;
+  /// Radius (m) of a cylindrical target (0 = point): its echo is that of its centre
+  /// earlier by 2 r / v (exact for a monostatic pair); apex_depth_m is then the top's depth. A
+  /// point fit to a cylinder of radius r with top at depth z reads v sqrt(1 + r / z) (about
+  /// +4 % for r = 8 mm, z = 9 cm) when time-zero is right.
+  double target_radius_m = 0;
 };
 
 struct HyperbolaFit {
@@ -163,7 +187,16 @@ struct HyperbolaFit {
 };
 
 /// Fits a diffraction hyperbola (exact bistatic refracted travel times) to the apex picked
-/// at (trace, sample) by maximizing semblance over velocity, apex time and position.
+/// at (trace, sample). On the analytic signal (x + i H(x), low-passed at 2-3 x the centre
+/// frequency, so the wavelet's phase does not matter): the envelope ridge is followed trace by
+/// trace from the apex's envelope peak down both flanks (while >= sqrt(0.05) of the apex
+/// amplitude, within +-half_width_traces), and the refracted times are fitted to those picks
+/// by amplitude-weighted least squares over velocity, depth and position. When fewer than 5
+/// picks (or one flank only) are found, semblance is maximized over 41 velocities x apex time
+/// (+-search_samples) x position (+-search_traces) instead. quality = semblance along the
+/// fitted curve. Time-zero is the header's t0_ns (estimate_velocity can calibrate it first).
+/// O(picks x iterations) refracted-time solves; the semblance fallback O(41 x samples x
+/// traces x 2 half_width_traces).
 HyperbolaFit fit_hyperbola(const Bscan& in, std::ptrdiff_t trace, std::ptrdiff_t sample,
                            const HyperbolaFitOptions& o = {});
 
