@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "gprkit/clutter/surface.h"
+#include "gprkit/core/error.h"
 #include "gprkit/core/physics.h"
 #include "gprkit/core/validate.h"
 
@@ -178,6 +180,41 @@ GroundReference ground_reference(ConstView in, const Header& h, const GroundRefe
         std::abs(tp - t_ground) < std::abs(tp - t_direct))
       sign = 1.0;
   }
+  if (g.overlaps_direct_wave && o.use_surface_track) {
+    // On rough ground the reflection moves while the direct wave stays: the surface tracker
+    // separates the two and gives the ground's own wavelet, sign included.
+    const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, in.n_traces / 1024);
+    ConstView sub(in.data, in.n_samples, (in.n_traces + step - 1) / step, in.sample_stride,
+                  in.trace_stride * step);
+    Header hs = h;
+    hs.x_m.clear();
+    hs.dx_m = h.dx_m * static_cast<double>(step);
+    try {
+      const SurfaceTrack t = track_surface(sub, hs);
+      if (t.fixed_separated && !t.fixed.empty()) {
+        // The time-fixed part is the direct wave: inverted, it has the ground's polarity and
+        // the shape of every reflection (the moving ground wavelet is a blend of the two).
+        std::vector<double> fixed(t.fixed.begin(), t.fixed.end());
+        const auto nf = static_cast<std::ptrdiff_t>(fixed.size());
+        const std::ptrdiff_t fp = argmax_abs(fixed, 0, nf);
+        const auto lead = static_cast<std::ptrdiff_t>(std::lround(o.lead_periods * period / h.dt_ns));
+        const auto tail = static_cast<std::ptrdiff_t>(std::lround(o.tail_periods * period / h.dt_ns));
+        const std::ptrdiff_t f0 = std::max<std::ptrdiff_t>(0, fp - lead);
+        for (std::ptrdiff_t i = f0; i < std::min(nf, fp + tail + 1); ++i)
+          g.wavelet.push_back(static_cast<float>(-fixed[static_cast<std::size_t>(i)]));
+        g.lead = fp - f0;
+        g.peak_time_ns = h.time_ns(static_cast<double>(t.window_first_sample + fp));
+        std::vector<double> times = t.time_ns;
+        std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2),
+                         times.end());
+        g.ground_time_ns = times[times.size() / 2];
+        g.from_surface_track = true;
+        return g;
+      }
+    } catch (const InvalidArgument&) {
+      // No trackable surface: the first arrival below.
+    }
+  }
   const auto lead = static_cast<std::ptrdiff_t>(std::lround(o.lead_periods * period / h.dt_ns));
   const auto tail = static_cast<std::ptrdiff_t>(std::lround(o.tail_periods * period / h.dt_ns));
   const std::ptrdiff_t i0 = std::max<std::ptrdiff_t>(0, peak - lead);
@@ -261,42 +298,61 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
     std::vector<double> tr = column(std::max<std::ptrdiff_t>(0, j - o.stack_traces),
                                     std::min(n - 1, j + o.stack_traces));
     const std::ptrdiff_t k0 = std::max(first, i - before);
-    const Fit top = best_fit(tr, ref, lead, ref_energy, k0, std::max(k0, i + after));
-    d.coherence = top.coherence;
-    d.reflection_strength = std::abs(top.amplitude);
-    d.polarity = top.coherence >= o.min_coherence ? (top.amplitude > 0 ? 1 : -1) : 0;
+    const Fit strongest = best_fit(tr, ref, lead, ref_energy, k0, std::max(k0, i + after));
+    subtract(tr, ref, lead, strongest);
+    // The first reflection is the top: a reflection of the other sign shortly before the
+    // strongest (a plastic mine whose bottom outshines its top) is the top, the strongest its
+    // bottom; else look for the bottom after the strongest.
+    const int other = strongest.amplitude > 0 ? -1 : 1;
+    const std::ptrdiff_t dmin = samples(o.double_min_delay_periods);
+    const std::ptrdiff_t dmax = std::max(dmin, samples(o.double_max_delay_periods));
+    const std::ptrdiff_t e0 =
+        std::max(first, strongest.sample - std::max(dmin, samples(o.first_max_delay_periods)));
+    const std::ptrdiff_t e1 = strongest.sample - dmin;
+    Fit top = strongest, bottom;
+    bool pair = false;
+    if (e1 >= e0) {
+      const Fit earlier = best_fit(tr, ref, lead, ref_energy, e0, e1, other);
+      if (earlier.amplitude * other > 0 &&
+          std::abs(earlier.amplitude) >= o.first_min_ratio * std::abs(strongest.amplitude)) {
+        top = earlier;
+        bottom = strongest;
+        pair = true;
+        subtract(tr, ref, lead, earlier);
+      }
+    }
+    if (!pair) {
+      bottom = best_fit(tr, ref, lead, ref_energy, strongest.sample + dmin, strongest.sample + dmax,
+                        other);
+      pair = bottom.amplitude * other > 0 &&
+             std::abs(bottom.amplitude) >= o.double_min_ratio * std::abs(strongest.amplitude);
+      if (pair) subtract(tr, ref, lead, bottom);
+    }
+    d.coherence = strongest.coherence;
+    d.reflection_strength = std::abs(strongest.amplitude);
+    d.polarity = strongest.coherence >= o.min_coherence ? (top.amplitude > 0 ? 1 : -1) : 0;
     if (d.polarity != 0)
       d.depth_m =
           std::max(0.0, v * (h.time_ns(static_cast<double>(top.sample)) - g.ground_time_ns) / 2);
-    // A second reflection of the opposite sign in what the first leaves.
-    subtract(tr, ref, lead, top);
-    const int other = top.amplitude > 0 ? -1 : 1;
-    const Fit bottom =
-        best_fit(tr, ref, lead, ref_energy, top.sample + samples(o.double_min_delay_periods),
-                 top.sample + std::max(samples(o.double_min_delay_periods),
-                                       samples(o.double_max_delay_periods)),
-                 other);
-    d.double_reflection =
-        d.polarity != 0 && bottom.amplitude * other > 0 &&
-        std::abs(bottom.amplitude) >= o.double_min_ratio * std::abs(top.amplitude);
+    d.double_reflection = d.polarity != 0 && pair;
     d.double_reflection_delay_ns =
         d.double_reflection ? static_cast<double>(bottom.sample - top.sample) * h.dt_ns : 0.0;
-    if (d.double_reflection) subtract(tr, ref, lead, bottom);
     double late = 0.0;
-    for (std::ptrdiff_t k = top.sample + samples(0.9); k < top.sample + samples(3.0); ++k)
+    const std::ptrdiff_t last = std::max(strongest.sample, pair ? bottom.sample : strongest.sample);
+    for (std::ptrdiff_t k = last + samples(0.9); k < last + samples(3.0); ++k)
       if (k >= 0 && k < m) late += tr[static_cast<std::size_t>(k)] * tr[static_cast<std::size_t>(k)];
-    const double top_energy = top.amplitude * top.amplitude * ref_energy;
+    const double top_energy = strongest.amplitude * strongest.amplitude * ref_energy;
     d.ringing = top_energy > 0 ? late / top_energy : 0.0;
     // Width: follow the same-sign reflection trace by trace while it keeps its amplitude.
-    const int sign = top.amplitude > 0 ? 1 : -1;
+    const int sign = strongest.amplitude > 0 ? 1 : -1;
     std::ptrdiff_t kept = 1;
     for (int step : {-1, 1}) {
-      std::ptrdiff_t k = top.sample;
+      std::ptrdiff_t k = strongest.sample;
       for (std::ptrdiff_t jj = j + step; jj >= 0 && jj < n; jj += step) {
         if (std::abs(h.trace_x_m(jj) - h.trace_x_m(j)) > o.max_width_m / 2) break;
         const std::vector<double> one = column(jj, jj);
         const Fit f = best_fit(one, ref, lead, ref_energy, k - quarter, k + quarter, sign);
-        if (!(f.amplitude * sign >= o.width_ratio * std::abs(top.amplitude))) break;
+        if (!(f.amplitude * sign >= o.width_ratio * std::abs(strongest.amplitude))) break;
         k = f.sample;
         ++kept;
       }

@@ -26,6 +26,9 @@ struct GroundReference {
   /// a few cm above ground): the reference is then the first arrival, inverted unless the
   /// ground dominates it (see ground_reference()).
   bool overlaps_direct_wave = true;
+  /// True when the wavelet is the direct wave, inverted, separated from the moving ground
+  /// reflection by track_surface() (clutter/surface.h) because the surface moves.
+  bool from_surface_track = false;
 };
 
 struct GroundReferenceOptions {
@@ -37,6 +40,11 @@ struct GroundReferenceOptions {
   /// The median trace's peak must reach this fraction of the section's largest deviation from
   /// a trace's mean: below it the section has no air-ground reflection to refer to.
   double min_relative_amplitude = 0.2;
+  /// Where the arrivals overlap, first try track_surface() on up to 1024 traces: when it
+  /// separates a moving ground reflection from the time-fixed direct wave, that direct wave,
+  /// inverted, is the reference (a reflection's shape is the direct wave's; the ground's own
+  /// pick, blended with it, is not a clean wavelet).
+  bool use_surface_track = true;
 };
 
 /// The ground reflection's wavelet from the raw section (`in` before any filter), from the
@@ -80,6 +88,11 @@ struct FeatureOptions {
   /// Double reflection: a second reflection of the opposite sign, delayed by
   /// [double_min_delay_periods, double_max_delay_periods], at least double_min_ratio as strong.
   double double_min_ratio = 0.4;
+  /// A reflection of the other sign double_min_delay_periods to first_max_delay_periods
+  /// before the strongest, at least first_min_ratio as strong, is the object's top (the first
+  /// reflection; a thick plastic mine's bottom can outshine its top).
+  double first_min_ratio = 0.5;
+  double first_max_delay_periods = 3.0;
   double double_min_delay_periods = 0.45, double_max_delay_periods = 3.0;
   /// Width: traces either side kept while the same-sign reflection within a quarter period of
   /// the previous trace's time keeps at least width_ratio of the alarm's amplitude.
