@@ -20,6 +20,8 @@ pyb::dict track_dict(const SurfaceTrack& t) {
   d["window_first_sample"] = t.window_first_sample;
   d["window_n_samples"] = t.window_n_samples;
   d["period_ns"] = t.period_ns;
+  d["fixed_separated"] = t.fixed_separated;
+  d["continuous"] = t.continuous;
   return d;
 }
 

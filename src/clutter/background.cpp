@@ -626,6 +626,10 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
           o.ground_n_samples < 0 ? m - 1 : o.ground_first_sample + o.ground_n_samples - 1);
     }
     const SurfaceTrack tr = track_surface(in, hh, so);
+    if (!tr.continuous) {  // no air-ground reflection to follow: ground_bounce's removal
+      remove_ground(in, out, o, sel, rep);
+      return;
+    }
     picks = tr.sample;
     period = tr.period_ns;
     init_fixed = tr.fixed;

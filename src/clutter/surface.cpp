@@ -384,6 +384,18 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       r.quality[ju] = sxx > 0 && ww > 0 ? sxy / std::sqrt(sxx * ww) : 0.0;
     }
   });
+  {  // A ground reflection on (nearly) every trace: well correlated and of steady amplitude.
+    std::vector<double> q = r.quality, a(r.amplitude.size());
+    for (std::size_t j = 0; j < a.size(); ++j) a[j] = std::abs(r.amplitude[j]);
+    const auto k10 = static_cast<std::ptrdiff_t>(n / 10), k50 = n / 2, k90 = (9 * n) / 10;
+    std::nth_element(q.begin(), q.begin() + k10, q.end());
+    const double q10 = q[static_cast<std::size_t>(k10)];
+    std::nth_element(a.begin(), a.begin() + k50, a.end());
+    const double a50 = a[static_cast<std::size_t>(k50)];
+    std::nth_element(a.begin(), a.begin() + k90, a.end());
+    const double a90 = a[static_cast<std::size_t>(k90)];
+    r.continuous = q10 >= 0.6 && a90 > 0 && a50 >= 0.6 * a90;
+  }
   return r;
 }
 

@@ -91,7 +91,7 @@ TEST_CASE("pipeline: a run is bit-identical to the same chain of calls; history 
     Bscan ref = dewow(in, {});
     ref = bandpass(ref, {});
     BackgroundOptions bo;
-    bo.method = BackgroundMethod::ground_bounce;
+    bo.method = BackgroundMethod::surface;
     bo.window_m = 1.0;
     ref = remove_background(ref, bo);
     CHECK(identical(out, ref));

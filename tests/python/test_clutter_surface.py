@@ -116,3 +116,17 @@ def test_bad_input():
     bad[3, 4] = np.nan
     with pytest.raises(gprkit.InvalidArgument):
         gprkit.track_surface(bad, dt_ns=0.025)
+
+
+def test_surface_falls_back_to_ground_bounce_without_a_ground_reflection():
+    # ground-coupled line: a direct wave at t = 0 and targets, no air-ground reflection to follow
+    sim = gprkit.simulate([dict(x_m=0.5, depth_m=0.1), dict(x_m=1.0, depth_m=0.06)], n_samples=256, n_traces=150,
+                          dt_ns=0.025, centre_frequency_mhz=1000, antenna_height_m=0.03, direct_wave_amplitude=1.0,
+                          noise_std=0.01, seed=3)
+    b = gprkit.bandpass(gprkit.dewow(sim.bscan))
+    assert not gprkit.track_surface(b)["continuous"]
+    su = gprkit.remove_background(b, "surface", window_m=1.0).data
+    gb = gprkit.remove_background(b, "ground_bounce", window_m=1.0).data
+    assert np.array_equal(su, gb)
+    rough, _, _ = rough_line()
+    assert gprkit.track_surface(rough)["continuous"]

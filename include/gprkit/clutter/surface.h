@@ -45,6 +45,10 @@ struct SurfaceTrack {
   /// a hundredth of a period): then fixed part and ground cannot be told apart, and the pick is
   /// the peak of their composite.
   bool fixed_separated = false;
+  /// A ground reflection was followed on (nearly) every trace: the 10th percentile of quality
+  /// is >= 0.6 and the median |amplitude| >= 0.6 x its 90th percentile. False e.g. on a
+  /// ground-coupled line with no air-ground reflection, where the path follows a target.
+  bool continuous = false;
   std::ptrdiff_t window_first_sample = 0, window_n_samples = 0;
   double period_ns = 0.0;  ///< period used for the defaults
 };
