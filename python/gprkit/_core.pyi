@@ -967,7 +967,7 @@ def estimate_antenna_height(data: numpy.ndarray[typing.Any, numpy.dtype[typing.A
     """
 def estimate_velocity(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options: VelocityOptions) -> dict:
     ...
-def evaluate(detections: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]], truth: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, bool]], halo_m: typing.SupportsFloat | typing.SupportsIndex, depth_halo_m: typing.SupportsFloat | typing.SupportsIndex, line_length_m: typing.SupportsFloat | typing.SupportsIndex, swath_m: typing.SupportsFloat | typing.SupportsIndex, froc_max_rate: typing.SupportsFloat | typing.SupportsIndex) -> dict:
+def evaluate(detections: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]], truth: collections.abc.Sequence[tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, bool]], halo_m: typing.SupportsFloat | typing.SupportsIndex, depth_halo_m: typing.SupportsFloat | typing.SupportsIndex, line_length_m: typing.SupportsFloat | typing.SupportsIndex, swath_m: typing.SupportsFloat | typing.SupportsIndex, froc_max_rate: typing.SupportsFloat | typing.SupportsIndex) -> dict:
     ...
 def fast_fft_size(n: typing.SupportsInt | typing.SupportsIndex) -> int:
     """

@@ -61,7 +61,8 @@ class Detection(_ItemAccess):
     ``material`` ("low_permittivity", "high_permittivity", "metal", "unknown"), ``coherence``
     (0..1, shape match to the ground's wavelet), ``reflection_strength`` (relative to the first
     arrival), ``ringing``, ``width_m`` (along-line extent), ``double_reflection`` and its
-    ``double_reflection_delay_ns`` (a top-and-bottom pair), and ``mine_likeness`` in [0, 1]
+    ``double_reflection_delay_ns`` (a top-and-bottom pair), ``snr`` (the reflection's peak over
+    the section's robust noise level at that time), and ``mine_likeness`` in [0, 1]
     (None when the features were not computed, e.g. for stream alarms)."""
     x_m: float
     depth_m: float
@@ -77,6 +78,7 @@ class Detection(_ItemAccess):
     width_m: float = 0.0
     double_reflection: bool = False
     double_reflection_delay_ns: float = 0.0
+    snr: float = 0.0
     mine_likeness: Optional[float] = None
 
 
@@ -316,7 +318,7 @@ _NMS_KEYS = {"nms_radius_m": "radius_m", "nms_depth_radius_m": "depth_radius_m",
              "min_depth_m": "min_depth_m", "max_depth_m": "max_depth_m",
              "max_detections": "max_detections"}
 _CHAIN_KEYS = ("migration", "velocity_m_per_ns", "threshold_method", "threshold", "features",
-               "min_mine_likeness")
+               "min_mine_likeness", "min_snr")
 _DETECT_KEYS = (_PIPELINE_KEYS + _CHAIN_KEYS + ("method",) + _SCORE_KEYS + tuple(_NMS_KEYS)
                 + tuple("cfar_" + k for k in _CFAR_KEYS))
 
@@ -367,7 +369,7 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
     ``velocity_m_per_ns`` (default 0.1 m/ns, moist soil; 0 or less estimates it from the data
     with :func:`gprkit.estimate_velocity`; the air gap ``antenna_height_m`` of the header is
     honoured) -> ``score`` (``method="hyperbola"``) -> threshold (``threshold_method="fixed"``
-    at ``threshold``, default 0.6 for hyperbola, 6 for energy, 40 for rx; or ``"cfar"`` with
+    at ``threshold``, default 0.5 for hyperbola, 6 for energy, 40 for rx; or ``"cfar"`` with
     ``cfar_method``, ``cfar_pfa``, ...) -> non-maximum suppression (``nms_radius_m`` = 0.1 m,
     depths ``min_depth_m`` = 0 to ``max_depth_m``).
 
@@ -391,7 +393,8 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
         and below ``nms_shadow_ratio`` = 0.75 of its score are its flanks and are dropped),
         min_depth_m, max_depth_m, max_detections; features (default True: the discrimination
         fields of each :class:`Detection`, computed at the alarms only) and min_mine_likeness
-        (0..1, default 0: alarms whose ``mine_likeness`` is below it are dropped).
+        (0..1, default 0: alarms whose ``mine_likeness`` is below it are dropped), min_snr
+        (default 2: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them).
 
     Returns
     -------

@@ -41,6 +41,7 @@ pyb::list detections_to_list(const std::vector<Detection>& dets) {
       fd["width_m"] = d.width_m;
       fd["double_reflection"] = d.double_reflection;
       fd["double_reflection_delay_ns"] = d.double_reflection_delay_ns;
+      fd["snr"] = d.snr;
       fd["mine_likeness"] = d.mine_likeness;
       f = fd;
     }
@@ -162,6 +163,7 @@ void bind_detect(pyb::module_& m) {
         o.threshold = get(d, "threshold", o.threshold);
         o.features = get(d, "features", o.features);
         o.min_mine_likeness = get(d, "min_mine_likeness", o.min_mine_likeness);
+        o.min_snr = get(d, "min_snr", o.min_snr);
         DetectReport rep;
         std::vector<Detection> dets;
         double v = 0;

@@ -73,7 +73,8 @@ AirGapEstimate estimate_air_gap(ConstView in, const Header& h, double v, const A
     }
     for (std::ptrdiff_t k = j + 1; k < n && top; ++k) {
       if (std::abs(h.trace_x_m(k) - h.trace_x_m(j)) > o.aperture_m) break;
-      if (best[static_cast<std::size_t>(k)].amplitude >= best[static_cast<std::size_t>(j)].amplitude)
+      if (best[static_cast<std::size_t>(k)].amplitude >=
+          best[static_cast<std::size_t>(j)].amplitude)
         top = false;
     }
     if (top) order.push_back(best[static_cast<std::size_t>(j)]);

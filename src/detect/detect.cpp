@@ -44,7 +44,7 @@ double default_threshold(ScoreMethod m) {
     case ScoreMethod::rx:
       return 40.0;
     case ScoreMethod::hyperbola:
-      return 0.6;
+      return 0.5;
   }
   return 0.0;
 }
@@ -121,6 +121,7 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   if (!std::isnan(o.threshold)) check::finite(kWhere, "threshold", o.threshold);
   check::non_negative(kWhere, "nms.radius_m", o.nms.radius_m);
   check::in_range(kWhere, "min_mine_likeness", o.min_mine_likeness, 0.0, 1.0);
+  check::non_negative(kWhere, "min_snr", o.min_snr);
   double v = 0.1;
   bool est = false;
   GroundReference ground;
@@ -147,8 +148,11 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   }
   if (o.features) {
     compute_features(pre.view(), pre.header(), ground, v, dets, o.feature_options);
+    if (o.min_snr > 0 && !ground.wavelet.empty())
+      std::erase_if(dets, [&](const Detection& d) { return d.snr < o.min_snr; });
     if (o.min_mine_likeness > 0)
-      std::erase_if(dets, [&](const Detection& d) { return d.mine_likeness < o.min_mine_likeness; });
+      std::erase_if(dets,
+                    [&](const Detection& d) { return d.mine_likeness < o.min_mine_likeness; });
   }
   if (report) {
     report->ground = std::move(ground);

@@ -41,7 +41,8 @@ void likeness_roc(const std::vector<Detection>& dets, const std::vector<TruthObj
   taus.erase(std::unique(taus.begin(), taus.end()), taus.end());
   taus.insert(taus.begin(), std::numeric_limits<double>::infinity());
   auto share = [](const std::vector<double>& v, double tau) {
-    return static_cast<double>(std::count_if(v.begin(), v.end(), [&](double x) { return x >= tau; })) /
+    return static_cast<double>(
+               std::count_if(v.begin(), v.end(), [&](double x) { return x >= tau; })) /
            static_cast<double>(v.size());
   };
   for (double tau : taus) {
@@ -176,11 +177,11 @@ EvaluateResult evaluate(const std::vector<Detection>& dets, const std::vector<Tr
     a += r.curve_pd[k] * (r1 - r0);
   }
   r.froc_auc = a / rmax;
-  r.false_alarms_per_m = length > 0 ? static_cast<double>(r.false_alarms) / length
-                                    : (r.false_alarms ? std::numeric_limits<double>::infinity()
-                                                      : 0.0);
-  r.false_alarms_per_m2 = o.swath_m > 0 ? r.false_alarm_rate
-                                        : std::numeric_limits<double>::quiet_NaN();
+  r.false_alarms_per_m = length > 0
+                             ? static_cast<double>(r.false_alarms) / length
+                             : (r.false_alarms ? std::numeric_limits<double>::infinity() : 0.0);
+  r.false_alarms_per_m2 =
+      o.swath_m > 0 ? r.false_alarm_rate : std::numeric_limits<double>::quiet_NaN();
   likeness_roc(dets, truth, r);
   return r;
 }

@@ -6,6 +6,7 @@
 #include "gprkit/clutter/surface.h"
 #include "gprkit/core/error.h"
 #include "gprkit/core/physics.h"
+#include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
 
 namespace gprkit {
@@ -37,15 +38,44 @@ std::vector<double> median_trace(ConstView in, double& peak) {
     mean /= static_cast<double>(m);
     for (std::ptrdiff_t i = 0; i < m; ++i) peak = std::max(peak, std::abs(in(i, j) - mean));
   }
-  std::vector<double> med(static_cast<std::size_t>(m)), col;
-  for (std::ptrdiff_t i = 0; i < m; ++i) {
-    col.clear();
-    for (std::ptrdiff_t j = 0; j < n; j += step) col.push_back(in(i, j));
-    auto mid = col.begin() + static_cast<std::ptrdiff_t>(col.size() / 2);
-    std::nth_element(col.begin(), mid, col.end());
-    med[static_cast<std::size_t>(i)] = *mid;
+  std::vector<double> med(static_cast<std::size_t>(m));
+  const std::ptrdiff_t cols = (n + step - 1) / step;
+#pragma omp parallel num_threads(threads_for(static_cast <std::size_t>(m * cols)))
+  {
+    std::vector<double> col(static_cast<std::size_t>(cols));
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t i = 0; i < m; ++i) {
+      for (std::ptrdiff_t c = 0; c < cols; ++c) col[static_cast<std::size_t>(c)] = in(i, c * step);
+      auto mid = col.begin() + static_cast<std::ptrdiff_t>(col.size() / 2);
+      std::nth_element(col.begin(), mid, col.end());
+      med[static_cast<std::size_t>(i)] = *mid;
+    }
   }
   return med;
+}
+
+// Robust noise level per sample: the median absolute deviation from the median across up to
+// 1024 evenly spaced traces, / 0.6745 (a Gaussian's standard deviation).
+std::vector<double> row_noise(ConstView in) {
+  const std::ptrdiff_t m = in.n_samples, n = in.n_traces;
+  const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, n / 1024);
+  std::vector<double> out(static_cast<std::size_t>(m));
+  const std::ptrdiff_t cols = (n + step - 1) / step;
+#pragma omp parallel num_threads(threads_for(static_cast <std::size_t>(m * cols)))
+  {
+    std::vector<double> col(static_cast<std::size_t>(cols));
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t i = 0; i < m; ++i) {
+      for (std::ptrdiff_t c = 0; c < cols; ++c) col[static_cast<std::size_t>(c)] = in(i, c * step);
+      const auto mid = static_cast<std::ptrdiff_t>(col.size() / 2);
+      std::nth_element(col.begin(), col.begin() + mid, col.end());
+      const double med = col[static_cast<std::size_t>(mid)];
+      for (double& v : col) v = std::abs(v - med);
+      std::nth_element(col.begin(), col.begin() + mid, col.end());
+      out[static_cast<std::size_t>(i)] = col[static_cast<std::size_t>(mid)] / 0.6745;
+    }
+  }
+  return out;
 }
 
 std::ptrdiff_t argmax_abs(const std::vector<double>& v, std::ptrdiff_t i0, std::ptrdiff_t i1) {
@@ -110,9 +140,8 @@ Fit best_fit(const std::vector<double>& tr, const std::vector<double>& ref, std:
     const std::ptrdiff_t i = f.sample - lead + static_cast<std::ptrdiff_t>(q);
     if (i >= 0 && i < m) e += tr[static_cast<std::size_t>(i)] * tr[static_cast<std::size_t>(i)];
   }
-  f.coherence = e > 0 ? std::min(1.0, std::abs(f.amplitude) * ref_energy /
-                                          std::sqrt(e * ref_energy))
-                      : 0.0;
+  f.coherence =
+      e > 0 ? std::min(1.0, std::abs(f.amplitude) * ref_energy / std::sqrt(e * ref_energy)) : 0.0;
   return f;
 }
 
@@ -197,15 +226,18 @@ GroundReference ground_reference(ConstView in, const Header& h, const GroundRefe
         std::vector<double> fixed(t.fixed.begin(), t.fixed.end());
         const auto nf = static_cast<std::ptrdiff_t>(fixed.size());
         const std::ptrdiff_t fp = argmax_abs(fixed, 0, nf);
-        const auto lead = static_cast<std::ptrdiff_t>(std::lround(o.lead_periods * period / h.dt_ns));
-        const auto tail = static_cast<std::ptrdiff_t>(std::lround(o.tail_periods * period / h.dt_ns));
+        const auto lead =
+            static_cast<std::ptrdiff_t>(std::lround(o.lead_periods * period / h.dt_ns));
+        const auto tail =
+            static_cast<std::ptrdiff_t>(std::lround(o.tail_periods * period / h.dt_ns));
         const std::ptrdiff_t f0 = std::max<std::ptrdiff_t>(0, fp - lead);
         for (std::ptrdiff_t i = f0; i < std::min(nf, fp + tail + 1); ++i)
           g.wavelet.push_back(static_cast<float>(-fixed[static_cast<std::size_t>(i)]));
         g.lead = fp - f0;
         g.peak_time_ns = h.time_ns(static_cast<double>(t.window_first_sample + fp));
         std::vector<double> times = t.time_ns;
-        std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2),
+        std::nth_element(times.begin(),
+                         times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2),
                          times.end());
         g.ground_time_ns = times[times.size() / 2];
         g.from_surface_track = true;
@@ -274,6 +306,7 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
     return;
   }
   const double period = 1e3 / h.centre_frequency_mhz;
+  const std::vector<double> noise = row_noise(p);
   auto samples = [&](double periods) {
     return static_cast<std::ptrdiff_t>(std::lround(periods * period / h.dt_ns));
   };
@@ -281,9 +314,8 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
   const std::ptrdiff_t after = samples(o.search_after_periods);
   // The earliest placement: just after the ground reflection (its residue is not a target).
   const double first_ns = g.peak_time_ns + o.min_after_ground_periods * period;
-  const auto first =
-      static_cast<std::ptrdiff_t>(std::ceil(std::clamp((first_ns - h.t0_ns) / h.dt_ns, 0.0,
-                                                       static_cast<double>(m - 1))));
+  const auto first = static_cast<std::ptrdiff_t>(
+      std::ceil(std::clamp((first_ns - h.t0_ns) / h.dt_ns, 0.0, static_cast<double>(m - 1))));
   const std::ptrdiff_t quarter = std::max<std::ptrdiff_t>(1, samples(0.25));
   auto column = [&](std::ptrdiff_t j0, std::ptrdiff_t j1) {
     std::vector<double> tr(static_cast<std::size_t>(m), 0.0);
@@ -292,6 +324,7 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
     for (double& v : tr) v /= static_cast<double>(j1 - j0 + 1);
     return tr;
   };
+  std::vector<double> one(static_cast<std::size_t>(m), 0.0);
   for (auto& d : dets) {
     const std::ptrdiff_t j = std::clamp<std::ptrdiff_t>(d.trace, 0, n - 1);
     const std::ptrdiff_t i = std::clamp<std::ptrdiff_t>(d.sample, 0, m - 1);
@@ -308,7 +341,7 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
     const std::ptrdiff_t dmax = std::max(dmin, samples(o.double_max_delay_periods));
     const std::ptrdiff_t e0 =
         std::max(first, strongest.sample - std::max(dmin, samples(o.first_max_delay_periods)));
-    const std::ptrdiff_t e1 = strongest.sample - dmin;
+    const std::ptrdiff_t e1 = strongest.sample - std::max(dmin, samples(o.first_min_delay_periods));
     Fit top = strongest, bottom;
     bool pair = false;
     if (e1 >= e0) {
@@ -328,6 +361,13 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
              std::abs(bottom.amplitude) >= o.double_min_ratio * std::abs(strongest.amplitude);
       if (pair) subtract(tr, ref, lead, bottom);
     }
+    double peak = 0.0;
+    for (std::ptrdiff_t k = std::max<std::ptrdiff_t>(0, strongest.sample - quarter);
+         k <= std::min(m - 1, strongest.sample + quarter); ++k) {
+      const double nk = noise[static_cast<std::size_t>(k)];
+      if (nk > 0) peak = std::max(peak, std::abs(static_cast<double>(p(k, j))) / nk);
+    }
+    d.snr = peak;
     d.coherence = strongest.coherence;
     d.reflection_strength = std::abs(strongest.amplitude);
     d.polarity = strongest.coherence >= o.min_coherence ? (top.amplitude > 0 ? 1 : -1) : 0;
@@ -340,7 +380,8 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
     double late = 0.0;
     const std::ptrdiff_t last = std::max(strongest.sample, pair ? bottom.sample : strongest.sample);
     for (std::ptrdiff_t k = last + samples(0.9); k < last + samples(3.0); ++k)
-      if (k >= 0 && k < m) late += tr[static_cast<std::size_t>(k)] * tr[static_cast<std::size_t>(k)];
+      if (k >= 0 && k < m)
+        late += tr[static_cast<std::size_t>(k)] * tr[static_cast<std::size_t>(k)];
     const double top_energy = strongest.amplitude * strongest.amplitude * ref_energy;
     d.ringing = top_energy > 0 ? late / top_energy : 0.0;
     // Width: follow the same-sign reflection trace by trace while it keeps its amplitude.
@@ -350,18 +391,23 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
       std::ptrdiff_t k = strongest.sample;
       for (std::ptrdiff_t jj = j + step; jj >= 0 && jj < n; jj += step) {
         if (std::abs(h.trace_x_m(jj) - h.trace_x_m(j)) > o.max_width_m / 2) break;
-        const std::vector<double> one = column(jj, jj);
+        // Only the samples the placements k +- quarter read.
+        const std::ptrdiff_t i0 = std::max<std::ptrdiff_t>(0, k - quarter - lead);
+        const std::ptrdiff_t i1 =
+            std::min(m, k + quarter - lead + static_cast<std::ptrdiff_t>(ref.size()));
+        std::fill(one.begin(), one.end(), 0.0);
+        for (std::ptrdiff_t q = i0; q < i1; ++q) one[static_cast<std::size_t>(q)] = p(q, jj);
         const Fit f = best_fit(one, ref, lead, ref_energy, k - quarter, k + quarter, sign);
         if (!(f.amplitude * sign >= o.width_ratio * std::abs(strongest.amplitude))) break;
         k = f.sample;
         ++kept;
       }
     }
-    const double dx = n > 1 ? std::abs(h.trace_x_m(std::min(n - 1, j + 1)) -
-                                       h.trace_x_m(std::max<std::ptrdiff_t>(0, j - 1))) /
-                                  static_cast<double>(std::min(n - 1, j + 1) -
-                                                      std::max<std::ptrdiff_t>(0, j - 1))
-                            : 0.0;
+    const double dx =
+        n > 1 ? std::abs(h.trace_x_m(std::min(n - 1, j + 1)) -
+                         h.trace_x_m(std::max<std::ptrdiff_t>(0, j - 1))) /
+                    static_cast<double>(std::min(n - 1, j + 1) - std::max<std::ptrdiff_t>(0, j - 1))
+              : 0.0;
     d.width_m = static_cast<double>(kept) * dx;
     if (d.polarity < 0)
       d.material = Material::low_permittivity;

@@ -204,7 +204,9 @@ def test_rough_minefield_physics(seed):
     t = times(sc)
     f = sc.params["centre_frequency_mhz"]
     wt = np.linspace(-0.4, 0.4, 33)
-    w = gprkit.ricker(wt, f)  # the ground bounce is +1 x this wavelet
+    # The ground bounce is ground_bounce_amplitude x this wavelet (negative: the physical sign
+    # against the direct wave); measured relative to it, mines are < 0, stones and metal > 0.
+    w = np.sign(sc.params["ground_bounce_amplitude"]) * gprkit.ricker(wt, f)
     amps = {}
     for o in sc.objects:
         if not o["truth_index"]:

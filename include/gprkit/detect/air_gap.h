@@ -13,9 +13,9 @@ namespace gprkit {
 struct AirGapOptions {
   /// Candidate heights (m), scanned in order; the first of equal semblance wins.
   std::vector<double> heights_m = {0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.07, 0.10, 0.15};
-  int max_apexes = 8;                ///< strongest apexes used (>= 1)
-  double apex_separation_m = 0.3;    ///< no two apexes closer along the line
-  double aperture_m = 0.3;           ///< traces within this of the apex enter the semblance
+  int max_apexes = 8;                 ///< strongest apexes used (>= 1)
+  double apex_separation_m = 0.3;     ///< no two apexes closer along the line
+  double aperture_m = 0.3;            ///< traces within this of the apex enter the semblance
   double min_time_after_ns = -1e300;  ///< apexes only after this time (ns, e.g. below the ground)
   /// An apex must be at least this many times the section's robust noise level (MAD).
   double min_snr = 6.0;
@@ -26,8 +26,8 @@ struct AirGapOptions {
 };
 
 struct AirGapEstimate {
-  double height_m = 0.0;        ///< the chosen height (m)
-  bool resolved = false;        ///< apexes were found and the choice is data-driven
+  double height_m = 0.0;          ///< the chosen height (m)
+  bool resolved = false;          ///< apexes were found and the choice is data-driven
   std::vector<double> semblance;  ///< mean semblance per candidate height
   std::ptrdiff_t n_apexes = 0;
 };

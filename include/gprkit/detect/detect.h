@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "gprkit/core/bscan.h"
-#include "gprkit/detect/cfar.h"
 #include "gprkit/detect/air_gap.h"
+#include "gprkit/detect/cfar.h"
 #include "gprkit/detect/detection.h"
 #include "gprkit/detect/features.h"
 #include "gprkit/detect/score.h"
@@ -45,7 +45,7 @@ struct DetectOptions {
   double velocity_m_per_ns = 0.1;
   ScoreOptions score{ScoreMethod::hyperbola};  ///< hyperbola semblance by default
   DetectThreshold threshold_method = DetectThreshold::fixed;
-  /// Alarm level on the score; NaN: the method's default (energy z 6, rx 40, hyperbola 0.6).
+  /// Alarm level on the score; NaN: the method's default (energy z 6, rx 40, hyperbola 0.5).
   double threshold = std::numeric_limits<double>::quiet_NaN();
   CfarOptions cfar{CfarMethod::ca, CfarModel::gaussian, 1e-4, 15, 50, 0, 0, 0.75};
   /// Non-maximum suppression; its threshold and velocity are set by the chain. Flank
@@ -60,6 +60,11 @@ struct DetectOptions {
   FeatureOptions feature_options;
   /// Alarms whose mine likeness is below this are dropped (0: none; needs features).
   double min_mine_likeness = 0.0;
+  /// Alarms whose reflection rises less than this above the section's robust noise level at
+  /// its time (Detection::snr) are dropped: rough-ground residue and soil texture score on the
+  /// hyperbola too, without standing out in amplitude. Needs features and a ground reference;
+  /// 0: none.
+  double min_snr = 2.0;
   /// Time-zero from the data where the header's is evidently not the emission time (see
   /// infer_time_zero(), features.h): depths, the hyperbola shapes and migration need it.
   bool infer_time_zero = true;
@@ -76,8 +81,8 @@ struct DetectReport {
   Bscan score;                   ///< the score image
   double velocity_m_per_ns = 0;  ///< the velocity used
   bool velocity_estimated = false;
-  double threshold = 0;  ///< the fixed threshold used
-  ScoreWindows windows;  ///< the scoring windows used
+  double threshold = 0;    ///< the fixed threshold used
+  ScoreWindows windows;    ///< the scoring windows used
   GroundReference ground;  ///< the polarity reference (empty without features)
 };
 
@@ -113,7 +118,7 @@ Bscan detect_preprocess(const Bscan& in, const DetectOptions& o, double* velocit
 Bscan detect_preprocess(Bscan&& in, const DetectOptions& o, double* velocity_used = nullptr,
                         bool* velocity_estimated = nullptr, GroundReference* ground = nullptr);
 
-/// The default threshold of a scoring method (energy 6, rx 40, hyperbola 0.6).
+/// The default threshold of a scoring method (energy 6, rx 40, hyperbola 0.5).
 double default_threshold(ScoreMethod m);
 
 }  // namespace gprkit

@@ -33,8 +33,11 @@ struct Detection {
   double reflection_strength = 0.0;  ///< |reflection amplitude| / |first-arrival amplitude|
   double ringing = 0.0;              ///< energy after the reflection / the reflection's energy
   double width_m = 0.0;  ///< along-line extent over which the reflection keeps half its amplitude
-  bool double_reflection = false;          ///< a top-and-bottom pair of opposite signs was found
+  bool double_reflection = false;           ///< a top-and-bottom pair of opposite signs was found
   double double_reflection_delay_ns = 0.0;  ///< the delay of the bottom after the top (ns)
+  /// Peak |amplitude| of the reflection over the section's robust noise level at that time
+  /// (the median absolute deviation across traces, / 0.6745): what rises above the clutter.
+  double snr = 0.0;
   double mine_likeness = -1.0;  ///< 0..1 (mine_likeness()); -1 = features not computed
 };
 

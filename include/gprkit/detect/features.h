@@ -18,8 +18,8 @@ struct GroundReference {
   /// The wavelet (first-arrival scale) from `lead` samples before its peak; empty = not found.
   std::vector<float> wavelet;
   std::ptrdiff_t lead = 0;
-  double dt_ns = 0.0;         ///< the wavelet's sample interval
-  double peak_time_ns = 0.0;  ///< time of the reference's peak on the section's time axis
+  double dt_ns = 0.0;           ///< the wavelet's sample interval
+  double peak_time_ns = 0.0;    ///< time of the reference's peak on the section's time axis
   double ground_time_ns = 0.0;  ///< the ground reflection's time (peak + direct-to-ground delay
                                 ///< of the header's geometry where they overlap)
   /// True when the ground reflection overlaps the direct wave (the usual case with the antenna
@@ -88,11 +88,12 @@ struct FeatureOptions {
   /// Double reflection: a second reflection of the opposite sign, delayed by
   /// [double_min_delay_periods, double_max_delay_periods], at least double_min_ratio as strong.
   double double_min_ratio = 0.4;
-  /// A reflection of the other sign double_min_delay_periods to first_max_delay_periods
-  /// before the strongest, at least first_min_ratio as strong, is the object's top (the first
-  /// reflection; a thick plastic mine's bottom can outshine its top).
-  double first_min_ratio = 0.5;
-  double first_max_delay_periods = 3.0;
+  /// A reflection of the other sign first_min_delay_periods to first_max_delay_periods before
+  /// the strongest, at least first_min_ratio as strong, is the object's top (the first
+  /// reflection; a thick object's bottom can outshine its top). Closer than 0.6 periods the
+  /// residue of an imperfect fit would pass for one.
+  double first_min_ratio = 0.6;
+  double first_min_delay_periods = 0.6, first_max_delay_periods = 3.0;
   double double_min_delay_periods = 0.45, double_max_delay_periods = 3.0;
   /// Width: traces either side kept while the same-sign reflection within a quarter period of
   /// the previous trace's time keeps at least width_ratio of the alarm's amplitude.
