@@ -57,13 +57,14 @@ void BM_detect_default(benchmark::State& state) {
 }
 
 // The chain without what the rough-ground work added (features at the alarms, the SNR gate,
-// time-zero and antenna height from the data): their cost is the difference.
+// time-zero and antenna height from the data, flat-top rescoring): their cost is the difference.
 void BM_detect_default_bare(benchmark::State& state) {
   const auto& b = section(state.range(0));
   gprkit::DetectOptions o;
   o.features = false;
   o.infer_time_zero = false;
   o.estimate_antenna_height = false;
+  o.flat_tops = false;
   for (auto _ : state) {
     auto d = gprkit::detect(b, o);
     benchmark::DoNotOptimize(d.data());

@@ -6,4 +6,5 @@
 #include "gprkit/detect/detection.h"
 #include "gprkit/detect/evaluate.h"
 #include "gprkit/detect/features.h"
+#include "gprkit/detect/flat_top.h"
 #include "gprkit/detect/score.h"

@@ -318,7 +318,7 @@ _NMS_KEYS = {"nms_radius_m": "radius_m", "nms_depth_radius_m": "depth_radius_m",
              "min_depth_m": "min_depth_m", "max_depth_m": "max_depth_m",
              "max_detections": "max_detections"}
 _CHAIN_KEYS = ("migration", "velocity_m_per_ns", "threshold_method", "threshold", "features",
-               "min_mine_likeness", "min_snr")
+               "min_mine_likeness", "min_snr", "flat_tops")
 _DETECT_KEYS = (_PIPELINE_KEYS + _CHAIN_KEYS + ("method",) + _SCORE_KEYS + tuple(_NMS_KEYS)
                 + tuple("cfar_" + k for k in _CFAR_KEYS))
 
@@ -394,7 +394,9 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
         min_depth_m, max_depth_m, max_detections; features (default True: the discrimination
         fields of each :class:`Detection`, computed at the alarms only) and min_mine_likeness
         (0..1, default 0: alarms whose ``mine_likeness`` is below it are dropped), min_snr
-        (default 2: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them).
+        (default 2: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them),
+        flat_tops (default True: weak hyperbola maxima scored again with a flat-topped
+        object's response, for mines 5-30 cm across).
 
     Returns
     -------

@@ -164,6 +164,7 @@ void bind_detect(pyb::module_& m) {
         o.features = get(d, "features", o.features);
         o.min_mine_likeness = get(d, "min_mine_likeness", o.min_mine_likeness);
         o.min_snr = get(d, "min_snr", o.min_snr);
+        o.flat_tops = get(d, "flat_tops", o.flat_tops);
         DetectReport rep;
         std::vector<Detection> dets;
         double v = 0;

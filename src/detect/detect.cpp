@@ -7,6 +7,7 @@
 
 #include "gprkit/core/validate.h"
 #include "gprkit/detect/air_gap.h"
+#include "gprkit/detect/flat_top.h"
 #include "gprkit/migrate/migrate.h"
 #include "gprkit/pipeline/registry.h"
 #include "landmine_pipeline.h"
@@ -132,6 +133,8 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   NmsOptions no = o.nms;
   no.threshold = std::isnan(o.threshold) ? default_threshold(so.method) : o.threshold;
   no.velocity_m_per_ns = v;
+  if (o.flat_tops && so.method == ScoreMethod::hyperbola)
+    rescore_flat_tops(pre.view(), pre.header(), so, s.view(), no.threshold, o.flat_top);
   std::vector<Detection> dets;
   if (o.threshold_method == DetectThreshold::cfar) {
     Bscan t = cfar(s, o.cfar);
@@ -191,6 +194,15 @@ DetectOptions detect_options_from_pipeline(const Pipeline& p, DetectOptions base
       order(3, "find_detections");
       base.nms = options_from_json<NmsOptions>("find_detections", s.options_json);
       base.threshold = base.nms.threshold;
+      if (base.nms.local) {
+        // A stream's decisions (StreamProcessor::offline_pipeline()): the chain as a stream
+        // runs it, without what needs the whole line (features, the SNR gate, time-zero and
+        // height from the data, flat-top rescoring), so offline and stream agree.
+        base.features = false;
+        base.infer_time_zero = false;
+        base.estimate_antenna_height = false;
+        base.flat_tops = false;
+      }
       stage = 3;
     } else {
       if (stage > 0)

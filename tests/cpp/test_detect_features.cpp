@@ -194,3 +194,42 @@ TEST_CASE("evaluate: ROC of mine_likeness among detected objects", "[detect][eva
   dets[0].mine_likeness = -1;
   CHECK(std::isnan(evaluate(dets, truth, {}).likeness_auc));
 }
+
+TEST_CASE("flat tops: a wide object's weak hyperbola maximum is scored again",
+          "[detect][flat_top]") {
+  SimulateOptions o = line({});
+  Diffractor wide;
+  wide.x_m = 1.0;
+  wide.depth_m = 0.08;
+  wide.amplitude = 0.3;
+  wide.width_m = 0.24;
+  Diffractor point;
+  point.x_m = 2.2;
+  point.depth_m = 0.08;
+  point.amplitude = 0.3;
+  o.diffractors = {wide, point};
+  o.direct_wave_amplitude = 0;
+  o.ground_bounce_amplitude = 0;
+  const auto sim = simulate(o);
+  ScoreOptions so{ScoreMethod::hyperbola};
+  so.velocity_m_per_ns = 0.1;
+  Bscan s = score(sim.bscan, so);
+  auto peak = [&](const Bscan& b, double x) {
+    float best = 0;
+    for (std::ptrdiff_t j = 0; j < b.n_traces(); ++j)
+      if (std::abs(b.header().trace_x_m(j) - x) < 0.05)
+        for (std::ptrdiff_t i = 0; i < b.n_samples(); ++i) best = std::max(best, b(i, j));
+    return best;
+  };
+  const float wide_before = peak(s, 1.0), point_before = peak(s, 2.2);
+  CHECK(wide_before < 0.6f);  // a 24 cm flat top is a poor hyperbola
+  CHECK(point_before > 0.7f);
+  Bscan r = s;
+  const auto raised = rescore_flat_tops(sim.bscan.view(), sim.bscan.header(), so, r.view(), 0.7);
+  CHECK(raised >= 1);
+  CHECK(peak(r, 1.0) > wide_before + 0.1f);
+  CHECK(peak(r, 2.2) == point_before);  // above the threshold: untouched
+  CHECK_THROWS_WITH(
+      rescore_flat_tops(sim.bscan.view(), sim.bscan.header(), so, r.view(), std::nan("")),
+      Catch::Contains("threshold"));
+}

@@ -10,6 +10,7 @@
 #include "gprkit/detect/cfar.h"
 #include "gprkit/detect/detection.h"
 #include "gprkit/detect/features.h"
+#include "gprkit/detect/flat_top.h"
 #include "gprkit/detect/score.h"
 #include "gprkit/pipeline/pipeline.h"
 
@@ -73,6 +74,10 @@ struct DetectOptions {
   /// velocity, migration, score and depths.
   bool estimate_antenna_height = true;
   AirGapOptions air_gap;
+  /// With the hyperbola score: weak maxima looked at again with the response of a flat-topped
+  /// object (rescore_flat_tops(), flat_top.h) before the threshold.
+  bool flat_tops = true;
+  FlatTopOptions flat_top;
 };
 
 /// What the chain did (filled when asked for).
@@ -100,7 +105,10 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o = {},
 /// `find_detections` (in that order): the steps before `score` become the preprocessing; a
 /// `cfar` step selects the CFAR threshold; `find_detections` gives the non-maximum suppression
 /// and its `threshold` the fixed threshold; the score step's velocity_m_per_ns becomes the
-/// chain's velocity. Stages the pipeline does not name keep `base`'s.
+/// chain's velocity. Stages the pipeline does not name keep `base`'s. A `find_detections` with
+/// `local` (what a stream decides) also turns off what needs the whole line (features, the SNR
+/// gate, time-zero and antenna height from the data, flat-top rescoring): a stream's offline
+/// equivalent (StreamProcessor::offline_pipeline()) then gives the stream's alarms.
 /// Throws InvalidArgument when the decision steps are out of order.
 DetectOptions detect_options_from_pipeline(const Pipeline& p, DetectOptions base = {});
 

@@ -1,0 +1,145 @@
+#include "gprkit/detect/flat_top.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "gprkit/core/threads.h"
+#include "gprkit/core/validate.h"
+#include "score_kernels.h"
+
+namespace gprkit {
+
+std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptions& so,
+                                 MutView score, double threshold, const FlatTopOptions& o) {
+  constexpr const char* w = "rescore_flat_tops";
+  check::same_shape(w, in, score);
+  check::finite(w, "threshold", threshold);
+  check::finite(w, "min_score", o.min_score);
+  for (double hw : o.half_widths_m) check::in_range(w, "half_widths_m", hw, 0.0, 1.0);
+  const std::ptrdiff_t m = in.n_samples, n = in.n_traces;
+  if (m < 3 || n < 3 || o.half_widths_m.empty() || !(o.min_score < threshold)) return 0;
+  const ScoreWindows win = score_windows(in, h, so);
+  const double dx = n > 1 ? std::abs(h.trace_x_m(n - 1) - h.trace_x_m(0)) / double(n - 1) : 0.0;
+  if (!(dx > 0)) return 0;
+  const detect_detail::HyperbolaTables tab = detect_detail::hyperbola_tables(m, h, dx, win, so);
+  const std::ptrdiff_t A = tab.aperture, L = tab.window;
+  // Candidates first (the scan must see the original scores, not raised ones).
+  struct Cell {
+    std::ptrdiff_t i, j;
+  };
+  std::vector<Cell> cells;
+  for (std::ptrdiff_t j = 0; j < n; ++j)
+    for (std::ptrdiff_t i = tab.first_row; i < m; ++i) {
+      const float v = score(i, j);
+      if (!(v >= o.min_score && v < threshold)) continue;
+      bool peak = true;
+      for (std::ptrdiff_t dj = -1; dj <= 1 && peak; ++dj)
+        for (std::ptrdiff_t di = -1; di <= 1; ++di) {
+          const std::ptrdiff_t ii = i + di, jj = j + dj;
+          if ((di || dj) && ii >= 0 && ii < m && jj >= 0 && jj < n && score(ii, jj) > v) {
+            peak = false;
+            break;
+          }
+        }
+      if (peak) cells.push_back({i, j});
+    }
+  // A strong diffraction's flanks rescore well as a wide top: leave candidates near a maximum
+  // above the threshold that outscores them by 1 / shadow_ratio, and those whose aperture
+  // leaves the line.
+  std::vector<std::pair<double, float>> strong;  // (x, score) of the maxima above threshold
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    float best = 0.0f;
+    for (std::ptrdiff_t i = tab.first_row; i < m; ++i) best = std::max(best, score(i, j));
+    if (best >= threshold) strong.emplace_back(h.trace_x_m(j), best);
+  }
+  std::erase_if(cells, [&](const Cell& c) {
+    if (c.j < A || c.j >= n - A) return true;
+    const double x = h.trace_x_m(c.j);
+    for (const auto& [xs, v] : strong)
+      if (std::abs(xs - x) <= o.shadow_radius_m && score(c.i, c.j) < o.shadow_ratio * v)
+        return true;
+    return false;
+  });
+  // Per-trace noise levels as the hyperbola score has them, then each candidate on its own
+  // (in parallel: the candidates were fixed above, and the raises are applied in order below).
+  std::vector<double> sigma(static_cast<std::size_t>(n));
+  const int nt = threads_for(static_cast<std::size_t>(cells.size()) * 20000);
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<float> col(static_cast<std::size_t>(m)), sbuf(static_cast<std::size_t>(m));
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j = 0; j < n; ++j) {
+      for (std::ptrdiff_t i = 0; i < m; ++i) col[static_cast<std::size_t>(i)] = in(i, j);
+      sigma[static_cast<std::size_t>(j)] = detect_detail::robust_sigma(col.data(), m, sbuf.data());
+    }
+  }
+  struct Result {
+    double best = 0.0;
+    std::ptrdiff_t row = 0;
+  };
+  std::vector<Result> results(cells.size());
+  const auto nc = static_cast<std::ptrdiff_t>(cells.size());
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<double> fbuf, fscratch, s, e;
+#pragma omp for schedule(dynamic, 16)
+    for (std::ptrdiff_t q = 0; q < nc; ++q) {
+      const Cell& c = cells[static_cast<std::size_t>(q)];
+      // The hyperbola score of a flat top peaks off its time: try rows within a period of it.
+      Result& res = results[static_cast<std::size_t>(q)];
+      res.row = c.i;
+      const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, L / 3);
+      for (std::ptrdiff_t r = std::max(tab.first_row, c.i - 2 * L); r <= c.i + 2 * L; r += step) {
+        if (r >= tab.lim[static_cast<std::size_t>(A)]) break;  // the flanks leave the trace
+        for (double hw : o.half_widths_m) {
+          const auto W = static_cast<std::ptrdiff_t>(std::lround(hw / dx));
+          const std::ptrdiff_t reach = A + W;
+          const std::ptrdiff_t j0 = std::max<std::ptrdiff_t>(0, c.j - reach);
+          const std::ptrdiff_t j1 = std::min(n - 1, c.j + reach);
+          fbuf.assign(sigma.begin() + j0, sigma.begin() + j1 + 1);
+          fscratch.resize(fbuf.size());
+          const double floor2 = detect_detail::hyperbola_floor(
+              fbuf.data(), static_cast<std::ptrdiff_t>(fbuf.size()), fscratch.data());
+          const std::ptrdiff_t i0 = std::max(tab.first_row, r - L), i1 = std::min(m - 1, r + L);
+          s.assign(static_cast<std::size_t>(i1 - i0 + 1), 0.0);
+          e.assign(s.size(), 0.0);
+          double count = 0.0;
+          for (std::ptrdiff_t j = j0; j <= j1; ++j) {
+            const std::ptrdiff_t k = std::abs(j - c.j);
+            const std::ptrdiff_t d =
+                k <= W ? 0 : tab.off[static_cast<std::size_t>((k - W) * m + r)];
+            count += 1.0;
+            for (std::ptrdiff_t i = i0; i <= i1; ++i) {
+              const std::ptrdiff_t qq = i + d;
+              const double x = qq < m ? in(qq, j) : 0.0;
+              s[static_cast<std::size_t>(i - i0)] += x;
+              e[static_cast<std::size_t>(i - i0)] += x * x;
+            }
+          }
+          double num = 0.0, den = 0.0;
+          for (std::size_t u = 0; u < s.size(); ++u) {
+            num += s[u] * s[u];
+            den += count * e[u] + count * count * floor2;
+          }
+          if (den > 0 && num / den > res.best) {
+            res.best = num / den;
+            res.row = r;
+          }
+        }
+      }
+    }
+  }
+  std::ptrdiff_t raised = 0;
+  for (std::size_t q = 0; q < cells.size(); ++q) {
+    const Cell& c = cells[q];
+    const Result& res = results[q];
+    // The raised value sits at the row that fits (a local maximum there, for the suppression).
+    if (res.best > score(c.i, c.j) && res.best > score(res.row, c.j)) {
+      score(res.row, c.j) = static_cast<float>(res.best);
+      ++raised;
+    }
+  }
+  return raised;
+}
+
+}  // namespace gprkit
