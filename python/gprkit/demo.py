@@ -21,10 +21,12 @@ def minefield_line(n_traces: int = 600, seed: int = 7) -> gprkit.Simulation:
     antenna height, antenna ringing, wow and noise."""
     length = n_traces * 0.01
     mines = [(0.2 * length, 0.05, 0.25), (0.5 * length, 0.08, 0.2), (0.8 * length, 0.12, 0.25)]
-    clutter = [(0.35 * length, 0.03, 0.9), (0.65 * length, 0.06, 0.4)]
+    # Plastic reflects with the direct wave's sign (opposite to the ground bounce), the metal
+    # fragment and the stone with the ground's.
+    clutter = [(0.35 * length, 0.03, -0.9), (0.65 * length, 0.06, -0.4)]
     diffractors = [dict(x_m=x, depth_m=d, amplitude=a, kind=0) for x, d, a in mines]
     diffractors += [dict(x_m=x, depth_m=d, amplitude=a, kind=1) for x, d, a in clutter]
-    root = dict(depth_m=0.04, dip_deg=12.0, x0_m=0.9 * length, amplitude=0.15,
+    root = dict(depth_m=0.04, dip_deg=12.0, x0_m=0.9 * length, amplitude=-0.15,  # wet: the ground's sign
                 x_min_m=0.9 * length, x_max_m=0.97 * length)
     return gprkit.simulate(diffractors=diffractors, layers=[root], n_samples=512, n_traces=n_traces,
                            dt_ns=0.025, dx_m=0.01, t0_ns=-1.0, velocity_m_per_ns=0.1,
@@ -58,8 +60,10 @@ def run_demo(out_dir: str | Path = "demo_out", n_traces: int = 600) -> int:
     picture = plot_panels(out / "bscan_before_after.png", panels,
                           suptitle=f"gprkit demo: synthetic minefield line, {raw.n_traces} traces",
                           truth=mines, velocity_m_per_ns=0.1)
-    rows = [{k: (float(d[k]) if k not in ("trace", "sample") else int(d[k]))
-             for k in ("x_m", "depth_m", "t_ns", "trace", "sample", "score")} for d in detections]
+    rows = [{k: d[k] if k in ("material", "double_reflection", "polarity")
+             else (float(d[k]) if k not in ("trace", "sample") else int(d[k]))
+             for k in ("x_m", "depth_m", "t_ns", "trace", "sample", "score", "polarity", "material",
+                       "width_m", "double_reflection", "mine_likeness")} for d in detections]
     (out / "detections.json").write_text(json.dumps({"detections": rows, "truth": sim.truth}, indent=1))
     found = 0
     for m in mines:

@@ -318,7 +318,7 @@ _NMS_KEYS = {"nms_radius_m": "radius_m", "nms_depth_radius_m": "depth_radius_m",
              "min_depth_m": "min_depth_m", "max_depth_m": "max_depth_m",
              "max_detections": "max_detections"}
 _CHAIN_KEYS = ("migration", "velocity_m_per_ns", "threshold_method", "threshold", "features",
-               "min_mine_likeness", "min_snr", "flat_tops")
+               "min_mine_likeness", "min_snr", "flat_tops", "flank_radius_m")
 _DETECT_KEYS = (_PIPELINE_KEYS + _CHAIN_KEYS + ("method",) + _SCORE_KEYS + tuple(_NMS_KEYS)
                 + tuple("cfar_" + k for k in _CFAR_KEYS))
 
@@ -396,7 +396,8 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
         (0..1, default 0: alarms whose ``mine_likeness`` is below it are dropped), min_snr
         (default 2: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them),
         flat_tops (default True: weak hyperbola maxima scored again with a flat-topped
-        object's response, for mines 5-30 cm across).
+        object's response, for mines 5-30 cm across), flank_radius_m (default 0.6: alarms
+        this close to a stronger one and below ``nms_shadow_ratio`` of it are its flanks).
 
     Returns
     -------

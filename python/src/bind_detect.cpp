@@ -165,6 +165,7 @@ void bind_detect(pyb::module_& m) {
         o.min_mine_likeness = get(d, "min_mine_likeness", o.min_mine_likeness);
         o.min_snr = get(d, "min_snr", o.min_snr);
         o.flat_tops = get(d, "flat_tops", o.flat_tops);
+        o.flank_radius_m = get(d, "flank_radius_m", o.flank_radius_m);
         DetectReport rep;
         std::vector<Detection> dets;
         double v = 0;

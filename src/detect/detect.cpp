@@ -123,6 +123,7 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   check::non_negative(kWhere, "nms.radius_m", o.nms.radius_m);
   check::in_range(kWhere, "min_mine_likeness", o.min_mine_likeness, 0.0, 1.0);
   check::non_negative(kWhere, "min_snr", o.min_snr);
+  check::non_negative(kWhere, "flank_radius_m", o.flank_radius_m);
   double v = 0.1;
   bool est = false;
   GroundReference ground;
@@ -151,6 +152,19 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   }
   if (o.features) {
     compute_features(pre.view(), pre.header(), ground, v, dets, o.feature_options);
+    if (o.flank_radius_m > 0) {
+      // Wider flank suppression than a stream can afford: a strong diffraction's tails reach
+      // half a metre (dets are sorted by decreasing score).
+      std::vector<Detection> kept;
+      for (const Detection& d : dets) {
+        bool flank = false;
+        for (const Detection& k : kept)
+          if (std::abs(k.x_m - d.x_m) <= o.flank_radius_m && d.score < o.nms.shadow_ratio * k.score)
+            flank = true;
+        if (!flank) kept.push_back(d);
+      }
+      dets = std::move(kept);
+    }
     if (o.min_snr > 0 && !ground.wavelet.empty())
       std::erase_if(dets, [&](const Detection& d) { return d.snr < o.min_snr; });
     if (o.min_mine_likeness > 0)
@@ -202,6 +216,7 @@ DetectOptions detect_options_from_pipeline(const Pipeline& p, DetectOptions base
         base.infer_time_zero = false;
         base.estimate_antenna_height = false;
         base.flat_tops = false;
+        base.flank_radius_m = 0;
       }
       stage = 3;
     } else {

@@ -78,6 +78,10 @@ struct DetectOptions {
   /// object (rescore_flat_tops(), flat_top.h) before the threshold.
   bool flat_tops = true;
   FlatTopOptions flat_top;
+  /// With features: alarms within this of a stronger alarm and below nms.shadow_ratio of its
+  /// score are its flanks and are dropped (a strong diffraction's tails reach ~0.5 m; the NMS
+  /// radius stays at what a stream decides within). 0: off.
+  double flank_radius_m = 0.6;
 };
 
 /// What the chain did (filled when asked for).
@@ -107,7 +111,8 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o = {},
 /// and its `threshold` the fixed threshold; the score step's velocity_m_per_ns becomes the
 /// chain's velocity. Stages the pipeline does not name keep `base`'s. A `find_detections` with
 /// `local` (what a stream decides) also turns off what needs the whole line (features, the SNR
-/// gate, time-zero and antenna height from the data, flat-top rescoring): a stream's offline
+/// gate, time-zero and antenna height from the data, flat-top rescoring, the wider flank
+/// suppression): a stream's offline
 /// equivalent (StreamProcessor::offline_pipeline()) then gives the stream's alarms.
 /// Throws InvalidArgument when the decision steps are out of order.
 DetectOptions detect_options_from_pipeline(const Pipeline& p, DetectOptions base = {});
