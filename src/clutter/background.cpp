@@ -8,6 +8,7 @@
 
 #include "gprkit/clutter/surface.h"
 #include "gprkit/core/validate.h"
+#include "interpolate.h"
 #include "linalg.h"
 #include "sorted_window.h"
 
@@ -586,19 +587,6 @@ void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const 
 }
 
 // ---- surface (rough ground) ------------------------------------------------------------
-
-/// Keys cubic interpolation of x[0..m) at pos, 0 outside (the gate has no edge to clamp to).
-inline double cubic_zero(const float* x, idx_t m, double pos) {
-  const double fl = std::floor(pos);
-  if (!(fl > -3.0 && fl < static_cast<double>(m) + 2.0)) return 0.0;
-  const auto i = static_cast<idx_t>(fl);
-  const double t = pos - fl;
-  auto at = [&](idx_t k) { return k >= 0 && k < m ? static_cast<double>(x[k]) : 0.0; };
-  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
-  return p1 + 0.5 * t *
-                  (p2 - p0 +
-                   t * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3 + t * (3.0 * (p1 - p2) + p3 - p0)));
-}
 
 /// Rough-ground removal. With the sub-sample track t_j: the gate [t_j - pre, t_j + post] of
 /// D - H is resampled onto a common grid (flat, G x n), its moving mean (or median) over

@@ -8,30 +8,19 @@
 
 #include "gprkit/core/physics.h"
 #include "gprkit/core/validate.h"
+#include "interpolate.h"
 #include "linalg.h"
 
 namespace gprkit {
 namespace {
 
+using clutter_detail::cubic_zero;
 using clutter_detail::for_chunks;
 using idx_t = std::ptrdiff_t;
 constexpr const char* kWhere = "track_surface";
 constexpr idx_t kChunk = 256;  // fixed work unit over traces (thread-count independent)
 constexpr double kAuto = 1e299;
 constexpr double kRelax = 2.0;  // over-relaxation of the fixed part's update
-
-/// Keys cubic (a = -0.5) interpolation of x[0..m) at fractional index pos; 0 outside.
-inline double cubic0(const float* x, idx_t m, double pos) {
-  const double fl = std::floor(pos);
-  if (!(fl > -3.0 && fl < static_cast<double>(m) + 2.0)) return 0.0;
-  const auto i = static_cast<idx_t>(fl);
-  const double t = pos - fl;
-  auto at = [&](idx_t k) { return k >= 0 && k < m ? static_cast<double>(x[k]) : 0.0; };
-  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
-  return p1 + 0.5 * t *
-                  (p2 - p0 +
-                   t * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3 + t * (3.0 * (p1 - p2) + p3 - p0)));
-}
 
 /// Vertex offset (-0.5..0.5) of the parabola through (u, v, w) at -1, 0, 1.
 inline double vertex(double u, double v, double w) {
@@ -180,7 +169,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   const double half_corridor = std::max(2.0, 0.5 * period_s);
   auto wavelet_at = [&](double pos) {  // wavelet at `pos` samples from its centre, 0 outside
     const double k = pos + static_cast<double>(hw);
-    return k > -2.0 && k < static_cast<double>(W) + 1.0 ? cubic0(wav.data(), W, k) : 0.0;
+    return k > -2.0 && k < static_cast<double>(W) + 1.0 ? cubic_zero(wav.data(), W, k) : 0.0;
   };
   auto fixed_ls = [&] {  // the mean over traces of window - amplitude x wavelet at the pick
     std::vector<double> fs = chunked_sum(n, L, wwork, [&](idx_t j, double* acc) {
@@ -289,7 +278,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       const double t = tau[static_cast<std::size_t>(j)];
       for (idx_t k = 0; k < Wx; ++k) {
         const double pos = t + static_cast<double>(k - 2 * hw);
-        acc[k] += cubic0(x, L, pos) - cubic0(fixed.data(), L, pos);
+        acc[k] += cubic_zero(x, L, pos) - cubic_zero(fixed.data(), L, pos);
       }
     });
     idx_t pk = 2 * hw;
@@ -305,7 +294,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     std::vector<float> wsf(ws.begin(), ws.end());
     for (idx_t k = 0; k < W; ++k)
       wav[static_cast<std::size_t>(k)] = static_cast<float>(
-          cubic0(wsf.data(), Wx, static_cast<double>(k + hw) + shift) / static_cast<double>(n));
+          cubic_zero(wsf.data(), Wx, static_cast<double>(k + hw) + shift) / static_cast<double>(n));
     double ww = 0.0;
     for (float v : wav) ww += static_cast<double>(v) * v;
     // d. Amplitudes, then the time-fixed part: the mean of window - amplitude x wavelet.
@@ -316,8 +305,8 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
         double s = 0.0;
         for (idx_t k = 0; k < W; ++k) {
           const double pos = t + static_cast<double>(k - hw);
-          s +=
-              wav[static_cast<std::size_t>(k)] * (cubic0(x, L, pos) - cubic0(fixed.data(), L, pos));
+          s += wav[static_cast<std::size_t>(k)] *
+               (cubic_zero(x, L, pos) - cubic_zero(fixed.data(), L, pos));
         }
         amp[static_cast<std::size_t>(j)] = ww > 0 ? s / ww : 0.0;
       }
@@ -374,7 +363,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       double sxy = 0.0, sxx = 0.0;
       for (idx_t k = 0; k < W; ++k) {
         const double pos = tau[ju] + static_cast<double>(k - hw);
-        const double v = cubic0(x, L, pos) - cubic0(fixed.data(), L, pos);
+        const double v = cubic_zero(x, L, pos) - cubic_zero(fixed.data(), L, pos);
         sxy += v * wav[static_cast<std::size_t>(k)];
         sxx += v * v;
       }

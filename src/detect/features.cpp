@@ -26,56 +26,47 @@ const char* material_name(Material m) {
 
 namespace {
 
-// The sample-wise median over at most 1024 evenly spaced traces (targets are a minority);
-// `peak` receives the largest |value - trace mean| of those traces.
-std::vector<double> median_trace(ConstView in, double& peak) {
+// Per sample, across up to 1024 evenly spaced traces (targets are a minority there): the
+// median (`noise` false) or the robust noise level, the median absolute deviation from that
+// median / 0.6745 (a Gaussian's standard deviation).
+std::vector<double> row_statistic(ConstView in, bool noise) {
   const std::ptrdiff_t m = in.n_samples, n = in.n_traces;
   const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, n / 1024);
-  peak = 0.0;
+  const std::ptrdiff_t cols = (n + step - 1) / step;
+  std::vector<double> out(static_cast<std::size_t>(m));
+  const int nt = threads_for(static_cast<std::size_t>(m * cols));
+#pragma omp parallel num_threads(nt)
+  {
+    std::vector<double> col(static_cast<std::size_t>(cols));
+    const auto mid = static_cast<std::ptrdiff_t>(col.size() / 2);
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t i = 0; i < m; ++i) {
+      for (std::ptrdiff_t c = 0; c < cols; ++c) col[static_cast<std::size_t>(c)] = in(i, c * step);
+      std::nth_element(col.begin(), col.begin() + mid, col.end());
+      double v = col[static_cast<std::size_t>(mid)];
+      if (noise) {
+        for (double& x : col) x = std::abs(x - v);
+        std::nth_element(col.begin(), col.begin() + mid, col.end());
+        v = col[static_cast<std::size_t>(mid)] / 0.6745;
+      }
+      out[static_cast<std::size_t>(i)] = v;
+    }
+  }
+  return out;
+}
+
+// The largest |value - trace mean| over the traces row_statistic() samples.
+double largest_deviation(ConstView in) {
+  const std::ptrdiff_t m = in.n_samples, n = in.n_traces;
+  const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, n / 1024);
+  double peak = 0.0;
   for (std::ptrdiff_t j = 0; j < n; j += step) {
     double mean = 0.0;
     for (std::ptrdiff_t i = 0; i < m; ++i) mean += in(i, j);
     mean /= static_cast<double>(m);
     for (std::ptrdiff_t i = 0; i < m; ++i) peak = std::max(peak, std::abs(in(i, j) - mean));
   }
-  std::vector<double> med(static_cast<std::size_t>(m));
-  const std::ptrdiff_t cols = (n + step - 1) / step;
-#pragma omp parallel num_threads(threads_for(static_cast <std::size_t>(m * cols)))
-  {
-    std::vector<double> col(static_cast<std::size_t>(cols));
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t i = 0; i < m; ++i) {
-      for (std::ptrdiff_t c = 0; c < cols; ++c) col[static_cast<std::size_t>(c)] = in(i, c * step);
-      auto mid = col.begin() + static_cast<std::ptrdiff_t>(col.size() / 2);
-      std::nth_element(col.begin(), mid, col.end());
-      med[static_cast<std::size_t>(i)] = *mid;
-    }
-  }
-  return med;
-}
-
-// Robust noise level per sample: the median absolute deviation from the median across up to
-// 1024 evenly spaced traces, / 0.6745 (a Gaussian's standard deviation).
-std::vector<double> row_noise(ConstView in) {
-  const std::ptrdiff_t m = in.n_samples, n = in.n_traces;
-  const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, n / 1024);
-  std::vector<double> out(static_cast<std::size_t>(m));
-  const std::ptrdiff_t cols = (n + step - 1) / step;
-#pragma omp parallel num_threads(threads_for(static_cast <std::size_t>(m * cols)))
-  {
-    std::vector<double> col(static_cast<std::size_t>(cols));
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t i = 0; i < m; ++i) {
-      for (std::ptrdiff_t c = 0; c < cols; ++c) col[static_cast<std::size_t>(c)] = in(i, c * step);
-      const auto mid = static_cast<std::ptrdiff_t>(col.size() / 2);
-      std::nth_element(col.begin(), col.begin() + mid, col.end());
-      const double med = col[static_cast<std::size_t>(mid)];
-      for (double& v : col) v = std::abs(v - med);
-      std::nth_element(col.begin(), col.begin() + mid, col.end());
-      out[static_cast<std::size_t>(i)] = col[static_cast<std::size_t>(mid)] / 0.6745;
-    }
-  }
-  return out;
+  return peak;
 }
 
 std::ptrdiff_t argmax_abs(const std::vector<double>& v, std::ptrdiff_t i0, std::ptrdiff_t i1) {
@@ -167,8 +158,8 @@ GroundReference ground_reference(ConstView in, const Header& h, const GroundRefe
   GroundReference g;
   g.dt_ns = h.dt_ns;
   if (in.n_samples < 3 || in.n_traces < 1) return g;
-  double data_peak = 0.0;
-  std::vector<double> med = median_trace(in, data_peak);
+  const double data_peak = largest_deviation(in);
+  std::vector<double> med = row_statistic(in, false);
   double mean = 0.0;
   for (double v : med) mean += v;
   mean /= static_cast<double>(med.size());
@@ -306,7 +297,7 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
     return;
   }
   const double period = 1e3 / h.centre_frequency_mhz;
-  const std::vector<double> noise = row_noise(p);
+  const std::vector<double> noise = row_statistic(p, true);
   auto samples = [&](double periods) {
     return static_cast<std::ptrdiff_t>(std::lround(periods * period / h.dt_ns));
   };
