@@ -16,7 +16,6 @@ below the tracked surface) over the rms of the section away from the targets in 
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "python"))
 
 import gprkit  # noqa: E402
-from conftest import gprmax_to_bscan  # noqa: E402
 
 METHODS = [("mean", {}), ("ground_bounce", {"window_m": 1.0}), ("svd", {}), ("rpca", {}),
            ("surface", {"window_m": 1.0})]
@@ -101,8 +99,7 @@ def gprmax_rows():
     for name in ("dev_hetero", "dev_mines"):
         if not (shared / name).is_dir():
             continue
-        meta = json.loads((shared / name / "meta.json").read_text())
-        b = gprmax_to_bscan(np.load(shared / name / "bscan.npy"), meta)
+        b, meta = gprkit.read_gprmax_scene(shared / name)
         b = gprkit.bandpass(gprkit.dewow(b))
         v = meta.get("soil", {}).get("velocity_m_per_s", 1.2e8) * 1e-9
         tr = gprkit.track_surface(b)
@@ -148,8 +145,7 @@ def heights():
     for name in ("dev_point", "dev_mines", "dev_hetero"):
         if not (shared / name).is_dir():
             continue
-        meta = json.loads((shared / name / "meta.json").read_text())
-        b = gprmax_to_bscan(np.load(shared / name / "bscan.npy"), meta)
+        b, meta = gprkit.read_gprmax_scene(shared / name)
         r = gprkit.estimate_antenna_height(b)
         print(f"  gprMax {name}: true {meta['air_gap_m'] * 100:.1f} cm -> resolved {r['resolved']}, height "
               f"{r['height_m'] * 100:.2f} cm, from time zero {r['height_from_time_zero_m'] * 100:.2f} cm, delay "

@@ -13,7 +13,6 @@ antenna height and separation) and raw (only dt and trace spacing, as a new user
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -79,14 +78,12 @@ def flat_lines(seeds) -> None:
 
 
 def gprmax_scenes() -> None:
-    from conftest import gprmax_to_bscan
-
     shared = ROOT.parent / "shared" / "data" / "gprmax"
     if not shared.is_dir():
         print(f"(gprMax scenes skipped: {shared} is absent)")
         return
     for path in sorted(p for p in shared.iterdir() if (p / "meta.json").is_file()):
-        meta = json.loads((path / "meta.json").read_text())
+        scene, meta = gprkit.read_gprmax_scene(path)  # resampled to 25 ps, geometry in the header
         data = np.load(path / "bscan.npy")
         truth = meta["targets"]
         if not any(t.get("kind") == "mine" for t in truth):
@@ -95,7 +92,7 @@ def gprmax_scenes() -> None:
         raw = gprkit.Bscan(np.asfortranarray(data.astype(np.float32)), dt_ns=meta["dt_s"] * 1e9,
                            dx_m=meta["trace_spacing_m"], x_m=meta["first_trace_x_m"]
                            + meta["trace_spacing_m"] * np.arange(data.shape[1]))
-        for label, b in (("with header", gprmax_to_bscan(data, meta)), ("raw", raw)):
+        for label, b in (("with header", scene), ("raw", raw)):
             t = time.perf_counter()
             dets = gprkit.detect(b)
             seconds = time.perf_counter() - t

@@ -5,13 +5,12 @@
 sim: antenna height 0/2/5 cm x offset 0/5 cm x depth 5/10/20 cm x soils (eps 4 at 1 GHz, 9 at
 1.5 GHz, 16 at 1 GHz); direct wave (2.0) and ground bounce (-1.5) left in, header t0 0.25 ns
 late, white noise 0.04 (the apex is 0.2-0.5). gprmax: dev_point, dev_mines, dev_hetero from
-../shared/data/gprmax via tests/python/conftest.py's gprmax_to_bscan (header t0 = the source's
+../shared/data/gprmax via gprkit.read_gprmax_scene (header t0 = the source's
 Ricker peak), and dev_point again as a bare array at the FDTD step with t0 = 0.
 """
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "python"))
 
 import gprkit  # noqa: E402
-from conftest import SHARED_DATA, gprmax_to_bscan  # noqa: E402
+from conftest import SHARED_DATA  # noqa: E402
 
 C = 0.299792458
 METHODS = ("auto", "semblance", "focus")
@@ -70,9 +69,8 @@ def gprmax() -> None:
             print(f"| {name} | absent | | | | |")
             continue
         data = np.load(folder / "bscan.npy")
-        meta = json.loads((folder / "meta.json").read_text())
+        b, meta = gprkit.read_gprmax_scene(folder)
         vt = meta["soil"].get("velocity_m_per_s", float("nan")) / 1e9
-        b = gprmax_to_bscan(data, meta)
         r = [estimate(b, m) for m in METHODS]
         shift = gprkit.estimate_velocity(b)["time_zero_shift_ns"] if math.isfinite(r[0]) else float("nan")
         print(f"| {name} | {vt:.4f} | " + " | ".join(f"{x:.4f}" for x in r) + f" | {shift:+.3f} |")
@@ -93,8 +91,7 @@ def noise() -> None:
     if not folder.is_dir():
         print("dev_point absent")
         return
-    meta = json.loads((folder / "meta.json").read_text())
-    b = gprmax_to_bscan(np.load(folder / "bscan.npy"), meta)
+    b, meta = gprkit.read_gprmax_scene(folder)
     v = meta["soil"]["velocity_m_per_s"] / 1e9
     d = np.asarray(b.data)
     apex = np.abs(d - np.median(d, axis=1, keepdims=True)).max()

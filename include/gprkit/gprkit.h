@@ -74,10 +74,10 @@ GPRKIT_API const char* gprkit_status_name(gprkit_status status);
 
 /* ---- files --------------------------------------------------------------------------- */
 
-/** Reads channel `channel` (0-based) of any supported file (DZT, DT1, MALA, SEG-Y, gprMax
- * HDF5, .npy with its .json sidecar); the format is chosen from the magic bytes and the
- * extension. *out receives a new handle (free with gprkit_bscan_destroy); it is set to NULL
- * on failure. GPRKIT_IO_ERROR: the file cannot be read; GPRKIT_FORMAT_ERROR: unknown format
+/** Reads channel `channel` (0-based) of any supported file (DZT, DT1, MALA, ImpulseRadar,
+ * SEG-Y, gprMax HDF5, .npy with its .json sidecar); the format is chosen from the magic bytes
+ * and the extension. *out receives a new handle (free with gprkit_bscan_destroy); it is set to
+ * NULL on failure. GPRKIT_IO_ERROR: the file cannot be read; GPRKIT_FORMAT_ERROR: unknown format
  * or bad content; GPRKIT_INVALID_ARGUMENT: channel < 0 or not in the file. */
 GPRKIT_API gprkit_status gprkit_read(const char* path, int channel, gprkit_bscan** out);
 /** Number of channels in a file (reads the whole file). */

@@ -10,7 +10,7 @@ from gprkit import IoError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AntennaHeightOptions', 'BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'StreamProcessor', 'SurfaceOptions', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_antenna_height', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'landmine_pipeline_json', 'landmine_stream_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'track_surface', 'truncated_svd', 'two_way_time_ns', 'version']
+__all__: list[str] = ['AntennaHeightOptions', 'BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'StreamProcessor', 'SurfaceOptions', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_antenna_height', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'fft_wisdom', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_write', 'landmine_pipeline_json', 'landmine_stream_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'track_surface', 'truncated_svd', 'two_way_time_ns', 'version']
 class Diffractor:
     metal: bool
     @typing.overload
@@ -977,6 +977,10 @@ def fft_cached_plans() -> int:
     """
     FFTW plans in the cache.
     """
+def fft_wisdom() -> dict:
+    """
+    The per-user FFTW wisdom file: path ('' when off), loaded by this process, saves.
+    """
 def find_detections(score: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, threshold_image: typing.Any, options_json: str) -> list:
     ...
 def fit_hyperbola(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, trace: typing.SupportsInt | typing.SupportsIndex, sample: typing.SupportsInt | typing.SupportsIndex, options: HyperbolaFitOptions) -> dict:
@@ -1049,7 +1053,7 @@ def simulate(options: SimulateOptions) -> tuple[numpy.typing.NDArray[numpy.float
     """
 def step_names() -> list[str]:
     ...
-def time_zero(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dt_ns: typing.SupportsFloat | typing.SupportsIndex, t0_ns: typing.SupportsFloat | typing.SupportsIndex, method: str, threshold: typing.SupportsFloat | typing.SupportsIndex, search_start_ns: typing.SupportsFloat | typing.SupportsIndex, search_end_ns: typing.SupportsFloat | typing.SupportsIndex, target_sample: typing.SupportsFloat | typing.SupportsIndex, shift: bool) -> tuple[numpy.typing.NDArray[numpy.float32], numpy.typing.NDArray[numpy.float64], float]:
+def time_zero(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dt_ns: typing.SupportsFloat | typing.SupportsIndex, t0_ns: typing.SupportsFloat | typing.SupportsIndex, method: str, threshold: typing.SupportsFloat | typing.SupportsIndex, search_start_ns: typing.SupportsFloat | typing.SupportsIndex, search_end_ns: typing.SupportsFloat | typing.SupportsIndex, target_sample: typing.SupportsFloat | typing.SupportsIndex, shift: bool, lobe_window_traces: typing.SupportsInt | typing.SupportsIndex = -1) -> tuple[numpy.typing.NDArray[numpy.float32], numpy.typing.NDArray[numpy.float64], float]:
     ...
 def trace_score(score: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], first_sample: typing.SupportsInt | typing.SupportsIndex, n_samples: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.float32]:
     ...

@@ -200,7 +200,7 @@ def rpca(data: Any, lam: float | None = None, *, tolerance: float = 1e-6, max_it
     (low_rank, sparse) float32 arrays of data's shape (Fortran order), plus the report dict
     when ``return_report``.
     """
-    arr = data.data if isinstance(data, Bscan) else as_float32(data)
+    arr = as_float32(data.data if isinstance(data, Bscan) else data)
     if arr.ndim != 2:
         raise _core.InvalidArgument(f"rpca: data ndim = {arr.ndim}; expected 2 (m, n)")
     if svd not in ("randomized", "full"):
@@ -225,7 +225,7 @@ def truncated_svd(data: Any, k: int, *, oversampling: int = 10, power_iterations
     """Leading ``k`` singular values (descending, float64) and left singular vectors
     (float32, shape (m, k), orthonormal columns) of ``data`` (m, n), by a randomized range
     finder with ``power_iterations`` subspace iterations (a full SVD for small matrices)."""
-    arr = data.data if isinstance(data, Bscan) else as_float32(data)
+    arr = as_float32(data.data if isinstance(data, Bscan) else data)
     if arr.ndim != 2:
         raise _core.InvalidArgument(f"truncated_svd: data ndim = {arr.ndim}; expected 2 (m, n)")
     w, I32 = "truncated_svd", _args.INT32_MAX

@@ -46,25 +46,31 @@ _TZ_ALIASES = {"peak": "first_peak", "first_peak": "first_peak", "threshold": "t
 
 
 def _tz_call(b: Bscan, method: str, threshold: float, search_start_ns: Optional[float],
-             search_end_ns: Optional[float], target_sample: Optional[float], shift: bool):
+             search_end_ns: Optional[float], target_sample: Optional[float], shift: bool,
+             lobe_window_traces: Optional[int] = None):
     return _core.time_zero(b.data, b.dt_ns, b.t0_ns, _TZ_ALIASES.get(method, method), _num(threshold, "threshold"),
                            -_INF if search_start_ns is None else _num(search_start_ns, "search_start_ns"),
                            _INF if search_end_ns is None else _num(search_end_ns, "search_end_ns"),
-                           -1.0 if target_sample is None else _num(target_sample, "target_sample"), shift)
+                           -1.0 if target_sample is None else _num(target_sample, "target_sample"), shift,
+                           -1 if lobe_window_traces is None else int(lobe_window_traces))
 
 
 def pick_time_zero(b: Any, method: str = "first_peak", threshold: float = 0.5,
                    search_start_ns: Optional[float] = None, search_end_ns: Optional[float] = None,
-                   dt_ns: Optional[float] = None) -> np.ndarray:
-    """Per-trace first-break picks as fractional sample indices (see :func:`time_zero`)."""
+                   dt_ns: Optional[float] = None, lobe_window_traces: Optional[int] = None) -> np.ndarray:
+    """Per-trace first-break picks as fractional sample indices (see :func:`time_zero`; as
+    there, picks that jumped to another lobe of the direct wave are re-picked unless
+    ``lobe_window_traces=0``)."""
     b = as_bscan(b, dt_ns)
-    _, picks, _ = _tz_call(b, method, threshold, search_start_ns, search_end_ns, None, False)
+    _, picks, _ = _tz_call(b, method, threshold, search_start_ns, search_end_ns, None, False,
+                           lobe_window_traces)
     return picks
 
 
 def time_zero(b: Any, method: Optional[str] = None, threshold: Optional[float] = None,
               search_start_ns: Optional[float] = None, search_end_ns: Optional[float] = None,
-              target_sample: Optional[float] = None, dt_ns: Optional[float] = None) -> Bscan:
+              target_sample: Optional[float] = None, dt_ns: Optional[float] = None,
+              lobe_window_traces: Optional[int] = None) -> Bscan:
     """Pick each trace's first break and align all traces to a common time-zero.
 
     method: ``"first_peak"`` (default: first extremum whose |amplitude| exceeds ``threshold``,
@@ -75,11 +81,18 @@ def time_zero(b: Any, method: Optional[str] = None, threshold: Optional[float] =
     median pick, so the section keeps its length; the result's ``t0_ns`` is -target * dt_ns
     (time-zero sits at the target sample). The picks are in ``header["time_zero_picks_samples"]``
     and, in ns on the input's time axis, ``header["time_zero_picks_ns"]``.
+
+    ``lobe_window_traces`` (first_peak): where a lobe of the direct wave sits near the
+    threshold it wins in one trace and loses in the next, and the pick jumps by half a period;
+    such traces are re-picked on the extremum of the line's pick polarity nearest the running
+    median of the picks over this many traces. Default 1001 with the automatic target, 0 (per
+    trace, as a stream picks) with a fixed ``target_sample``.
     """
     b = as_bscan(b, dt_ns)
     out, extra = run_step("time_zero", b, method=None if method is None else _TZ_ALIASES.get(method, method),
                           threshold=threshold, search_start_ns=search_start_ns,
-                          search_end_ns=search_end_ns, target_sample=target_sample)
+                          search_end_ns=search_end_ns, target_sample=target_sample,
+                          lobe_window_traces=lobe_window_traces)
     picks = extra["time_zero_picks_samples"]
     out.header["time_zero_picks_samples"] = picks
     out.header["time_zero_picks_ns"] = b.t0_ns + picks * b.dt_ns

@@ -12,6 +12,19 @@ void bind_core(pyb::module_& m) {
         "cores).");
   m.def("get_num_threads", &gprkit::get_num_threads, "Threads every kernel uses.");
   m.def("fft_cached_plans", &gprkit::fft::cached_plan_count, "FFTW plans in the cache.");
+  m.def(
+      "fft_wisdom",
+      [] {
+        const auto w = gprkit::fft::wisdom_info();
+        pyb::dict d;
+        d["path"] = lossy_str(w.path);
+        d["loaded"] = w.loaded;
+        d["saves"] = w.saves;
+        return d;
+      },
+      "The per-user FFTW wisdom file: path ('' when off), loaded by this process, saves.");
+  // FFTW's planner and the wisdom file now, at import, rather than in the first call.
+  gprkit::fft::prepare();
   m.def("fast_fft_size", &gprkit::fft::fast_size, pyb::arg("n"),
         "Smallest n' >= n with only 2, 3, 5, 7 as prime factors.");
 }

@@ -31,7 +31,7 @@ void bind_filters(pyb::module_& m) {
       "time_zero",
       [](const pyb::array& data, double dt_ns, double t0_ns, const std::string& method,
          double threshold, double search_start_ns, double search_end_ns, double target_sample,
-         bool shift) {
+         bool shift, int lobe_window_traces) {
         TimeZeroOptions o;
         o.method = parse_choice<TimeZeroPick>(
             method,
@@ -42,6 +42,7 @@ void bind_filters(pyb::module_& m) {
         o.search_end_ns = search_end_ns;
         o.target_sample = target_sample;
         o.shift = shift;
+        o.lobe_window_traces = lobe_window_traces;
         TimeZeroResult res;
         farray out = map_section(data, "data", [&](ConstView in, MutView ov) {
           res = time_zero(in, ov, dt_ns, t0_ns, o);
@@ -50,7 +51,7 @@ void bind_filters(pyb::module_& m) {
       },
       pyb::arg("data"), pyb::arg("dt_ns"), pyb::arg("t0_ns"), pyb::arg("method"),
       pyb::arg("threshold"), pyb::arg("search_start_ns"), pyb::arg("search_end_ns"),
-      pyb::arg("target_sample"), pyb::arg("shift"));
+      pyb::arg("target_sample"), pyb::arg("shift"), pyb::arg("lobe_window_traces") = -1);
   m.def(
       "shift_traces",
       [](const pyb::array& data, const std::vector<double>& shifts) {

@@ -9,9 +9,15 @@ namespace gprkit::py {
 
 namespace {
 void check_dtype(const pyb::array& a, const char* what) {
-  if (!a.dtype().is(pyb::dtype::of<float>()))
-    throw pyb::type_error(std::string(what) + ": dtype = " + std::string(pyb::str(a.dtype())) +
-                          "; expected float32");
+  // Equivalence, not identity: an array that went through pickle (a dask.distributed worker)
+  // carries its own float32 dtype object. Equivalence also rejects a swapped byte order.
+  const pyb::dtype dt = a.dtype();
+  if (!dt.equal(pyb::dtype::of<float>())) {
+    const bool swapped = dt.kind() == 'f' && dt.itemsize() == 4;
+    throw pyb::type_error(
+        std::string(what) + ": dtype = " + std::string(pyb::str(dt)) +
+        (swapped ? " (non-native byte order); expected native float32" : "; expected float32"));
+  }
   if (a.ndim() != 1 && a.ndim() != 2)
     throw pyb::value_error(std::string(what) + ": ndim = " + std::to_string(a.ndim()) +
                            "; expected 1 (one trace) or 2 (n_samples, n_traces)");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <vector>
 
@@ -20,7 +21,11 @@ void validate(const TimeZeroOptions& o) {
       !(o.search_start_ns < o.search_end_ns))
     check::fail(w, "search_start_ns", o.search_start_ns, "a value < search_end_ns");
   check::finite(w, "target_sample", o.target_sample);
+  if (o.lobe_window_traces < -1)
+    check::fail(w, "lobe_window_traces", o.lobe_window_traces, "traces >= 0 (or -1: automatic)");
 }
+
+double refine_extremum(const float* x, std::ptrdiff_t k);
 
 // First-break pick on one contiguous trace within samples [i0, i1]; fractional sample index.
 double pick_one(const float* x, std::ptrdiff_t i0, std::ptrdiff_t i1, const TimeZeroOptions& o) {
@@ -39,10 +44,113 @@ double pick_one(const float* x, std::ptrdiff_t i0, std::ptrdiff_t i1, const Time
   // samples around it gives the sub-sample position of the extremum.
   while (k < i1 && std::abs(x[k + 1]) > std::abs(x[k])) ++k;
   if (k <= i0 || k >= i1) return static_cast<double>(k);
+  return refine_extremum(x, k);
+}
+
+// Sub-sample position of the extremum at k: a parabola through the signed samples around it.
+double refine_extremum(const float* x, std::ptrdiff_t k) {
   const double a = x[k - 1], b = x[k], c = x[k + 1];
   const double den = a - 2.0 * b + c;
   const double d = den != 0.0 ? 0.5 * (a - c) / den : 0.0;
   return static_cast<double>(k) + std::clamp(d, -0.5, 0.5);
+}
+
+// Centred running median over `window` traces of the picks that `keep` marks (windows
+// truncated at the line's ends; a window without any kept pick gives NaN), kept as a sorted
+// window: one binary-search insert and erase per kept pick.
+std::vector<double> running_median(const std::vector<double>& p, const std::vector<char>& keep,
+                                   std::ptrdiff_t window) {
+  const auto n = static_cast<std::ptrdiff_t>(p.size());
+  const std::ptrdiff_t h = window / 2;
+  std::vector<double> med(p.size()), sorted;
+  sorted.reserve(static_cast<std::size_t>(std::min(n, 2 * h + 1)));
+  auto add = [&](std::ptrdiff_t j) {
+    const double v = p[static_cast<std::size_t>(j)];
+    if (keep[static_cast<std::size_t>(j)])
+      sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), v), v);
+  };
+  auto drop = [&](std::ptrdiff_t j) {
+    const double v = p[static_cast<std::size_t>(j)];
+    if (keep[static_cast<std::size_t>(j)])
+      sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), v));
+  };
+  for (std::ptrdiff_t j = 0; j < std::min(n, h); ++j) add(j);
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    if (j + h < n) add(j + h);
+    if (j - h - 1 >= 0) drop(j - h - 1);
+    med[static_cast<std::size_t>(j)] =
+        sorted.empty() ? std::numeric_limits<double>::quiet_NaN() : sorted[sorted.size() / 2];
+  }
+  return med;
+}
+
+// The extremum of sign `sign` with |x| >= floor nearest `ref` (fractional sample) in [i0, i1],
+// or -1 when there is none.
+std::ptrdiff_t nearest_lobe(const float* x, std::ptrdiff_t i0, std::ptrdiff_t i1, double ref,
+                            float sign, float floor) {
+  std::ptrdiff_t best = -1;
+  double best_d = 0.0;
+  for (std::ptrdiff_t k = std::max<std::ptrdiff_t>(i0, 1); k < i1; ++k) {
+    const float v = sign * x[k];
+    if (v < floor || v < sign * x[k - 1] || !(v > sign * x[k + 1])) continue;
+    const double d = std::abs(static_cast<double>(k) - ref);
+    if (best < 0 || d < best_d) best = k, best_d = d;
+  }
+  return best;
+}
+
+// Copies trace j into xs when the view is strided; returns a contiguous pointer to it.
+const float* contiguous_trace(ConstView in, std::ptrdiff_t j, std::vector<float>& xs) {
+  if (in.sample_stride == 1) return in.trace(j);
+  xs.resize(static_cast<std::size_t>(in.n_samples));
+  for (std::ptrdiff_t i = 0; i < in.n_samples; ++i) xs[static_cast<std::size_t>(i)] = in(i, j);
+  return xs.data();
+}
+
+// Re-picks the traces whose first peak is on the wrong lobe: the line's pick polarity is a
+// majority vote over the traces (a run of jumped traces cannot flip it), the reference is the
+// running median of the picks of that polarity, and a trace whose pick has the other polarity,
+// or sits farther from the reference than an extremum of the line's polarity, moves to that
+// extremum. Traces already on the nearest such extremum keep their pick bit for bit.
+void align_lobes(ConstView in, std::ptrdiff_t i0, std::ptrdiff_t i1, const TimeZeroOptions& o,
+                 std::ptrdiff_t window, std::vector<double>& picks) {
+  const std::size_t n = picks.size();
+  std::vector<signed char> sign_at(n, 0);
+  std::vector<float> xs;
+  std::ptrdiff_t votes = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    const float* x = contiguous_trace(in, static_cast<std::ptrdiff_t>(j), xs);
+    const auto k = static_cast<std::ptrdiff_t>(std::lround(picks[j]));
+    if (k >= 0 && k < in.n_samples) sign_at[j] = x[k] > 0.0f ? 1 : (x[k] < 0.0f ? -1 : 0);
+    votes += sign_at[j];
+  }
+  if (votes == 0) return;
+  const signed char line_sign = votes > 0 ? 1 : -1;
+  std::vector<char> keep(n);
+  for (std::size_t j = 0; j < n; ++j) keep[j] = sign_at[j] == line_sign;
+  const std::vector<double> ref = running_median(picks, keep, window);
+  const float sign = static_cast<float>(line_sign);
+  const int nthreads = threads_for(static_cast<std::size_t>(in.size()));
+#pragma omp parallel num_threads(nthreads)
+  {
+    std::vector<float> buf;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j = 0; j < in.n_traces; ++j) {
+      const auto js = static_cast<std::size_t>(j);
+      if (std::isnan(ref[js])) continue;
+      const float* x = contiguous_trace(in, j, buf);
+      float peak = 0.0f;
+      for (std::ptrdiff_t i = i0; i <= i1; ++i) peak = std::max(peak, std::abs(x[i]));
+      // Half the pick threshold: the lobe that lost to the threshold in this trace is still
+      // well above the noise.
+      const float floor = 0.5f * static_cast<float>(o.threshold) * peak;
+      const std::ptrdiff_t k = nearest_lobe(x, i0, i1, ref[js], sign, floor);
+      if (k <= i0 || k >= i1) continue;
+      const double cand = refine_extremum(x, k);
+      if (!keep[js] || std::abs(cand - ref[js]) + 0.5 < std::abs(picks[js] - ref[js]))
+        picks[js] = cand;
+    }
+  }
 }
 
 }  // namespace
@@ -81,6 +189,9 @@ std::vector<double> pick_time_zero(ConstView in, double dt_ns, double t0_ns,
     }
   }
   if (bad) check::finite_data(w, "input", in);
+  const std::ptrdiff_t lobe_window = o.lobe_window();
+  if (o.method == TimeZeroPick::first_peak && lobe_window > 1 && in.n_traces > 2)
+    align_lobes(in, i0, i1, o, lobe_window, picks);
   return picks;
 }
 

@@ -382,6 +382,17 @@ std::vector<std::string_view> lines(std::string_view text) {
   return out;
 }
 
+std::map<std::string, std::string> colon_fields(std::string_view text) {
+  std::map<std::string, std::string> f;
+  for (auto l : lines(text)) {
+    const auto colon = l.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string key = to_upper(trim(l.substr(0, colon)));
+    if (!key.empty()) f[key] = std::string(trim(l.substr(colon + 1)));
+  }
+  return f;
+}
+
 std::string join(const std::vector<double>& v) {
   std::string s;
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -493,6 +504,34 @@ void store_gps(std::map<std::string, std::string>& raw, const std::vector<double
   raw["gps_latitude_deg"] = join(la);
   raw["gps_longitude_deg"] = join(lo);
   raw["gps_altitude_m"] = join(al);
+}
+
+void read_cor_gps(const std::filesystem::path& cor, std::map<std::string, std::string>& raw) {
+  const std::string text = read_text_file(cor, std::size_t{1} << 28);
+  // trace, date, time, latitude, N/S, longitude, E/W, altitude, unit, quality (tab separated)
+  std::vector<double> trace;
+  std::vector<GpsFix> fixes;
+  for (auto l : lines(text)) {
+    std::vector<std::string_view> f;
+    std::size_t s = 0;
+    while (s <= l.size() && f.size() < 12) {
+      auto e = l.find_first_of("\t ", s);
+      if (e == std::string_view::npos) e = l.size();
+      if (e > s) f.push_back(l.substr(s, e - s));
+      s = e + 1;
+    }
+    double t = 0, lat = 0, lon = 0, alt = 0;
+    if (f.size() < 8 || !parse_double(f[0], t) || !parse_double(f[3], lat) ||
+        !parse_double(f[5], lon) || !parse_double(f[7], alt))
+      continue;
+    GpsFix g;
+    g.lat_deg = f[4] == "S" ? -lat : lat;
+    g.lon_deg = f[6] == "W" ? -lon : lon;
+    g.alt_m = alt;
+    trace.push_back(t - 1);  // trace numbers count from 1
+    fixes.push_back(g);
+  }
+  if (!fixes.empty()) store_gps(raw, trace, fixes, cor);
 }
 
 namespace {

@@ -119,6 +119,9 @@ std::string to_upper(std::string_view s);
 std::string lower_ext(const std::filesystem::path& p);
 /// Splits on '\n' (dropping '\r').
 std::vector<std::string_view> lines(std::string_view text);
+/// `KEY: value` header lines (MALA .rad, ImpulseRadar .iprh): keys trimmed and upper-cased,
+/// values trimmed; lines without a colon are skipped, a repeated key keeps its last value.
+std::map<std::string, std::string> colon_fields(std::string_view text);
 /// Comma-separated list of doubles (exact round trip) and back.
 std::string join(const std::vector<double>& v);
 std::vector<double> split_doubles(std::string_view s);
@@ -135,6 +138,10 @@ bool parse_gga(std::string_view line, GpsFix& fix);
 /// gps_altitude_m, comma-separated, one entry per fix).
 void store_gps(std::map<std::string, std::string>& raw, const std::vector<double>& trace,
                const std::vector<GpsFix>& fixes, const std::filesystem::path& source);
+/// Reads a MALA / ImpulseRadar .cor companion (one fix a line: trace number from 1, date,
+/// time, latitude, N/S, longitude, E/W, altitude, unit, quality; tab or space separated) and
+/// stores its fixes with store_gps; lines that are not fixes are skipped.
+void read_cor_gps(const std::filesystem::path& cor, std::map<std::string, std::string>& raw);
 /// `s` with every byte that is not part of valid UTF-8 written as \xNN (file names in raw text).
 std::string utf8_escaped(std::string_view s);
 

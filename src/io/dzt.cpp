@@ -18,6 +18,13 @@ namespace {
 constexpr std::size_t kBlock = 1024;
 constexpr const char* kFmt = "DZT";
 constexpr const char* kSepKey = "antenna_separation_m=";
+// GSSI systems write two header words at the start of every scan, a scan counter and a mark
+// word. They are not radar samples: the reader drops them (time-zero would pick them and they
+// would set every colour scale) and the writer writes them, so files stay GSSI-conformant and a
+// file gprkit wrote reads back bit-exact.
+constexpr std::size_t kHeaderWords = 2;
+// The mark word of a marked scan as GSSI's SIR systems write it in 16 bits (unmarked: 0).
+constexpr double kMarkWord = 0x6400;
 // Relative permittivity written when the Header has none: that of the library's default
 // velocity, 0.1 m/ns (readgssi divides by it; GSSI software converts depth with it).
 constexpr double kLightMPerNs = 0.299792458, kDefaultVelocity = 0.1;
@@ -93,7 +100,9 @@ Layout layout(Bytes b) {
     fail(kFmt, "rh_nchan = " + std::to_string(L.nchan) + "; expected 1..16 channels");
   if (L.bits != 8 && L.bits != 16 && L.bits != 32)
     fail(kFmt, "rh_bits = " + std::to_string(L.bits) + "; expected 8, 16 or 32");
-  if (L.nsamp < 2) fail(kFmt, "rh_nsamp = " + std::to_string(L.nsamp) + "; expected >= 2");
+  if (L.nsamp <= kHeaderWords)
+    fail(kFmt, "rh_nsamp = " + std::to_string(L.nsamp) + "; expected >= " +
+                   std::to_string(kHeaderWords + 1) + " (2 header words and the samples)");
   // Header size: rh_data below 1024 counts 1024-byte blocks; otherwise 1024 bytes per channel.
   L.data_offset = rh_data < kBlock ? kBlock * std::max(1u, rh_data) : kBlock * L.nchan;
   if (L.data_offset > b.size())
@@ -269,7 +278,8 @@ std::vector<Bscan> decode_dzt_body(std::span<const std::uint8_t> b) {
   for (std::size_t c = 0; c < L.nchan; ++c) {
     Header h;
     h.dt_ns = range / static_cast<double>(L.nsamp);
-    h.t0_ns = position == 0.0 ? 0.0 : -position;
+    // Sample 0 of the section is the scan's first radar sample, after the header words.
+    h.t0_ns = (position == 0.0 ? 0.0 : -position) + static_cast<double>(kHeaderWords) * h.dt_ns;
     h.dx_m = std::isfinite(spm) && spm > 0 ? 1.0 / spm : 0.0;
     h.raw = raw;
     // Per-channel antenna name: byte 98 of the channel's 1024-byte header block.
@@ -295,22 +305,25 @@ std::vector<Bscan> decode_dzt_body(std::span<const std::uint8_t> b) {
           sep >= 0)
         h.antenna_separation_m = sep;
     }
-    Bscan s = Bscan::uninitialized(static_cast<std::ptrdiff_t>(L.nsamp),
-                                   static_cast<std::ptrdiff_t>(L.n_scans), std::move(h));
+    const auto n_traces = static_cast<std::ptrdiff_t>(L.n_scans);
+    Bscan s = Bscan::uninitialized(static_cast<std::ptrdiff_t>(L.nsamp - kHeaderWords), n_traces,
+                                   std::move(h));
     const std::uint8_t* src = b.data() + L.data_offset + c * L.nsamp * bps;
-    convert_traces(src, scan_bytes, L.type, false, L.offset, s.n_samples(), s.n_traces(), s.data());
-    // Marks: GSSI flags a marked scan in its second word. Report the scans whose second word
-    // differs from the most common value (the unmarked state).
+    convert_traces(src + kHeaderWords * bps, scan_bytes, L.type, false, L.offset, s.n_samples(),
+                   n_traces, s.data());
+    // Marks: the scans whose mark word differs from the most common value (the unmarked state).
+    std::vector<float> mark_word(static_cast<std::size_t>(n_traces));
+    convert_traces(src + bps, scan_bytes, L.type, false, L.offset, 1, n_traces, mark_word.data());
     std::map<float, std::size_t> counts;
-    for (std::ptrdiff_t j = 0; j < s.n_traces(); ++j) ++counts[s(1, j)];
-    float common = counts.begin()->first;
+    for (float w : mark_word) ++counts[w];
+    float common = counts.empty() ? 0.0f : counts.begin()->first;
     std::size_t best = 0;
     for (const auto& [v, n] : counts)
       if (n > best) best = n, common = v;
     std::vector<double> marks;
     if (counts.size() <= 8)  // a mark word takes a few values; data would take many
-      for (std::ptrdiff_t j = 0; j < s.n_traces(); ++j)
-        if (s(1, j) != common) marks.push_back(static_cast<double>(j));
+      for (std::size_t j = 0; j < mark_word.size(); ++j)
+        if (mark_word[j] != common) marks.push_back(static_cast<double>(j));
     s.header().raw["marks"] = join(marks);
     out.push_back(std::move(s));
   }
@@ -351,8 +364,9 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
       check::fail(where, "channel shape", check::shape_str(c.n_samples(), c.n_traces()),
                   "every channel " + check::shape_str(b0.n_samples(), b0.n_traces()));
   }
-  if (b0.n_samples() < 2 || b0.n_samples() > 65535)
-    check::fail(where, "n_samples", static_cast<double>(b0.n_samples()), "2..65535 (DZT field)");
+  if (b0.n_samples() < 1 || b0.n_samples() > 65535 - static_cast<std::ptrdiff_t>(kHeaderWords))
+    check::fail(where, "n_samples", static_cast<double>(b0.n_samples()),
+                "1..65533 (the DZT field counts 2 header words too)");
   const Header& h = b0.header();
   check::positive(where, "dt_ns", h.dt_ns);
   bool ints = true;
@@ -362,21 +376,24 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
   const std::size_t bps = fmt == DztSampleFormat::u16 ? 2 : 4;
   const std::size_t nchan = ch.size(), ns = static_cast<std::size_t>(b0.n_samples()),
                     nt = static_cast<std::size_t>(b0.n_traces());
-  std::vector<std::uint8_t> out(kBlock * nchan + ns * nchan * bps * nt, 0);
+  const std::size_t nw = ns + kHeaderWords;  // words per scan and channel
+  const double dt_words = h.dt_ns * static_cast<double>(kHeaderWords);
+  std::vector<std::uint8_t> out(kBlock * nchan + nw * nchan * bps * nt, 0);
   for (std::size_t c = 0; c < nchan; ++c) {
     std::uint8_t* p = out.data() + kBlock * c;
     const Header& hc = ch[c].header();
     store_le<std::uint16_t>(p + 0, static_cast<std::uint16_t>(raw_num(hc, "rh_tag", 0x00ff)));
     store_le<std::uint16_t>(p + 2, static_cast<std::uint16_t>(kBlock));
-    store_le<std::uint16_t>(p + 4, static_cast<std::uint16_t>(ns));
+    store_le<std::uint16_t>(p + 4, static_cast<std::uint16_t>(nw));
     store_le<std::uint16_t>(p + 6, static_cast<std::uint16_t>(bps * 8));
     store_le<std::int16_t>(p + 8, static_cast<std::int16_t>(raw_num(
                                       hc, "rh_zero", fmt == DztSampleFormat::u16 ? -32768 : 0)));
     store_le<float>(p + 10, static_cast<float>(raw_num(hc, "rhf_sps", 0)));
     store_le<float>(p + 14, static_cast<float>(h.dx_m > 0 ? 1.0 / h.dx_m : 0.0));
     store_le<float>(p + 18, static_cast<float>(raw_num(hc, "rhf_mpm", 0)));
-    store_le<float>(p + 22, static_cast<float>(h.t0_ns == 0.0 ? 0.0 : -h.t0_ns));
-    store_le<float>(p + 26, static_cast<float>(h.dt_ns * static_cast<double>(ns)));
+    // The position is the time of the scan's first word, the counter (see kHeaderWords).
+    store_le<float>(p + 22, static_cast<float>(h.t0_ns == dt_words ? 0.0 : dt_words - h.t0_ns));
+    store_le<float>(p + 26, static_cast<float>(h.dt_ns * static_cast<double>(nw)));
     store_le<std::uint16_t>(p + 30, static_cast<std::uint16_t>(raw_num(hc, "rh_npass", 0)));
     store_le<std::uint32_t>(p + 32, static_cast<std::uint32_t>(raw_num(hc, "rhb_cdt", 0)));
     store_le<std::uint32_t>(p + 36, static_cast<std::uint32_t>(raw_num(hc, "rhb_mdt", 0)));
@@ -386,7 +403,7 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
       epsr = (kLightMPerNs / kDefaultVelocity) * (kLightMPerNs / kDefaultVelocity);
     double depth = raw_num(hc, "rhf_depth", 0);  // the range in m at epsr
     if (!(depth > 0 && std::isfinite(depth)))
-      depth = h.dt_ns * static_cast<double>(ns) * kLightMPerNs / std::sqrt(epsr) / 2;
+      depth = h.dt_ns * static_cast<double>(nw) * kLightMPerNs / std::sqrt(epsr) / 2;
     store_le<float>(p + 54, static_cast<float>(epsr));
     store_le<float>(p + 58, static_cast<float>(raw_num(hc, "rhf_top", 0)));
     store_le<float>(p + 62, static_cast<float>(depth));
@@ -445,12 +462,33 @@ void write_dzt(const std::filesystem::path& path, std::span<const Bscan> ch,
     name = field_bytes(name, 11);
     std::memcpy(p + 114, name.data(), name.size());
   }
-  // Data: scan k holds channel 0's samples, then channel 1's, ...
+  // Data: scan k holds channel 0's words, then channel 1's, ...; each channel's words are the
+  // scan counter, the mark word, then the samples.
+  std::vector<std::vector<bool>> marked(nchan, std::vector<bool>(nt, false));
+  for (std::size_t c = 0; c < nchan; ++c)
+    if (auto it = ch[c].header().raw.find("marks"); it != ch[c].header().raw.end())
+      for (double m : split_doubles(it->second))
+        if (m >= 0 && m < static_cast<double>(nt)) marked[c][static_cast<std::size_t>(m)] = true;
   std::uint8_t* d = out.data() + kBlock * nchan;
   for (std::size_t k = 0; k < nt; ++k)
     for (std::size_t c = 0; c < nchan; ++c) {
       const float* t = ch[c].trace(static_cast<std::ptrdiff_t>(k));
-      std::uint8_t* q = d + (k * nchan + c) * ns * bps;
+      std::uint8_t* q = d + (k * nchan + c) * nw * bps;
+      const double mark = marked[c][k] ? kMarkWord : 0.0;
+      switch (fmt) {
+        case DztSampleFormat::u16:
+          store_le<std::uint16_t>(q, static_cast<std::uint16_t>(k & 0xffffu));
+          store_le<std::uint16_t>(q + 2, static_cast<std::uint16_t>(mark));
+          break;
+        case DztSampleFormat::i32:
+          store_le<std::int32_t>(q, static_cast<std::int32_t>(k & 0x7fffffffu));
+          store_le<std::int32_t>(q + 4, static_cast<std::int32_t>(mark));
+          break;
+        default:
+          store_le<float>(q, static_cast<float>(k & 0xffffffu));
+          store_le<float>(q + 4, static_cast<float>(mark));
+      }
+      q += kHeaderWords * bps;
       for (std::size_t i = 0; i < ns; ++i) {
         const double v = t[i];
         switch (fmt) {

@@ -13,17 +13,6 @@ using namespace detail;
 namespace {
 constexpr const char* kFmt = "MALA";
 
-std::map<std::string, std::string> parse_rad(std::string_view text) {
-  std::map<std::string, std::string> f;
-  for (auto l : lines(text)) {
-    const auto colon = l.find(':');
-    if (colon == std::string_view::npos) continue;
-    const std::string key = to_upper(trim(l.substr(0, colon)));
-    if (!key.empty()) f[key] = std::string(trim(l.substr(colon + 1)));
-  }
-  return f;
-}
-
 bool get(const std::map<std::string, std::string>& f, const char* key, double& v) {
   auto it = f.find(key);
   return it != f.end() && parse_leading_double(it->second, v);
@@ -31,32 +20,7 @@ bool get(const std::map<std::string, std::string>& f, const char* key, double& v
 
 void read_cor(const std::filesystem::path& path, std::map<std::string, std::string>& raw) {
   const auto cor = sibling(path, "COR");
-  if (!path_exists(cor)) return;
-  const std::string text = read_text_file(cor, std::size_t{1} << 28);
-  // trace, date, time, latitude, N/S, longitude, E/W, altitude, unit, quality (tab separated)
-  std::vector<double> trace;
-  std::vector<GpsFix> fixes;
-  for (auto l : lines(text)) {
-    std::vector<std::string_view> f;
-    std::size_t s = 0;
-    while (s <= l.size() && f.size() < 12) {
-      auto e = l.find_first_of("\t ", s);
-      if (e == std::string_view::npos) e = l.size();
-      if (e > s) f.push_back(l.substr(s, e - s));
-      s = e + 1;
-    }
-    double t = 0, lat = 0, lon = 0, alt = 0;
-    if (f.size() < 8 || !parse_double(f[0], t) || !parse_double(f[3], lat) ||
-        !parse_double(f[5], lon) || !parse_double(f[7], alt))
-      continue;
-    GpsFix g;
-    g.lat_deg = f[4] == "S" ? -lat : lat;
-    g.lon_deg = f[6] == "W" ? -lon : lon;
-    g.alt_m = alt;
-    trace.push_back(t - 1);  // trace numbers count from 1
-    fixes.push_back(g);
-  }
-  if (!fixes.empty()) store_gps(raw, trace, fixes, cor);
+  if (path_exists(cor)) read_cor_gps(cor, raw);
 }
 Bscan decode_mala_body(std::span<const std::uint8_t> data, std::string_view rad_bytes, bool rd7);
 }  // namespace
@@ -69,7 +33,7 @@ namespace {
 Bscan decode_mala_body(std::span<const std::uint8_t> data, std::string_view rad_bytes, bool rd7) {
   bool cp1252 = false;
   const std::string rad_text = to_utf8(rad_bytes, &cp1252);
-  const auto rad = parse_rad(rad_text);
+  const auto rad = colon_fields(rad_text);
   double ns_d = 0, freq = 0, window = 0;
   if (!get(rad, "SAMPLES", ns_d)) fail(kFmt, "the RAD has no SAMPLES");
   if (!get(rad, "FREQUENCY", freq)) fail(kFmt, "the RAD has no FREQUENCY");

@@ -11,6 +11,7 @@
 #include "gprkit/io/dt1.h"
 #include "gprkit/io/dzt.h"
 #include "gprkit/io/gprmax.h"
+#include "gprkit/io/impulseradar.h"
 #include "gprkit/io/mala.h"
 #include "gprkit/io/npy.h"
 #include "gprkit/io/segy.h"
@@ -33,6 +34,8 @@ std::string format_name(Format f) {
       return "gprmax";
     case Format::npy:
       return "npy";
+    case Format::impulseradar:
+      return "impulseradar";
     default:
       return "unknown";
   }
@@ -58,6 +61,7 @@ bool plausible_segy(Bytes b) {
 Format detect_format(const std::filesystem::path& path) {
   const std::string ext = lower_ext(path);
   if (ext == ".hd" || ext == ".rad") return ext == ".hd" ? Format::dt1 : Format::mala;
+  if (ext == ".iprh") return Format::impulseradar;
   // Only the bytes the checks below look at (the SEG-Y headers and first trace header).
   const std::vector<std::uint8_t> head = read_prefix(path, 3600 + 240);
   const Bytes b(head);
@@ -66,6 +70,7 @@ Format detect_format(const std::filesystem::path& path) {
   if (ext == ".dzt") return Format::dzt;
   if (ext == ".dt1") return Format::dt1;
   if (ext == ".rd3" || ext == ".rd7") return Format::mala;
+  if (ext == ".iprb") return Format::impulseradar;
   if (ext == ".sgy" || ext == ".segy") return Format::segy;
   if (ext == ".out" || ext == ".h5" || ext == ".hdf5") return Format::gprmax;
   if (ext == ".npy") return Format::npy;
@@ -87,6 +92,9 @@ std::vector<Bscan> read(const std::filesystem::path& path, const ReadOptions& o)
     case Format::mala:
       out.push_back(read_mala(path, {.read_gps = o.read_gps}));
       break;
+    case Format::impulseradar:
+      out.push_back(read_impulseradar(path, {.read_gps = o.read_gps}));
+      break;
     case Format::segy:
       out.push_back(read_segy(path, {.interval_unit_ns = o.segy_interval_unit_ns}));
       break;
@@ -100,7 +108,7 @@ std::vector<Bscan> read(const std::filesystem::path& path, const ReadOptions& o)
       throw FormatError(
           "read: '" + path.string() +
           "' is not a recognised GPR file (by magic bytes or extension: .dzt, .dt1/.hd, "
-          ".rd3/.rd7/.rad, .sgy/.segy, .out/.h5, .npy)");
+          ".rd3/.rd7/.rad, .iprb/.iprh, .sgy/.segy, .out/.h5, .npy)");
   }
   // The history starts with where the data came from (not a step: from_history skips it).
   const nlohmann::json where = {{"path", path.string()}, {"format", format_name(f)}};
@@ -125,7 +133,9 @@ void write(const std::filesystem::path& path, std::span<const Bscan> channels) {
   if (ext == ".dt1") return write_dt1(path, channels[0]);
   if (ext == ".sgy" || ext == ".segy") return write_segy(path, channels[0]);
   if (ext == ".npy") return write_npy(path, channels[0]);
-  check::fail("write", "path", path.string(), "an extension .dzt, .dt1, .sgy, .segy or .npy");
+  if (ext == ".iprb") return write_impulseradar(path, channels[0]);
+  check::fail("write", "path", path.string(),
+              "an extension .dzt, .dt1, .iprb, .sgy, .segy or .npy");
 }
 
 void write(const std::filesystem::path& path, const Bscan& b) {

@@ -46,7 +46,13 @@ std::vector<double> trace_positions(const char* where, const Header& hd, std::pt
     x[static_cast<std::size_t>(j)] = hd.trace_x_m(j);
     check::finite(where, "header.x_m", x[static_cast<std::size_t>(j)]);
   }
-  if (hd.x_m.empty() && n > 1) check::positive(where, "header.dx_m", hd.dx_m);
+  // Time-triggered files (DZT without a wheel, MALA rd3, gprMax) carry no spacing: say how to set
+  // it.
+  if (hd.x_m.empty() && n > 1 && !(std::isfinite(hd.dx_m) && hd.dx_m > 0))
+    check::fail(where, "header.dx_m", hd.dx_m,
+                "a trace spacing > 0: this section has no spacing (a time-triggered file?); set "
+                "it, e.g. b.with_data(b.data, dx_m=0.02) in Python or header.dx_m in C++, or give "
+                "per-trace positions x_m");
   for (std::size_t j = 1; j < x.size(); ++j)
     if (!(x[j] > x[j - 1]))
       check::fail(where, "header.x_m[" + std::to_string(j) + "]", x[j],

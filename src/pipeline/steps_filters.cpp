@@ -81,7 +81,8 @@ void add_filter_steps(Registry& r) {
       info("time_zero",
            "Pick each trace's first break and shift every trace to a common time-zero "
            "(band-limited fractional shift); t0_ns becomes -target * dt_ns.",
-           "the whole line when target_sample is automatic (median pick), else 0"),
+           "the whole line when target_sample is automatic (median pick), else half of "
+           "lobe_window_traces (0 by default)"),
       {choice("method", &TimeZeroOptions::method,
               {{"first_peak", TimeZeroPick::first_peak}, {"threshold", TimeZeroPick::threshold}},
               "first extremum above the threshold, or first threshold crossing"),
@@ -93,10 +94,18 @@ void add_filter_steps(Registry& r) {
        number("search_end_ns", &TimeZeroOptions::search_end_ns, "ns", any,
               "picks only before this time", {1e300, "the end of the trace"}),
        number("target_sample", &TimeZeroOptions::target_sample, "samples", at_least(0),
-              "sample index time-zero is moved to", {-1.0, "the median pick"})},
+              "sample index time-zero is moved to", {-1.0, "the median pick"}),
+       integer("lobe_window_traces", &TimeZeroOptions::lobe_window_traces, "traces",
+               between(-1, 1 << 20),
+               "first_peak: re-pick traces that jumped to another lobe of the direct wave on "
+               "the line's pick polarity nearest the running median of the picks over this "
+               "many traces; 0 = independent per-trace picks",
+               {-1, "1001 with the automatic target, 0 with a fixed target_sample"})},
       nullptr,
       [](const TimeZeroOptions& o, const Header&) {
-        return o.target_sample >= 0 ? StepReach{false, 0, true} : StepReach{true, 0, false};
+        if (o.target_sample < 0) return StepReach{true, 0, false};
+        const int w = o.method == TimeZeroPick::first_peak ? o.lobe_window() : 0;
+        return w > 1 ? StepReach{false, w / 2, false} : StepReach{false, 0, true};
       },
       [](const TimeZeroOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt, const Header&,
          std::string res) {

@@ -88,3 +88,45 @@ TEST_CASE("time_zero: search window, thread invariance and bad options", "[filte
   CHECK_THROWS_WITH(shift_traces(b.view(), b.view(), {1.0}),
                     Catch::Contains("one shift per trace"));
 }
+
+TEST_CASE("time_zero: picks that jump to the other lobe of the direct wave are re-picked",
+          "[filters][time_zero]") {
+  // A two-lobe direct wave: a positive lobe of amplitude a_j, then a negative one of -1 half a
+  // period later. Where a_j = 0.45 the first lobe is under the 0.5 threshold and the per-trace
+  // pick lands on the second lobe (as on GSSI files where a deep reflection sets the trace's
+  // maximum); a run of such traces longer than a short window must not win.
+  const std::ptrdiff_t nt = 1000;
+  const double lobe_ns = 0.5, t_first = 6.0;
+  auto jitter = [](std::ptrdiff_t j) { return 0.3 * std::sin(0.05 * static_cast<double>(j)); };
+  auto weak = [](std::ptrdiff_t j) { return (j >= 300 && j < 600) || j % 7 == 0; };
+  const Bscan b = test::make_section(600, nt, dt, [&](double t, std::ptrdiff_t j) {
+    const double s = t - t_first - jitter(j) * dt;
+    auto g = [](double u) { return std::exp(-u * u / (2.0 * 0.12 * 0.12)); };
+    return (weak(j) ? 0.45 : 0.55) * g(s) - g(s - lobe_ns);
+  });
+  TimeZeroOptions per_trace;
+  per_trace.lobe_window_traces = 0;
+  const auto jumped = pick_time_zero(b.view(), dt, 0.0, per_trace);
+  const auto picks = pick_time_zero(b.view(), dt, 0.0, {});  // automatic: 1001-trace window
+  const double first = t_first / dt, second = (t_first + lobe_ns) / dt;
+  int n_jumped = 0;
+  for (std::ptrdiff_t j = 0; j < nt; ++j) {
+    const auto js = static_cast<std::size_t>(j);
+    INFO("trace " << j);
+    if (weak(j)) {
+      n_jumped += std::abs(jumped[js] - (second + jitter(j))) < 0.2;
+    }
+    REQUIRE(std::abs(picks[js] - (first + jitter(j))) < 0.1);
+    if (!weak(j)) CHECK(picks[js] == jumped[js]);  // a trace on the right lobe keeps its pick
+  }
+  CHECK(n_jumped > 300);  // the per-trace picks did jump
+  // A fixed target keeps per-trace picks (what a stream, one trace at a time, computes).
+  TimeZeroOptions fixed;
+  fixed.target_sample = 100.0;
+  CHECK(pick_time_zero(b.view(), dt, 0.0, fixed) == jumped);
+  auto [a, c] = test::with_1_and_2_threads([&] { return time_zero(b); });
+  CHECK(test::identical(a, c));
+  TimeZeroOptions bad;
+  bad.lobe_window_traces = -2;
+  CHECK_THROWS_WITH(pick_time_zero(b.view(), dt, 0.0, bad), Catch::Contains("lobe_window_traces"));
+}

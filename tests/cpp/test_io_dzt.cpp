@@ -18,9 +18,12 @@ TEST_CASE("read_dzt: GPRPy's SIR-3000 400 MHz file matches its header and size a
   const auto ch = io::read_dzt(path);
   REQUIRE(ch.size() == 1);
   const Bscan& b = ch[0];
-  // header: 512 samples, 16 bits, one channel, header of 1024 bytes -> (size-1024)/(512*2) scans
+  // header: 512 words a scan, 16 bits, one channel, header of 1024 bytes -> (size-1024)/(512*2)
+  // scans; the first 2 words of a scan (counter and mark) are dropped: 510 samples from 2 dt.
   const auto size = std::filesystem::file_size(path);
-  CHECK(b.n_samples() == 512);
+  CHECK(b.header().raw.at("rh_nsamp") == "512");
+  CHECK(b.n_samples() == 510);
+  CHECK(b.header().t0_ns == Approx(2 * 48.0 / 512));
   CHECK(static_cast<std::uintmax_t>(b.n_traces()) == (size - 1024) / (512 * 2));
   CHECK(b.n_traces() == 1040);
   CHECK(b.header().raw.at("rh_bits") == "16");
@@ -156,8 +159,8 @@ TEST_CASE("write_dzt: permittivity, depth, positions, separation and GPS are wri
   float epsr = 0, depth = 0;
   std::memcpy(&epsr, &bytes[54], 4);
   std::memcpy(&depth, &bytes[62], 4);
-  CHECK(epsr == Approx(8.98755));  // 0.1 m/ns: readgssi divides by it, 0 crashes it
-  CHECK(depth == Approx(6.4 * 0.1 / 2));
+  CHECK(epsr == Approx(8.98755));         // 0.1 m/ns: readgssi divides by it, 0 crashes it
+  CHECK(depth == Approx(6.6 * 0.1 / 2));  // the range covers the 2 header words of a scan too
   REQUIRE(std::filesystem::exists(dir / "a.dzg"));
   const Bscan r = io::read_dzt(dir / "a.dzt")[0];
   CHECK(test::same_data(r, b));
@@ -174,5 +177,38 @@ TEST_CASE("write_dzt: permittivity, depth, positions, separation and GPS are wri
   c.header().raw["rhf_epsr"] = "6";
   io::write_dzt(dir / "c.dzt", c);
   CHECK(io::read_dzt(dir / "c.dzt")[0].header().raw.at("rhf_epsr") == "6");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE(
+    "DZT header words: the writer writes GSSI's scan counter and mark word, the reader drops "
+    "them") {
+  const auto dir = test::scratch("dzt_words");
+  Bscan b = test::random_section(32, 5, true, 3);
+  b.header().dt_ns = 0.1;
+  b.header().t0_ns = -1.0;
+  b.header().raw["marks"] = "1,3";
+  io::write_dzt(dir / "w.dzt", b);
+  const auto bytes = test::slurp(dir / "w.dzt");
+  std::uint16_t nsamp = 0;
+  std::memcpy(&nsamp, &bytes[4], 2);
+  CHECK(nsamp == 34);
+  REQUIRE(bytes.size() == 1024 + 5 * 34 * 2);
+  for (std::size_t k = 0; k < 5; ++k) {
+    std::uint16_t counter = 0, mark = 0;
+    std::memcpy(&counter, &bytes[1024 + k * 68], 2);
+    std::memcpy(&mark, &bytes[1024 + k * 68 + 2], 2);
+    CHECK(counter == k);
+    CHECK((mark != 0) == (k == 1 || k == 3));
+  }
+  const Bscan r = io::read_dzt(dir / "w.dzt")[0];
+  CHECK(test::same_data(r, b));
+  CHECK(r.header().t0_ns == Approx(-1.0));
+  CHECK(r.header().raw.at("marks") == "1,3");
+  // a file of 2 words a scan holds no samples
+  auto two = bytes;
+  const std::uint16_t w = 2;
+  std::memcpy(&two[4], &w, 2);
+  CHECK_THROWS_WITH(io::decode_dzt(two), Catch::Contains("header words"));
   std::filesystem::remove_all(dir);
 }

@@ -1,10 +1,20 @@
 """Shared fixtures: the shared data folder (skips when absent) and thread control."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The suite keeps its FFTW wisdom in a folder of its own (read when gprkit is imported, so set
+# before any test imports it), not in the user's ~/.cache; tests of wisdom set their own path.
+if "GPRKIT_FFTW_WISDOM" not in os.environ:
+    _WISDOM_DIR = tempfile.mkdtemp(prefix="gprkit-test-wisdom-")
+    atexit.register(shutil.rmtree, _WISDOM_DIR, True)
+    os.environ["GPRKIT_FFTW_WISDOM"] = os.path.join(_WISDOM_DIR, "fftwf.wisdom")
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = Path(os.environ.get("GPRKIT_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -37,23 +47,10 @@ def gprmax_scene(shared_data):
 
 def gprmax_to_bscan(data, meta):
     """A gprMax scene (bscan.npy array, meta.json dict) as a Bscan resampled to 25 ps, with its
-    geometry (also used by bench/python/roc_detect.py)."""
-    import math
+    geometry: the library's loader (gprkit.io.gprmax_scene_to_bscan, read_gprmax_scene)."""
+    import gprkit.io
 
-    import numpy as np
-    from scipy import signal as scipy_signal
-
-    import gprkit
-
-    dt = meta["dt_s"] * 1e9
-    f = meta["centre_frequency_hz"] / 1e6
-    n_new = int(round(data.shape[0] * dt / 0.025))  # resample the FDTD step to 25 ps
-    r = scipy_signal.resample(data.astype(np.float64), n_new, axis=0).astype(np.float32)
-    x = meta["first_trace_x_m"] + meta["trace_spacing_m"] * np.arange(data.shape[1])
-    return gprkit.Bscan(np.asfortranarray(r), dt_ns=data.shape[0] * dt / n_new, dx_m=meta["trace_spacing_m"],
-                        t0_ns=-math.sqrt(2) / f * 1e3,  # the Ricker peaks sqrt(2)/f after sample 0
-                        antenna_height_m=meta["air_gap_m"], antenna_separation_m=meta["antenna_offset_m"],
-                        centre_frequency_mhz=f, x_m=x)
+    return gprkit.io.gprmax_scene_to_bscan(data, meta)
 
 
 @pytest.fixture
@@ -62,7 +59,6 @@ def gprmax_bscan(gprmax_scene):
 
     def load(name: str):
         data, meta = gprmax_scene(name)
-        pytest.importorskip("scipy.signal")
         return gprmax_to_bscan(data, meta), meta
 
     return load

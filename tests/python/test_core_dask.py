@@ -51,3 +51,22 @@ def test_pipeline_overlap_comes_from_the_registry_reach():
                           gprkit.dewow(b, window_ns=2.0).data)
     with pytest.raises(ValueError, match="whole line"):
         map_bscan(gprkit.Pipeline.from_steps(["migrate"]), b)
+
+
+def test_map_bscan_on_a_distributed_cluster_equals_the_serial_run():
+    """On dask.distributed every chunk reaches its worker through pickle: the pickled float32
+    arrays must be accepted (they were refused with 'dtype = float32; expected float32')."""
+    distributed = pytest.importorskip("distributed")
+    b = line()
+    whole = gprkit.Pipeline([("dewow", {"window_ns": 2.0}),
+                             ("remove_background", {"method": "moving_mean", "window_traces": 21})]).run(b)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
+                                  dashboard_address=None, silence_logs=40) as cluster, \
+            distributed.Client(cluster):
+        step = map_bscan("dewow", b, chunk_traces=64, window_ns=2.0)
+        pipe = map_bscan(gprkit.Pipeline([("dewow", {"window_ns": 2.0}),
+                                          ("remove_background", {"method": "moving_mean",
+                                                                 "window_traces": 21})]),
+                         b, chunk_traces=64)
+    assert np.array_equal(step.data, gprkit.dewow(b, window_ns=2.0).data)
+    assert np.array_equal(pipe.data, whole.data)

@@ -2,11 +2,18 @@
 // FFTW's new-array calls from any thread on buffers from fft::alloc_*. Each thread also
 // remembers its last few plans, so a warm loop of small transforms takes no lock.
 // Plans are FFTW_ESTIMATE (never timed), so a transform gives the same bits in every call,
-// thread and process. A host that loads FFTW wisdom into the same process can change them.
+// thread and process. Planning a size costs 0.5-2 ms, so the plans are also kept as FFTW
+// wisdom per user (see wisdom_info) and the next process replays them: the same plans, the
+// same bits. Only FFTW_ESTIMATE wisdom is read from or written to that file (wisdom of
+// FFTW_MEASURE plans would satisfy our requests too and change the algorithm, so the bits).
+// A host that imports its own patient wisdom into the same libfftw3f in the same process
+// (pyFFTW sharing a conda FFTW, say) still changes the plans of that process; it is never
+// saved to gprkit's file.
 #pragma once
 #include <complex>
 #include <cstddef>
 #include <memory>
+#include <string>
 
 namespace gprkit::fft {
 
@@ -45,5 +52,25 @@ void c2c_batch(std::size_t n, std::size_t howmany, std::size_t stride, std::size
 
 /// Number of distinct plans currently cached (for tests).
 std::size_t cached_plan_count();
+
+/// The per-user FFTW wisdom file: `path` (empty when off), whether this process `loaded`
+/// usable wisdom from it, and how many times it `saves`d it (after a new plan; a process
+/// that only replays plans saves nothing). The path is GPRKIT_FFTW_WISDOM when set ("off"
+/// or "0" turns wisdom off), else a file per FFTW build and instruction set in the
+/// platform's cache folder ($XDG_CACHE_HOME or ~/.cache/gprkit, ~/Library/Caches/gprkit,
+/// %LOCALAPPDATA%\gprkit\cache). A missing, corrupt or foreign file is ignored and an
+/// unwritable one is left alone: neither fails a call or changes a result.
+struct WisdomInfo {
+  std::string path;
+  bool loaded = false;
+  std::size_t saves = 0;
+};
+WisdomInfo wisdom_info();
+
+/// Creates FFTW's planner and imports the wisdom file now (~1.5 ms, once per process), so a
+/// first transform whose plan the wisdom holds only replays it (~0.1 ms a plan) instead of
+/// paying for both on the first call. Optional (the first plan does it otherwise); never
+/// throws. gprkit's Python module calls it when imported.
+void prepare() noexcept;
 
 }  // namespace gprkit::fft

@@ -20,6 +20,15 @@ struct TimeZeroOptions {
   /// Sample index time-zero is moved to; < 0 means the median pick (keeps the section's length).
   double target_sample = -1.0;
   bool shift = true;  ///< false: only pick, out is a copy of in
+  /// first_peak: traces whose pick jumped to another lobe of the direct wave (a lobe near the
+  /// threshold wins in one trace and loses in the next) are re-picked on the extremum of the
+  /// line's pick polarity nearest the running median of the picks over this many traces.
+  /// 0 = independent per-trace picks; -1 = 1001 with an automatic target, 0 with a fixed one
+  /// (so that a stream, which sees one trace at a time, picks as the offline run does).
+  int lobe_window_traces = -1;
+  int lobe_window() const {
+    return lobe_window_traces >= 0 ? lobe_window_traces : (target_sample >= 0 ? 0 : 1001);
+  }
 };
 
 struct TimeZeroResult {

@@ -10,12 +10,12 @@
 
 namespace gprkit::io {
 
-enum class Format { unknown, dzt, dt1, mala, segy, gprmax, npy };
-/// Name of a format ("dzt", "dt1", "mala", "segy", "gprmax", "npy", "unknown").
+enum class Format { unknown, dzt, dt1, mala, segy, gprmax, npy, impulseradar };
+/// Name of a format ("dzt", "dt1", "mala", "segy", "gprmax", "npy", "impulseradar", "unknown").
 std::string format_name(Format f);
 /// The format of `path`: HDF5 / numpy magic first, then the extension (.dzt, .dt1/.hd,
-/// .rd3/.rd7/.rad, .sgy/.segy, .out/.h5/.hdf5, .npy), then a plausibility check of the DZT
-/// and SEG-Y headers for other names. Throws IoError when the file cannot be read.
+/// .rd3/.rd7/.rad, .iprb/.iprh, .sgy/.segy, .out/.h5/.hdf5, .npy), then a plausibility check
+/// of the DZT and SEG-Y headers for other names. Throws IoError when the file cannot be read.
 Format detect_format(const std::filesystem::path& path);
 
 struct ReadOptions {
@@ -30,9 +30,9 @@ struct ReadOptions {
 /// Throws FormatError when the format is not recognised or the file is bad, IoError.
 std::vector<Bscan> read(const std::filesystem::path& path, const ReadOptions& o = {});
 
-/// Writes by extension: .dzt (all channels in one file), .dt1, .sgy/.segy, .npy (one Bscan
-/// each). Throws InvalidArgument for an unsupported extension or a channel count the format
-/// cannot hold.
+/// Writes by extension: .dzt (all channels in one file), .dt1, .iprb (integer samples only),
+/// .sgy/.segy, .npy (one Bscan each). Throws InvalidArgument for an unsupported extension or
+/// a channel count the format cannot hold.
 void write(const std::filesystem::path& path, std::span<const Bscan> channels);
 void write(const std::filesystem::path& path, const Bscan& b);
 
