@@ -3,12 +3,12 @@
 # bounded time on seeds made from ../shared/data/real (or from gprkit's own writers when that
 # folder is absent), and the pipeline parser on the shipped pipeline files, and the gprMax reader on h5py-made .out
 # files. Exits non-zero when a fuzzer finds a crash in gprkit code. ~3 minutes on 2 cores.
-#   FUZZ_SECONDS=20 scripts/fuzz.sh     (seconds per target, default 8: 8 targets x 8 s fit
-#                                        the 70 s the 7 targets x 10 s took before)
+#   FUZZ_SECONDS=20 scripts/fuzz.sh     (seconds per target, default 6: 8 targets x 6 s fit
+#                                        the CI time limit with the builds)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build-fuzz}
-SECONDS_PER=${FUZZ_SECONDS:-8}
+SECONDS_PER=${FUZZ_SECONDS:-6}
 REAL=${GPRKIT_SHARED_DATA:-$ROOT/../shared/data}/real
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGPRKIT_BUILD_FUZZ=ON -DGPRKIT_BUILD_TESTS=OFF -DGPRKIT_BUILD_PYTHON=OFF -DGPRKIT_INSTALL=OFF \

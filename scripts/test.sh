@@ -7,7 +7,7 @@ JOBS=${JOBS:-$(nproc)}
 PY=${PYTHON:-python3}
 export PYTHON=$PY
 
-step() { printf '\n=== %s ===\n' "$*"; }
+step() { printf '\n=== %s (%s) ===\n' "$*" "$(date -u +%H:%M:%S)"; }
 
 step "set-up (idempotent)"
 bash scripts/setup.sh
