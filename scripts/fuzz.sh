@@ -10,9 +10,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build-fuzz}
 SECONDS_PER=${FUZZ_SECONDS:-6}
 REAL=${GPRKIT_SHARED_DATA:-$ROOT/../shared/data}/real
-CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DGPRKIT_BUILD_FUZZ=ON -DGPRKIT_BUILD_TESTS=OFF -DGPRKIT_BUILD_PYTHON=OFF -DGPRKIT_INSTALL=OFF \
-  >/dev/null
+# A build folder already configured for fuzzing (scripts/test.sh's sanitizer build) is reused.
+if ! grep -qs '^GPRKIT_BUILD_FUZZ:BOOL=ON' "$BUILD/CMakeCache.txt"; then
+  CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DGPRKIT_BUILD_FUZZ=ON -DGPRKIT_BUILD_TESTS=OFF -DGPRKIT_BUILD_PYTHON=OFF -DGPRKIT_INSTALL=OFF \
+    >/dev/null
+fi
 cmake --build "$BUILD" -j2 --target gprkit_fuzz_dzt gprkit_fuzz_dt1 gprkit_fuzz_mala \
   gprkit_fuzz_impulseradar gprkit_fuzz_segy gprkit_fuzz_npy gprkit_fuzz_gprmax gprkit_fuzz_pipeline >/dev/null
 SEEDS=$(mktemp -d)

@@ -26,8 +26,12 @@ ctest --test-dir build/release --output-on-failure -j"$JOBS"
 step "Python tests (against the module just built)"
 PYTHONPATH="$PWD/build/release/python" "$PY" -m pytest -q tests/python
 
-step "ASan + UBSan build: library and C++ tests"
-cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPRKIT_SANITIZE=ON \
+step "ASan + UBSan build (clang): library, C++ tests and the fuzz targets"
+# One sanitizer build for both the tests and the fuzzers: the library is compiled once. A
+# folder configured earlier with another compiler is started afresh.
+grep -qs '^CMAKE_CXX_COMPILER:.*clang' build/asan/CMakeCache.txt || rm -rf build/asan
+CC=clang CXX=clang++ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DGPRKIT_SANITIZE=ON -DGPRKIT_BUILD_FUZZ=ON \
       -DGPRKIT_BUILD_TESTS=ON -DGPRKIT_BUILD_BENCH=OFF -DGPRKIT_BUILD_PYTHON=OFF -DGPRKIT_INSTALL=OFF
 cmake --build build/asan -j"$JOBS"
 
@@ -38,7 +42,7 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 
 if [ -f scripts/fuzz.sh ]; then
   step "file-reader fuzzers (bounded)"
-  bash scripts/fuzz.sh
+  BUILD="$PWD/build/asan" bash scripts/fuzz.sh
 fi
 
 step "all tests passed"
