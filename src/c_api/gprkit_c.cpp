@@ -223,7 +223,12 @@ int gprkit_abi_version(void) { return GPRKIT_ABI_VERSION; }
 const char* gprkit_last_error(void) { return t_last_error; }
 
 const char* gprkit_status_name(gprkit_status status) {
-  switch (status) {
+  // A C caller may pass any int: read it as its bytes, since loading an out-of-range value as
+  // the enum type is what UBSan (and C++) call undefined.
+  int code = 0;
+  static_assert(sizeof(code) == sizeof(status));
+  std::memcpy(&code, &status, sizeof(code));
+  switch (code) {
     case GPRKIT_OK:
       return "GPRKIT_OK";
     case GPRKIT_INVALID_ARGUMENT:
