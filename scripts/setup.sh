@@ -18,7 +18,7 @@ PY=${PYTHON:-python3}
 $PY -m pip install -q --disable-pip-version-check \
   "numpy>=1.24" "scipy>=1.10" "pytest>=7" "pybind11>=2.11" "scikit-build-core>=0.8" \
   "matplotlib>=3.7" "segyio" "h5py" "dask>=2023.1" "distributed>=2023.1" "pandas" "pynmea2" "geopy" "pytz" \
-  "tqdm>=4.60" "xarray>=2023.1"
+  "tqdm>=4.60" "xarray>=2023.1" "zarr>=2.16"
 # readgssi (an independent DZT reader the tests compare against) without obspy, which it
 # lists but does not need to read a DZT; --no-deps keeps pip from pulling obspy's stack.
 $PY -m pip install -q --disable-pip-version-check --no-deps "readgssi"

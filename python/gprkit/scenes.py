@@ -8,6 +8,10 @@ polarity, strength, ringing, width and double reflection come out of the Fresnel
     from gprkit.scenes import rough_minefield
     scene = rough_minefield(seed=3)
     scene.bscan, scene.truth, scene.objects, scene.mine_positions, scene.empty_intervals
+
+``survey_grid(objects, ...)`` is a grid of parallel lines over buried point objects at known
+(x, y, depth), some lines optionally recorded in the opposite direction: the 3-D test scene of
+:class:`gprkit.Cube`.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ import numpy as np
 
 from .simulate import Simulation, simulate
 
-__all__ = ["KINDS", "Scene", "mine_snr", "rough_minefield", "summary"]
+__all__ = ["KINDS", "Scene", "Survey", "mine_snr", "rough_minefield", "summary", "survey_grid"]
 
 #: Object kinds (the ``kind`` of each object and of its simulator truth entries).
 KINDS: dict[int, str] = {0: "mine", 1: "stone", 2: "metal", 3: "root"}
@@ -261,3 +265,56 @@ def summary(n_seeds: int = 20) -> None:
         s = scr[(depth >= lo) & (depth < hi)]
         print(f"depth {lo:.2f}-{hi:.2f} m: ... over the empty stretch's fit rms (noise + ground clutter): "
               f"median {np.median(s):.1f}, 10th percentile {np.percentile(s, 10):.1f}, min {s.min():.1f}")
+
+
+@dataclass
+class Survey:
+    """Parallel lines over buried objects (see :func:`survey_grid`).
+
+    lines: one Bscan per line, line i at y = y0_m + i * line_spacing_m, each as recorded (the
+        odd lines run backwards when ``reverse_every_other``: trace 0 at the far end, while
+        the trace spacing, like a distance counter's, still counts up); objects: dicts x_m, y_m, depth_m, amplitude; line_spacing_m, y0_m,
+        velocity_m_per_ns, reverse_every_other.
+    """
+    lines: list[Any]
+    objects: list[dict[str, Any]]
+    line_spacing_m: float
+    y0_m: float
+    velocity_m_per_ns: float
+    reverse_every_other: bool
+
+
+def survey_grid(objects: Any, *, n_lines: int = 21, line_spacing_m: float = 0.05, y0_m: float = 0.0,
+                n_traces: int = 101, dx_m: float = 0.02, x0_m: float = 0.0, n_samples: int = 256,
+                dt_ns: float = 0.05, velocity_m_per_ns: float = 0.1, centre_frequency_mhz: float = 1000.0,
+                reverse_every_other: bool = False, noise_std: float = 0.0, seed: int = 1) -> Survey:
+    """Lines along x over point objects ``objects`` = [(x_m, y_m, depth_m[, amplitude]), ...]
+    in a homogeneous ground (ground-coupled antenna, no offset).
+
+    In a homogeneous medium the echo of a point at (x_o, y_o, d) on a line at y is the 2-D
+    diffraction of a point at depth sqrt(d^2 + (y - y_o)^2) below that line, so each line is
+    :func:`gprkit.simulate` with those slant depths (1/r spreading included): the 3-D
+    hyperboloids are exact, not approximated.
+    """
+    objs = []
+    for o in objects:
+        t = tuple(float(v) for v in o)
+        if len(t) not in (3, 4):
+            raise ValueError(f"survey_grid: object {o!r}; expected (x_m, y_m, depth_m[, amplitude])")
+        objs.append({"x_m": t[0], "y_m": t[1], "depth_m": t[2], "amplitude": t[3] if len(t) == 4 else 1.0})
+    lines = []
+    for i in range(int(n_lines)):
+        y = y0_m + i * line_spacing_m
+        diff = [(o["x_m"], math.hypot(o["depth_m"], y - o["y_m"]), o["amplitude"]) for o in objs]
+        b = simulate(diffractors=diff, n_samples=n_samples, n_traces=n_traces, dt_ns=dt_ns, dx_m=dx_m,
+                     x0_m=x0_m, velocity_m_per_ns=velocity_m_per_ns,
+                     centre_frequency_mhz=centre_frequency_mhz, direct_wave_amplitude=0.0,
+                     ground_bounce_amplitude=0.0, wow_amplitude=0.0, noise_std=noise_std,
+                     seed=seed + i).bscan
+        if reverse_every_other and i % 2 == 1:
+            # Recorded from the far end: the distance counter still runs x0, x0 + dx, ...
+            # along the recording direction, so the samples are reversed and x_m is not.
+            b = b.with_data(np.asfortranarray(b.data[:, ::-1]))
+        lines.append(b)
+    return Survey(lines, objs, float(line_spacing_m), float(y0_m), float(velocity_m_per_ns),
+                  bool(reverse_every_other))

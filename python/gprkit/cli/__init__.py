@@ -1,6 +1,6 @@
 """The gprkit command line (``gprkit`` console script, ``python -m gprkit``).
 
-One module per command (demo, info, process, detect, convert, steps); ``_files`` holds what they
+One module per command (demo, info, process, detect, convert, slices, steps); ``_files`` holds what they
 share. Exit codes: 0 success, 1 a data or I/O error (one line on stderr naming the file and the
 problem), 2 a usage error. See docs/cli.md.
 """
@@ -17,7 +17,7 @@ __all__ = ["main", "build_parser"]
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
-    from . import convert, demo, detect, info, process, steps
+    from . import convert, demo, detect, info, process, slices, steps
 
     parser = argparse.ArgumentParser(
         prog="gprkit", description="Ground-penetrating-radar processing: read instrument files, run "
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 success, 1 data or I/O error, 2 usage error. See docs/cli.md.")
     parser.add_argument("--version", action="version", version=f"gprkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for mod in (demo, info, process, detect, convert, steps):
+    for mod in (demo, info, process, detect, convert, slices, steps):
         mod.add_parser(sub)
     return parser
 
