@@ -5,4 +5,6 @@
 #include "gprkit/filters/dewow.h"
 #include "gprkit/filters/envelope.h"
 #include "gprkit/filters/gain.h"
+#include "gprkit/filters/normalize_distance.h"
 #include "gprkit/filters/time_zero.h"
+#include "gprkit/filters/topographic_correction.h"

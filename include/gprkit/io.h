@@ -8,5 +8,6 @@
 #include "gprkit/io/impulseradar.h"
 #include "gprkit/io/mala.h"
 #include "gprkit/io/npy.h"
+#include "gprkit/io/positions.h"
 #include "gprkit/io/read.h"
 #include "gprkit/io/segy.h"

@@ -17,6 +17,7 @@ from .io import *  # noqa: F401,F403
 from .pipeline import Pipeline, PipelineStep, run_step, steps  # noqa: F401
 from .stream import StreamProcessor  # noqa: F401
 from .cube import Cube, migrate_cube  # noqa: F401
+from .positions import *  # noqa: F401,F403
 from . import filters, clutter, io, plot, dask  # noqa: F401
 
 

@@ -1,4 +1,5 @@
-"""Per-trace filters: DC removal, dewow, time-zero, band-pass, gains, envelope.
+"""Per-trace filters: DC removal, dewow, time-zero, band-pass, gains, envelope; and the two
+survey corrections on trace positions: distance normalisation and topographic correction.
 
 Each takes a :class:`~gprkit.Bscan` (or an array plus ``dt_ns``) and returns a new Bscan with
 the same header (time-zero updates ``t0_ns``). Float32 input of any layout is read without a
@@ -14,7 +15,8 @@ from . import _core
 from .bscan import Bscan, as_bscan
 from .pipeline import run_step
 
-__all__ = ["dc_remove", "dewow", "time_zero", "pick_time_zero", "bandpass", "gain", "envelope"]
+__all__ = ["dc_remove", "dewow", "time_zero", "pick_time_zero", "bandpass", "gain", "envelope",
+           "normalize_distance", "topographic_correction"]
 
 _INF = 1e300
 
@@ -140,3 +142,25 @@ def envelope(b: Any, pad_samples: Optional[int] = None, dt_ns: Optional[float] =
     ``pad_samples``, default n/8)."""
     b = as_bscan(b, dt_ns if dt_ns is not None else (None if isinstance(b, Bscan) else 1.0))
     return run_step("envelope", b, pad_samples=pad_samples)[0]
+
+
+def normalize_distance(b: Any, spacing_m: Optional[float] = None, stationary_m: Optional[float] = None) -> Bscan:
+    """Resample a line recorded at uneven spacing onto equal trace spacing ``spacing_m`` (m;
+    default the median step) from its per-trace positions (header ``x_m``, required: e.g.
+    :func:`gprkit.with_gps_positions`). Traces within ``stationary_m`` (default a quarter of
+    the spacing) of the first of their run are one station and are averaged; between stations
+    the traces are interpolated linearly in position. A line whose positions fall keeps its
+    direction (x_m falls on a regular grid). Returns a Bscan with regular x_m, dx_m = spacing,
+    y_m / z_m interpolated the same way and per-trace raw lists dropped."""
+    return run_step("normalize_distance", b, None, spacing_m=spacing_m, stationary_m=stationary_m)[0]
+
+
+def topographic_correction(b: Any, velocity_m_per_ns: Optional[float] = None, datum_m: Optional[float] = None,
+                           extend: Optional[bool] = None) -> Bscan:
+    """Static elevation correction: delay trace j by 2 (datum_m - z_j) / v (z_j = header
+    ``z_m``, the surface elevation in m, e.g. from :func:`gprkit.apply_topography` or GPS;
+    v = ``velocity_m_per_ns``, default 0.1) with a band-limited fractional shift, so that flat
+    layers under a slope come out flat. ``datum_m`` defaults to the line's highest elevation;
+    ``extend`` (default True) lengthens the traces by the largest delay so nothing is cut."""
+    return run_step("topographic_correction", b, None, velocity_m_per_ns=velocity_m_per_ns,
+                    datum_m=datum_m, extend=extend)[0]

@@ -95,6 +95,29 @@ void bind_io(pyb::module_& m) {
         return pyb::make_tuple(bscan_to_numpy(std::move(r)), h);
       },
       pyb::arg("data"), pyb::arg("header"), pyb::arg("dt_out_ns"));
+  m.def(
+      "io_trace_positions",
+      [](const pyb::dict& header, std::ptrdiff_t n_traces) {
+        const Header h = header_from_dict(header);
+        io::TracePositions p;
+        {
+          pyb::gil_scoped_release nogil;
+          p = io::trace_positions(h, n_traces);
+        }
+        pyb::dict d;
+        d["longitude_deg"] = to_numpy(p.longitude_deg);
+        d["latitude_deg"] = to_numpy(p.latitude_deg);
+        d["altitude_m"] = to_numpy(p.altitude_m);
+        d["east_m"] = to_numpy(p.east_m);
+        d["north_m"] = to_numpy(p.north_m);
+        d["distance_m"] = to_numpy(p.distance_m);
+        d["first_trace"] = p.first_trace;
+        d["last_trace"] = p.last_trace;
+        d["n_fixes"] = p.n_fixes;
+        d["crs"] = p.crs;
+        return d;
+      },
+      pyb::arg("header"), pyb::arg("n_traces"));
 }
 
 }  // namespace gprkit::py

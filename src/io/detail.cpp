@@ -437,6 +437,24 @@ double leading_mhz(std::string_view name) {
 bool parse_gga(std::string_view line, GpsFix& fix) {
   line = trim(line);
   if (line.size() < 6 || line[0] != '$' || line.substr(3, 3) != "GGA") return false;
+  // A sentence with a checksum must match it: receivers and loggers splice sentences into
+  // each other (pulseEKKO .GPS files hold GGA lines merged with VTG), and such a line would
+  // otherwise yield a position with a wrong altitude.
+  if (const auto star = line.find('*'); star != std::string_view::npos) {
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    const int h1 = star + 1 < line.size() ? hex(line[star + 1]) : -1;
+    const int h2 = star + 2 < line.size() ? hex(line[star + 2]) : -1;
+    if (h1 < 0 || h2 < 0) return false;
+    unsigned cs = 0;
+    for (std::size_t i = 1; i < star; ++i) cs ^= static_cast<unsigned char>(line[i]);
+    if (cs != static_cast<unsigned>(h1 * 16 + h2)) return false;
+    line = line.substr(0, star);
+  }
   std::vector<std::string_view> f;
   std::size_t start = 0;
   while (start <= line.size() && f.size() < 16) {
@@ -449,6 +467,9 @@ bool parse_gga(std::string_view line, GpsFix& fix) {
   double lat = 0, lon = 0, alt = 0, q = 0;
   if (!parse_double(f[6], q) || q <= 0) return false;
   if (!parse_double(f[2], lat) || !parse_double(f[4], lon)) return false;
+  if (!(lat >= 0 && lat <= 9000 && lon >= 0 && lon <= 18000 && std::fmod(lat, 100) < 60 &&
+        std::fmod(lon, 100) < 60))
+    return false;  // not ddmm.mmmm / dddmm.mmmm
   const double lat_deg = std::floor(lat / 100) + std::fmod(lat, 100) / 60;
   const double lon_deg = std::floor(lon / 100) + std::fmod(lon, 100) / 60;
   fix.lat_deg = f[3] == "S" ? -lat_deg : lat_deg;

@@ -1,6 +1,7 @@
 // Registry entries of the per-trace filters (include/gprkit/filters/).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "../filters/kernels.h"
 #include "gprkit/core/validate.h"
@@ -199,6 +200,85 @@ void add_filter_steps(Registry& r) {
         return same_shape_plan(
             ns, nt, std::move(res),
             [o](ConstView in, MutView out, Header&, StepOutputs*) { envelope(in, out, o); });
+      });
+
+  add<NormalizeDistanceOptions>(
+      r,
+      info("normalize_distance",
+           "Resample a line recorded at uneven spacing (time-triggered, a slipping or stopped "
+           "wheel) onto equal trace spacing from its per-trace positions (header x_m): traces "
+           "at one station are averaged, the rest interpolated linearly in position; x_m "
+           "becomes regular, y_m / z_m follow, per-trace raw lists are dropped.",
+           "the whole line (the output's trace count depends on every position)"),
+      {number("spacing_m", &NormalizeDistanceOptions::spacing_m, "m", above(0),
+              "output trace spacing", {0.0, "the median step between consecutive positions"}),
+       number("stationary_m", &NormalizeDistanceOptions::stationary_m, "m", at_least(0),
+              "traces within this distance of the first of their run are one station "
+              "(averaged); steps back within it are jitter",
+              {-1.0, "a quarter of the output spacing"})},
+      [](const NormalizeDistanceOptions& o, std::ptrdiff_t, std::ptrdiff_t nt, const Header& h) {
+        if (static_cast<std::ptrdiff_t>(h.x_m.size()) != nt)
+          throw InvalidArgument("normalize_distance: the line has " + std::to_string(h.x_m.size()) +
+                                " per-trace positions (x_m) for " + std::to_string(nt) +
+                                " traces; it needs one per trace");
+        NormalizeDistanceOptions r = o;  // the history records the spacing actually used
+        r.spacing_m = distance_grid(h.x_m, o).spacing_m;
+        if (r.stationary_m < 0) r.stationary_m = 0.25 * r.spacing_m;
+        return r;
+      },
+      [](const NormalizeDistanceOptions&, const Header&) {
+        return StepReach{true, 0, false};
+      },
+      [](const NormalizeDistanceOptions& o, std::ptrdiff_t ns, std::ptrdiff_t, const Header& h,
+         std::string res) -> std::unique_ptr<StepPlan> {
+        auto grid = std::make_shared<const DistanceGrid>(distance_grid(h.x_m, o));
+        return std::make_unique<FnPlan>(
+            ns, grid->n_traces(), std::move(res),
+            [grid](ConstView in, MutView out, Header& hh, StepOutputs*) {
+              normalize_distance(in, out, *grid);
+              normalize_distance_header(hh, *grid);
+            },
+            false, [grid](Header& hh) { normalize_distance_header(hh, *grid); });
+      });
+
+  add<TopographicCorrectionOptions>(
+      r,
+      info("topographic_correction",
+           "Static elevation correction: delay each trace by 2 (datum - z) / v (z = header "
+           "z_m, the surface elevation) with a band-limited fractional shift, so that flat "
+           "layers under a slope come out flat; the traces grow by the largest delay.",
+           "0 (per trace) with a fixed datum_m; the whole line with the automatic datum (its "
+           "highest elevation)"),
+      {number("velocity_m_per_ns", &TopographicCorrectionOptions::velocity_m_per_ns, "m/ns",
+              above(0), "velocity of the ground above the reflectors"),
+       number(
+           "datum_m", &TopographicCorrectionOptions::datum_m, "m", any,
+           "elevation every trace is referred to",
+           {-std::numeric_limits<double>::infinity(), "the highest surface elevation on the line"}),
+       flag("extend", &TopographicCorrectionOptions::extend,
+            "lengthen the traces by the largest delay (false: keep n_samples, lose what moves "
+            "past the end)")},
+      [](const TopographicCorrectionOptions& o, std::ptrdiff_t, std::ptrdiff_t, const Header& h) {
+        TopographicCorrectionOptions r = o;
+        if (r.datum_m == -std::numeric_limits<double>::infinity() && !h.z_m.empty() &&
+            std::all_of(h.z_m.begin(), h.z_m.end(), [](double z) { return std::isfinite(z); }))
+          r.datum_m = *std::max_element(h.z_m.begin(), h.z_m.end());
+        return r;
+      },
+      [](const TopographicCorrectionOptions& o, const Header&) {
+        return o.datum_m == -std::numeric_limits<double>::infinity() ? StepReach{true, 0, false}
+                                                                     : per_trace;
+      },
+      [](const TopographicCorrectionOptions& o, std::ptrdiff_t ns, std::ptrdiff_t nt,
+         const Header& h, std::string res) -> std::unique_ptr<StepPlan> {
+        auto d =
+            std::make_shared<const TopographicDelays>(topographic_delays(h.z_m, nt, h.dt_ns, o));
+        return std::make_unique<FnPlan>(
+            topographic_samples(ns, *d, o), nt, std::move(res),
+            [d](ConstView in, MutView out, Header&, StepOutputs*) {
+              topographic_correction(in, out, *d);
+            },
+            false);
       });
 
   add<ResampleOptions>(

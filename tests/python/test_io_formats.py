@@ -473,7 +473,7 @@ def test_non_utf8_file_names(tmp_path):
         gprkit.read(raw + b".missing.npy")
     # a GPS companion with such a name: its name in the header is escaped text
     with open(raw + b".dzg", "w") as f:
-        f.write("$GSSIS,0,1.0\n$GPGGA,120000.00,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47\n")
+        f.write("$GSSIS,0,1.0\n$GPGGA,120000.00,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*67\n")
     assert gprkit.read(raw + b".dzt").header["raw"]["gps_source"] == "line_\\xe9.dzg"
 
 
