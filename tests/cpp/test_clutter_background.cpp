@@ -307,7 +307,7 @@ TEST_CASE("background: results do not depend on the thread count", "[clutter]") 
   }
 }
 
-TEST_CASE("background: ground_bounce runs in place; its in-place moving mean is moving_mean's",
+TEST_CASE("background: ground_bounce runs in place, its in-place moving mean is moving_mean's",
           "[clutter]") {
   auto so = clutter_scene(0.02);
   so.n_traces = 600;  // several 256-trace chunks, where the running sums restart

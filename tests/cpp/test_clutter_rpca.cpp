@@ -90,7 +90,7 @@ TEST_CASE("rpca: L + S reconstructs D to the tolerance", "[clutter]") {
   }
 }
 
-TEST_CASE("rpca: thread count does not change the result; bad input is rejected", "[clutter]") {
+TEST_CASE("rpca: thread count does not change the result, bad input is rejected", "[clutter]") {
   const auto s = rank1_sparse(256, 300, 8);
   Bscan l1(256, 300), s1(256, 300), l2(256, 300), s2(256, 300);
   set_num_threads(1);

@@ -43,7 +43,7 @@ TEST_CASE("air gap: the hyperbolas' moveout gives the antenna height", "[detect]
   }
 }
 
-TEST_CASE("air gap: no apexes, no estimate; bad options are refused", "[detect][air_gap]") {
+TEST_CASE("air gap: no apexes, no estimate, bad options are refused", "[detect][air_gap]") {
   SimulateOptions o;
   o.n_samples = 128;
   o.n_traces = 100;

@@ -71,7 +71,7 @@ TEST_CASE("cfar: holds its false-alarm rate on pure noise (within a factor 2)", 
   }
 }
 
-TEST_CASE("cfar: a strong cell stands out; results do not depend on threads", "[detect]") {
+TEST_CASE("cfar: a strong cell stands out, results do not depend on threads", "[detect]") {
   Bscan s = noise(true, 5, 300, 300);
   s(150, 150) = 200.0f;
   CfarOptions o;

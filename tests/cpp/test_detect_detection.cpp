@@ -49,7 +49,7 @@ TEST_CASE("find_detections: local maxima, suppression radius, depth range", "[de
   CHECK(find_detections(s.view(), h, o).size() == 1);
 }
 
-TEST_CASE("find_detections: ties are broken by position; the air gap shifts depth", "[detect]") {
+TEST_CASE("find_detections: ties are broken by position, the air gap shifts depth", "[detect]") {
   Header h;
   h.dt_ns = 0.1;
   h.dx_m = 0.01;

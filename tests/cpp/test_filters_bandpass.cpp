@@ -62,7 +62,7 @@ TEST_CASE("bandpass: Butterworth magnitude matches its formula, -3 dB at the cor
   }
 }
 
-TEST_CASE("bandpass: identical with 1 and 2 threads; no ringing at the ends",
+TEST_CASE("bandpass: identical with 1 and 2 threads, no ringing at the ends",
           "[filters][bandpass]") {
   // A large DC offset: the continuity pad must keep the ends clean (high-pass removes DC).
   const auto in = make_section(512, 200, dt, [](double t, std::ptrdiff_t j) {

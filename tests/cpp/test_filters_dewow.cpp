@@ -47,7 +47,7 @@ TEST_CASE("dewow: removes a ramp + slow sinusoid to < 1% and passes a 1 GHz wave
   CHECK(both(ipk, 3) == Approx(1.0).epsilon(0.02));
 }
 
-TEST_CASE("dewow: identical with 1 and 2 threads; strided input gives the same result",
+TEST_CASE("dewow: identical with 1 and 2 threads, strided input gives the same result",
           "[filters][dewow]") {
   SimulateOptions o;
   o.n_samples = 512;

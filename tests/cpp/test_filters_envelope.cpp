@@ -22,7 +22,7 @@ TEST_CASE("envelope: Gaussian-modulated tone gives its Gaussian within 1%", "[fi
   CHECK(worst < 0.01);
 }
 
-TEST_CASE("envelope: of a pure tone is flat; identical with 1 and 2 threads",
+TEST_CASE("envelope: of a pure tone is flat, identical with 1 and 2 threads",
           "[filters][envelope]") {
   const auto in = test::make_section(512, 200, 0.05, [](double t, std::ptrdiff_t j) {
     return 2.0 * std::sin(2 * std::numbers::pi * (0.5 + 0.001 * static_cast<double>(j)) * t);

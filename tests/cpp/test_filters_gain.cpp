@@ -41,7 +41,7 @@ TEST_CASE("gain: tpow, exp and sec follow their formulas, clamped at max_gain", 
   CHECK(gain_at(1e6, o) == 500.0);
 }
 
-TEST_CASE("gain: AGC brings any amplitude to unit RMS; the clamp holds in near-silence",
+TEST_CASE("gain: AGC brings any amplitude to unit RMS, the clamp holds in near-silence",
           "[filters][gain]") {
   const double dt = 0.05;
   const auto in = test::make_section(2000, 3, dt, [](double t, std::ptrdiff_t j) {

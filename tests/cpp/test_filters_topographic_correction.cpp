@@ -7,7 +7,7 @@
 
 using namespace gprkit;
 
-TEST_CASE("topographic_correction: delays of 2 (datum - z) / v; whole samples move exactly",
+TEST_CASE("topographic_correction: delays of 2 (datum - z) / v, whole samples move exactly",
           "[filters][topographic_correction]") {
   Bscan in(64, 3);
   in.header().dt_ns = 0.5;

@@ -219,7 +219,7 @@ TEST_CASE("write: new files get mode 0666 & ~umask, no temporaries remain") {
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("read: the data file is the path given; companions follow its case") {
+TEST_CASE("read: the data file is the path given, companions follow its case") {
   const auto dir = test::scratch("case");
   Bscan old_b = test::random_section(32, 4, true, 1), new_b = test::random_section(32, 6, true, 2);
   old_b.header().dt_ns = new_b.header().dt_ns = 0.1;

@@ -195,7 +195,7 @@ TEST_CASE("migrate: dipping reflector migrates to its true dip", "[migrate]") {
   }
 }
 
-TEST_CASE("migrate: zero in gives zero out; migration is linear", "[migrate]") {
+TEST_CASE("migrate: zero in gives zero out, migration is linear", "[migrate]") {
   SimulateOptions so = small_scene();
   so.n_traces = 48;
   so.n_samples = 100;

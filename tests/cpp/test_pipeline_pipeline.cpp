@@ -80,7 +80,7 @@ TEST_CASE("pipeline: bad pipelines name the step, the option, the value and the 
       Catch::Contains("svd_components") && Catch::Contains(">= 1"));
 }
 
-TEST_CASE("pipeline: a run is bit-identical to the same chain of calls; history re-runs it",
+TEST_CASE("pipeline: a run is bit-identical to the same chain of calls, history re-runs it",
           "[pipeline]") {
   const Bscan raw = line();
   SECTION("landmine chain") {
@@ -117,7 +117,7 @@ TEST_CASE("pipeline: a run is bit-identical to the same chain of calls; history 
   }
 }
 
-TEST_CASE("pipeline: time_zero moves t0 and later steps see it; resample changes the shape",
+TEST_CASE("pipeline: time_zero moves t0 and later steps see it, resample changes the shape",
           "[pipeline]") {
   const Bscan raw = line();
   const Bscan out =

@@ -115,7 +115,7 @@ TEST_CASE("stream: after k single pushes exactly max(0, k - delay) traces came o
   }
 }
 
-TEST_CASE("stream: blocks give the same bits as single traces; reset repeats the line",
+TEST_CASE("stream: blocks give the same bits as single traces, reset repeats the line",
           "[stream]") {
   const Simulation sim = line(400);
   StreamProcessor a(config_for(sim.bscan)), b(config_for(sim.bscan));
@@ -134,7 +134,7 @@ TEST_CASE("stream: blocks give the same bits as single traces; reset repeats the
   CHECK(cells(one.alarms, 1 << 30) == cells(again.alarms, 1 << 30));
 }
 
-TEST_CASE("stream: traces, scores and alarms match the offline chain; the objects are found",
+TEST_CASE("stream: traces, scores and alarms match the offline chain, the objects are found",
           "[stream]") {
   const Simulation sim = line(700);
   SECTION("default chain") {
@@ -245,7 +245,7 @@ TEST_CASE("stream: bad input is refused with a message and pushes nothing", "[st
   CHECK_THROWS_WITH(StreamProcessor(c), Catch::Contains("dt_ns"));
 }
 
-TEST_CASE("stream: options change between lines; any instrument runs the default chain",
+TEST_CASE("stream: options change between lines, any instrument runs the default chain",
           "[stream]") {
   const Simulation sim = line(200);
   StreamProcessor sp(config_for(sim.bscan));
