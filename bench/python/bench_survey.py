@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,19 +30,12 @@ import gprkit
 from gprkit.dask import process_files
 from gprkit.scenes import survey_grid
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_common import best_of as best  # noqa: E402
+
 CHAIN = gprkit.Pipeline([("dc_remove", {}), ("dewow", {}), ("bandpass", {}),
                          ("remove_background", {"method": "moving_mean", "window_traces": 51}),
                          ("gain", {"kind": "tpow", "power": 1.0})])
-
-
-def best(fn, repeat: int) -> float:
-    fn()
-    out = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out = min(out, time.perf_counter() - t)
-    return out
 
 
 def real_files(tmp: Path, copies: int) -> list[Path]:

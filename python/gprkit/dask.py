@@ -137,18 +137,14 @@ def _as_runner(pipeline: Any) -> Callable[[Bscan], Bscan] | None:
 def _writer(fmt: str) -> str:
     if fmt not in ("auto", "zarr", "npy"):
         raise ValueError(f"process_files: format = {fmt!r}; expected 'auto', 'zarr' or 'npy'")
-    if fmt != "auto":
-        if fmt == "zarr":
-            try:
-                import xarray  # noqa: F401
-                import zarr  # noqa: F401
-            except ImportError:
-                raise ValueError("process_files: format 'zarr' needs xarray and zarr installed") from None
+    if fmt == "npy":
         return fmt
     try:
         import xarray  # noqa: F401
         import zarr  # noqa: F401
     except ImportError:
+        if fmt == "zarr":
+            raise ValueError("process_files: format 'zarr' needs xarray and zarr installed") from None
         return "npy"
     return "zarr"
 
