@@ -52,6 +52,22 @@ bool is_object(hid_t file, const std::string& path, H5I_type_t want) {
 
 bool has_attr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
 
+// A number type that HDF5 converts with its plain code paths: the IEEE float or standard
+// integer types of either byte order, nothing else. A corrupted file can declare a float of
+// odd precision, offset or exponent layout; Debian's libhdf5 1.10 overflows a stack buffer
+// converting such a type (H5T__bit_get_d, found by the gprmax fuzzer), so it is refused
+// before any read.
+bool standard_number_type(hid_t type) {
+  const hid_t known[] = {H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_IEEE_F64LE, H5T_IEEE_F64BE,
+                         H5T_STD_I8LE,   H5T_STD_I8BE,   H5T_STD_U8LE,   H5T_STD_U8BE,
+                         H5T_STD_I16LE,  H5T_STD_I16BE,  H5T_STD_U16LE,  H5T_STD_U16BE,
+                         H5T_STD_I32LE,  H5T_STD_I32BE,  H5T_STD_U32LE,  H5T_STD_U32BE,
+                         H5T_STD_I64LE,  H5T_STD_I64BE,  H5T_STD_U64LE,  H5T_STD_U64BE};
+  for (hid_t k : known)
+    if (H5Tequal(type, k) > 0) return true;
+  return false;
+}
+
 // Numeric attribute as doubles (integer/float of 1..8 bytes, any shape), at most 64 values;
 // empty when absent or of another type.
 std::vector<double> attr_numbers(hid_t obj, const char* name) {
@@ -63,6 +79,7 @@ std::vector<double> attr_numbers(hid_t obj, const char* name) {
   const H5T_class_t cls = H5Tget_class(type.id);
   const std::size_t size = H5Tget_size(type.id);
   if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || size == 0 || size > 8) return {};
+  if (!standard_number_type(type.id)) return {};
   Id space(H5Aget_space(a.id), H5Sclose);
   if (!space.ok() || H5Sget_simple_extent_type(space.id) == H5S_NULL) return {};
   const hssize_t n = H5Sget_simple_extent_npoints(space.id);
@@ -184,6 +201,10 @@ Receiver check_receiver(hid_t file, const std::string& grp, const std::string& c
   const std::size_t elem = type.ok() ? H5Tget_size(type.id) : 0;
   if ((cls != H5T_FLOAT && cls != H5T_INTEGER) || elem == 0 || elem > 8)
     fail(kFmt, r.dataset + " is not a dataset of integers or floats (of 1 to 8 bytes)");
+  if (!standard_number_type(type.id))
+    fail(kFmt, r.dataset +
+                   " has a non-standard number type (not an IEEE float or a standard "
+                   "integer of 1 to 8 bytes): corrupt or not written by gprMax");
   Id space(H5Dget_space(ds.id), H5Sclose);
   const int rank = space.ok() ? H5Sget_simple_extent_ndims(space.id) : -1;
   if (rank != 1 && rank != 2)

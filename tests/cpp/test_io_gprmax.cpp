@@ -164,3 +164,25 @@ TEST_CASE("read_gprmax: resampling to an absurdly fine dt is refused with the si
   CHECK(io::read_gprmax(dir / "a.out", {.dt_ns = 0.05})[0].n_samples() == 201);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("read_gprmax: a float of non-standard layout is refused before HDF5 converts it") {
+  // A corrupted header can declare such a type; libhdf5 1.10 overflows a stack buffer converting
+  // some of them (found by the gprmax fuzzer), so the reader never asks it to.
+  const auto dir = test::scratch("gprmax_type");
+  {
+    H5Out h(dir / "odd.out");
+    H5Gclose(H5Gcreate2(h.f, "/rxs/rx1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    const hid_t t = H5Tcopy(H5T_IEEE_F32LE);
+    REQUIRE(H5Tset_fields(t, 30, 23, 7, 0, 23) >= 0);
+    REQUIRE(H5Tset_precision(t, 31) >= 0);  // a 31-bit float: valid HDF5, never written by gprMax
+    REQUIRE(H5Tset_ebias(t, 63) >= 0);
+    const hsize_t n = 16;
+    const hid_t s = H5Screate_simple(1, &n, nullptr);
+    const hid_t d = H5Dcreate2(h.f, "/rxs/rx1/Ez", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    std::vector<float> v(16, 1.0f);
+    H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    H5Dclose(d), H5Sclose(s), H5Tclose(t);
+  }
+  CHECK_THROWS_WITH(io::read_gprmax(dir / "odd.out"), Catch::Contains("non-standard number type"));
+  std::filesystem::remove_all(dir);
+}
