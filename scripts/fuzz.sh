@@ -87,14 +87,16 @@ if not any((s / "mala").iterdir()):
     rad = b"SAMPLES:32\nFREQUENCY:1000\nTIMEWINDOW:32\nLAST TRACE:3\n"
     (s / "mala/s0").write_bytes(rad + b"\0" + bytes(2 * ns * nt) + b"\0")
 # gprMax: small .out files like gprMax writes (single A-scan, merged B-scan, two receivers,
-# chunked + compressed), with h5py when it is installed.
+# chunked + compressed, HDF5's latest format), with h5py when it is installed. Their strings are
+# variable-length, so the bounded object-header and heap parser (src/io/hdf5_strings.cpp) is
+# fuzzed too.
 try:
     import h5py, numpy as np
 except ImportError:
     h5py = None
 if h5py is not None:
-    def out(name, shape, nrx=1, **kw):
-        with h5py.File(s / "gprmax" / name, "w") as f:
+    def out(name, shape, nrx=1, libver="earliest", **kw):
+        with h5py.File(s / "gprmax" / name, "w", libver=libver) as f:
             f.attrs.update({"gprMax": "3.1.7", "Title": "seed", "Iterations": shape[0],
                             "dt": 2e-12, "dx_dy_dz": (0.002, 0.002, 0.002), "nrx": nrx,
                             "rxsteps": (5, 0, 0), "srcsteps": (5, 0, 0)})
@@ -108,6 +110,7 @@ if h5py is not None:
     out("merged", (48, 4))
     out("two", (32,), nrx=2)
     out("chunked", (64, 4), chunks=(16, 2), compression="gzip")
+    out("latest", (16, 2), libver="latest")  # version 2 object headers
 PY
 status=0
 # Where a crash happened: the first frame of its stack in libhdf5 or in gprkit code.

@@ -109,6 +109,30 @@ FileBytes::FileBytes(const std::filesystem::path& path, std::size_t max_bytes,
   read_exact(f, path, data_.get(), size_);
 }
 
+RandomAccessFile::RandomAccessFile(const std::filesystem::path& path) {
+  struct stat st {};
+  Fd f = open_regular(path, st);
+  size_ = static_cast<std::uint64_t>(st.st_size);
+  fd_ = f.fd;
+  f.fd = -1;
+}
+
+RandomAccessFile::~RandomAccessFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool RandomAccessFile::read_at(std::uint64_t offset, std::size_t n, std::uint8_t* out) const {
+  if (offset > size_ || n > size_ - offset) return false;
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t r = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    done += static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
 std::vector<std::uint8_t> read_prefix(const std::filesystem::path& path, std::size_t n) {
   struct stat st {};
   const Fd f = open_regular(path, st);

@@ -25,6 +25,23 @@ void check_path(const std::filesystem::path& path);
 /// stat before any open: opening a FIFO blocks until a writer appears.
 void check_regular_file(const std::filesystem::path& path);
 
+/// A regular file open for reads at any offset (pread), opened as FileBytes opens it (never
+/// blocking on a FIFO): for formats read piecewise, without loading the whole file.
+class RandomAccessFile {
+ public:
+  explicit RandomAccessFile(const std::filesystem::path& path);
+  ~RandomAccessFile();
+  RandomAccessFile(const RandomAccessFile&) = delete;
+  RandomAccessFile& operator=(const RandomAccessFile&) = delete;
+  std::uint64_t size() const { return size_; }
+  /// Reads n bytes at `offset`; false when they are not all in the file or the read fails.
+  bool read_at(std::uint64_t offset, std::size_t n, std::uint8_t* out) const;
+
+ private:
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+};
+
 /// A whole file read into memory with pread (no mapping: a file truncated by another process
 /// while it is read gives FormatError, not SIGBUS). FIFOs, directories, devices and sockets are
 /// refused before opening (IoError); a file larger than max_bytes gives FormatError naming

@@ -3,12 +3,14 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
 #include "detail.h"
 #include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
+#include "hdf5_strings.h"
 #include "text.h"
 
 namespace gprkit::io {
@@ -89,11 +91,48 @@ std::vector<double> attr_numbers(hid_t obj, const char* name) {
   return v;
 }
 
-// Scalar fixed-length string attribute (at most 64 kB), as UTF-8. Variable-length strings
-// (h5py's default for str: gprMax's Title, version and receiver names) live in the global
-// heap, and libhdf5 1.10 loops without end on a corrupted heap reference (found by the
-// fuzzer): they are cosmetic, so they are not read and the file still reads.
-std::string attr_string(hid_t obj, const char* name) {
+// Where variable-length strings are read from: the file's bytes and its address layout.
+struct StringSource {
+  ReadAt read;
+  Hdf5Layout layout;
+};
+
+StringSource string_source(hid_t file, ReadAt read) {
+  StringSource s{std::move(read), {}};
+  Id fcpl(H5Fget_create_plist(file), H5Pclose);
+  std::size_t sa = 0, ss = 0;
+  hsize_t user_block = 0;
+  if (fcpl.ok() && H5Pget_sizes(fcpl.id, &sa, &ss) >= 0 &&
+      H5Pget_userblock(fcpl.id, &user_block) >= 0) {
+    s.layout.sizeof_addr = static_cast<unsigned>(sa);
+    s.layout.sizeof_size = static_cast<unsigned>(ss);
+    s.layout.base = user_block;
+  } else {
+    s.layout.sizeof_addr = 0;  // unknown: vlen_string_attribute reads nothing
+  }
+  return s;
+}
+
+// Address of an object's header (relative to the base address), or HADDR_UNDEF.
+haddr_t header_address(hid_t obj) {
+#if H5_VERSION_GE(1, 12, 0)
+  H5O_info2_t info;
+  if (H5Oget_info3(obj, &info, H5O_INFO_BASIC) < 0) return HADDR_UNDEF;
+  haddr_t addr = HADDR_UNDEF;
+  if (H5VLnative_token_to_addr(obj, info.token, &addr) < 0) return HADDR_UNDEF;
+  return addr;
+#else
+  H5O_info_t info;
+  if (H5Oget_info2(obj, &info, H5O_INFO_BASIC) < 0) return HADDR_UNDEF;
+  return info.addr;
+#endif
+}
+
+// Scalar string attribute (at most 64 kB), as UTF-8. Fixed-length strings are read by
+// libhdf5; variable-length ones (h5py's default for str: gprMax's Title, version and receiver
+// names) from the file's bytes by hdf5_strings.h, since libhdf5 1.10 hangs or overflows a
+// buffer on some corrupted global heaps.
+std::string attr_string(hid_t obj, const char* name, const StringSource& src) {
   if (!has_attr(obj, name)) return {};
   Id a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose);
   if (!a.ok()) return {};
@@ -101,7 +140,12 @@ std::string attr_string(hid_t obj, const char* name) {
   if (!type.ok() || H5Tget_class(type.id) != H5T_STRING) return {};
   Id space(H5Aget_space(a.id), H5Sclose);
   if (!space.ok() || H5Sget_simple_extent_npoints(space.id) != 1) return {};
-  if (H5Tis_variable_str(type.id) != 0) return {};
+  if (H5Tis_variable_str(type.id) != 0) {
+    const haddr_t addr = header_address(obj);
+    if (addr == HADDR_UNDEF) return {};
+    std::string v = vlen_string_attribute(src.read, src.layout, addr, name);
+    return to_utf8(std::string(v.c_str()));  // h5py stores no NUL; C writers may
+  }
   const std::size_t size = H5Tget_size(type.id);
   if (size == 0 || size > 1 << 16) return {};
   std::string buf(size + 1, '\0');  // room for the terminator HDF5 may add
@@ -238,7 +282,57 @@ Receiver check_receiver(hid_t file, const std::string& grp, const std::string& c
   return r;
 }
 
-std::vector<Bscan> read_open_file(hid_t file_id, std::uint64_t file_bytes,
+using Vec3 = std::array<double, 3>;
+
+// One model run's step (m) from gprMax's steps in cells and the cell size; zero when either is
+// missing or not finite.
+Vec3 step_m(const std::vector<double>& cells, const std::vector<double>& dxyz) {
+  Vec3 s{0, 0, 0};
+  if (cells.size() != 3 || dxyz.size() != 3) return s;
+  for (int k = 0; k < 3; ++k) s[k] = cells[k] * dxyz[k];
+  for (double v : s)
+    if (!std::isfinite(v)) return {0, 0, 0};
+  return s;
+}
+
+double norm(const Vec3& v) { return std::hypot(v[0], v[1], v[2]); }
+
+// Trace j of a merged file is model run j: source at src + j src_step, receiver at
+// rx + j rx_step. Its position is the source-receiver midpoint, measured along the direction
+// the midpoint moves (model x for the usual line along x), so x_m and dx_m are the midpoint's;
+// a single run, which does not move, is at its midpoint's model x. Where the source and the
+// receiver move differently (a WARR or CMP gather) the offset changes with the trace:
+// antenna_separation_m is the first trace's, and raw["gather"] says so.
+void set_line_geometry(Header& h, const std::vector<double>& src, const Vec3& src_step,
+                       const std::vector<double>& rx, const Vec3& rx_step, std::ptrdiff_t nt) {
+  h.dx_m = 0.0;
+  const bool both = src.size() == 3 && rx.size() == 3;
+  if (both) h.antenna_separation_m = std::hypot(rx[0] - src[0], rx[1] - src[1], rx[2] - src[2]);
+  if (rx.size() != 3) return;
+  Vec3 m0{}, step{};
+  for (int k = 0; k < 3; ++k) {
+    m0[k] = both ? 0.5 * (src[k] + rx[k]) : rx[k];
+    step[k] = both ? 0.5 * (src_step[k] + rx_step[k]) : rx_step[k];
+  }
+  if (both &&
+      norm(Vec3{rx_step[0] - src_step[0], rx_step[1] - src_step[1], rx_step[2] - src_step[2]}) > 0)
+    h.raw["gather"] =
+        "source and receiver steps differ: the offset changes from trace to trace (WARR/CMP)";
+  for (double v : m0)
+    if (!std::isfinite(v)) return;
+  const double d = norm(step);
+  if (!(d > 0) || !std::isfinite(d)) {
+    if (nt == 1) h.x_m = {m0[0]};
+    return;
+  }
+  const double along = (m0[0] * step[0] + m0[1] * step[1] + m0[2] * step[2]) / d;
+  h.dx_m = d;
+  h.x_m.resize(static_cast<std::size_t>(nt));
+  for (std::ptrdiff_t j = 0; j < nt; ++j)
+    h.x_m[static_cast<std::size_t>(j)] = along + static_cast<double>(j) * d;
+}
+
+std::vector<Bscan> read_open_file(hid_t file_id, std::uint64_t file_bytes, ReadAt read,
                                   const GprmaxReadOptions& o) {
   if (o.component.empty() || o.component.find('/') != std::string::npos ||
       o.component.find('.') == 0)
@@ -246,6 +340,7 @@ std::vector<Bscan> read_open_file(hid_t file_id, std::uint64_t file_bytes,
   if (!is_object(file_id, "/", H5I_GROUP)) fail(kFmt, "the file has no root group");
   Id root(H5Gopen2(file_id, "/", H5P_DEFAULT), H5Gclose);
   if (!root.ok()) fail(kFmt, "cannot open the root group");
+  const StringSource strings = string_source(file_id, std::move(read));
   const auto dt_s = attr_numbers(root.id, "dt");
   const auto iters = attr_numbers(root.id, "Iterations");
   if (dt_s.size() != 1 || !(dt_s[0] > 0) || !(dt_s[0] < 1e-3))
@@ -254,7 +349,8 @@ std::vector<Bscan> read_open_file(hid_t file_id, std::uint64_t file_bytes,
   base.dt_ns = dt_s[0] * 1e9;
   base.raw["format"] = "gprmax";
   for (const char* key : {"gprMax", "Title"})
-    if (std::string v = attr_string(root.id, key); !v.empty()) base.raw[key] = std::move(v);
+    if (std::string v = attr_string(root.id, key, strings); !v.empty())
+      base.raw[key] = std::move(v);
   base.raw["component"] = o.component;
   for (const char* k :
        {"dt", "Iterations", "nx_ny_nz", "dx_dy_dz", "nrx", "nsrc", "srcsteps", "rxsteps"}) {
@@ -262,16 +358,15 @@ std::vector<Bscan> read_open_file(hid_t file_id, std::uint64_t file_bytes,
     if (!v.empty()) base.raw[k] = join(v);
   }
   const auto dxyz = attr_numbers(root.id, "dx_dy_dz");
-  const auto rxsteps = attr_numbers(root.id, "rxsteps");
-  base.dx_m = 0.0;
-  if (dxyz.size() == 3 && rxsteps.size() == 3) {
-    const double d = std::hypot(rxsteps[0] * dxyz[0], rxsteps[1] * dxyz[1], rxsteps[2] * dxyz[2]);
-    if (std::isfinite(d)) base.dx_m = d;
-  }
+  const Vec3 rx_step = step_m(attr_numbers(root.id, "rxsteps"), dxyz);
+  const Vec3 src_step = step_m(attr_numbers(root.id, "srcsteps"), dxyz);
   std::vector<double> src_pos;
   if (is_object(file_id, "/srcs/src1", H5I_GROUP)) {
     Id src(H5Gopen2(file_id, "/srcs/src1", H5P_DEFAULT), H5Gclose);
     if (src.ok()) src_pos = attr_numbers(src.id, "Position");
+    if (src.ok())
+      if (std::string v = attr_string(src.id, "Type", strings); !v.empty())
+        base.raw["src_type"] = std::move(v);
   }
   if (!is_object(file_id, "/rxs", H5I_GROUP)) fail(kFmt, "no /rxs group (no receivers)");
   std::vector<Receiver> rx;
@@ -308,13 +403,12 @@ std::vector<Bscan> read_open_file(hid_t file_id, std::uint64_t file_bytes,
     Id ds(H5Dopen2(file_id, x.dataset.c_str(), H5P_DEFAULT), H5Dclose);
     if (!g.ok() || !ds.ok()) fail(kFmt, "cannot open " + x.dataset);
     h.raw["receiver"] = x.group;
-    if (std::string v = attr_string(g.id, "Name"); !v.empty()) h.raw["rx_name"] = std::move(v);
+    if (std::string v = attr_string(g.id, "Name", strings); !v.empty())
+      h.raw["rx_name"] = std::move(v);
     const auto rx_pos = attr_numbers(g.id, "Position");
     if (!rx_pos.empty()) h.raw["rx_position_m"] = join(rx_pos);
     if (!src_pos.empty()) h.raw["src_position_m"] = join(src_pos);
-    if (rx_pos.size() == 3 && src_pos.size() == 3)
-      h.antenna_separation_m =
-          std::hypot(rx_pos[0] - src_pos[0], rx_pos[1] - src_pos[1], rx_pos[2] - src_pos[2]);
+    set_line_geometry(h, src_pos, src_step, rx_pos, rx_step, nt);
     // The dataset is row-major (Iterations, n_traces): read as float and transpose.
     std::vector<float> tmp(static_cast<std::size_t>(ns) * static_cast<std::size_t>(nt));
     if (H5Dread(ds.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp.data()) < 0)
@@ -344,7 +438,13 @@ std::vector<Bscan> read_gprmax(const std::filesystem::path& path, const GprmaxRe
     if (H5Fis_hdf5(path.c_str()) <= 0) fail(kFmt, "'" + path.string() + "' is not an HDF5 file");
     Id file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file.ok()) fail(kFmt, "cannot open '" + path.string() + "' as HDF5");
-    return read_open_file(file.id, size, o);
+    const RandomAccessFile bytes(path);
+    return read_open_file(
+        file.id, size,
+        [&bytes](std::uint64_t off, std::size_t n, std::uint8_t* out) {
+          return bytes.read_at(off, n, out);
+        },
+        o);
   });
 }
 
@@ -361,7 +461,14 @@ std::vector<Bscan> decode_gprmax(std::span<const std::uint8_t> bytes, const Gprm
       throw IoError("gprMax: cannot set up an in-memory HDF5 file");
     Id file(H5Fopen("gprkit-memory.out", H5F_ACC_RDONLY, fapl.id), H5Fclose);
     if (!file.ok()) fail(kFmt, "the bytes do not open as HDF5");
-    return read_open_file(file.id, bytes.size(), o);
+    return read_open_file(
+        file.id, bytes.size(),
+        [bytes](std::uint64_t off, std::size_t n, std::uint8_t* out) {
+          if (off > bytes.size() || n > bytes.size() - off) return false;
+          std::memcpy(out, bytes.data() + off, n);
+          return true;
+        },
+        o);
   });
 }
 

@@ -253,6 +253,13 @@ def test_gprmax_single_and_merged(tmp_path):
     assert m.dx_m == pytest.approx(0.01)  # rxsteps 5 cells x 2 mm
     assert m.header["antenna_separation_m"] == pytest.approx(0.04)
     np.testing.assert_array_equal(m.data, traces.astype(np.float32))
+    # h5py's variable-length strings, and the midpoint of source (4 cm) and receiver (8 cm)
+    # moving 1 cm per run, in model coordinates
+    raw = m.header["raw"]
+    assert (raw["gprMax"], raw["Title"], raw["rx_name"], raw["src_type"]) == (
+        "3.1.7", "test scene", "Rx(44,85,0)", "HertzianDipole")
+    np.testing.assert_allclose(m.header["x_m"], 0.06 + 0.01 * np.arange(4), atol=1e-12)
+    assert s.header["x_m"] == pytest.approx([0.06])
     hy = gprkit.read(tmp_path / "merged.out", gprmax_component="Hy")
     np.testing.assert_allclose(hy.data, 0.5 * traces.astype(np.float32), rtol=1e-6)
     r = gprkit.read(tmp_path / "merged.out", gprmax_dt_ns=0.05)

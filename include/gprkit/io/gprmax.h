@@ -20,9 +20,13 @@ struct GprmaxReadOptions {
 
 /// Reads a gprMax .out file: one Bscan per receiver (/rxs/rx1, rx2, ...). A single run gives
 /// one trace; a merged file (outputfiles_merge: datasets of shape (Iterations, n_traces))
-/// gives the B-scan. dt from the root attribute "dt" (s); dx_m = rxsteps[0] x dx_dy_dz[0]
-/// when present; antenna_separation_m from the receiver and source positions when present.
-/// Root attributes go into raw. Every receiver /rxs/rx1 .. rxN (up to the first gap) is read.
+/// gives the B-scan. dt from the root attribute "dt" (s). Per-trace positions x_m: trace j is
+/// model run j, its position the source-receiver midpoint (/srcs/src1 and /rxs/rxN Position
+/// plus j x srcsteps/rxsteps x dx_dy_dz) along the direction it moves; dx_m is its step and
+/// antenna_separation_m the source-receiver distance. Root attributes go into raw, strings
+/// (gprMax version, Title, receiver Name, source Type) included, variable-length ones read
+/// from the file's bytes with bounds (docs/io.md). Every receiver /rxs/rx1 .. rxN (up to the
+/// first gap) is read.
 ///
 /// Limits, checked before anything is allocated: each dataset must be a numeric dataset of
 /// rank 1 or 2 whose storage in the file can hold its shape (a declared but unwritten dataset
