@@ -1,4 +1,5 @@
-// Migration benchmarks: Stolt against two 2-D FFTs of the padded size (same binary), and
+// Migration benchmarks: Stolt against two 2-D FFTs of the padded size (same binary), phase
+// shift, and
 // Kirchhoff / back-projection contributions summed per second (output points x aperture traces).
 #include <algorithm>
 #include <cmath>
@@ -25,6 +26,20 @@ const Bscan& section(std::ptrdiff_t n_traces) {
 void BM_stolt(benchmark::State& state) {
   const Bscan& in = section(state.range(0));
   MigrateOptions o;
+  Bscan out(in.n_samples(), in.n_traces(), in.header());
+  for (auto _ : state) {
+    migrate(in.view(), in.header(), out.view(), o);
+    benchmark::DoNotOptimize(out.data());
+  }
+  bench::set_rates(state, in.n_samples(), in.n_traces());
+}
+
+// Phase shift, constant velocity: one continuation step per output sample over the
+// propagating frequencies of every padded wavenumber.
+void BM_phase_shift(benchmark::State& state) {
+  const Bscan& in = section(state.range(0));
+  MigrateOptions o;
+  o.method = MigrationMethod::phase_shift;
   Bscan out(in.n_samples(), in.n_traces(), in.header());
   for (auto _ : state) {
     migrate(in.view(), in.header(), out.view(), o);
@@ -82,6 +97,7 @@ void BM_backprojection(benchmark::State& s) { run_sum(s, MigrationMethod::backpr
 }  // namespace
 
 BENCHMARK(BM_stolt)->Arg(4096)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_phase_shift)->Arg(1024)->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_two_fft2d_padded)->Arg(4096)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_kirchhoff)
     ->Arg(4096)

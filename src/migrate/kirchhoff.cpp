@@ -77,6 +77,18 @@ void smooth_level(const float* x, float* y, std::ptrdiff_t n, int level, std::ve
       [&](std::ptrdiff_t i, double v) { y[i] = static_cast<float>(v); });
 }
 
+// dst (cols x rows) = the transpose of src (rows x cols, row-major), in cache-sized tiles.
+void transpose(const float* src, std::ptrdiff_t cols, std::ptrdiff_t rows, float* dst) {
+  constexpr std::ptrdiff_t T = 32;
+#pragma omp parallel for num_threads(threads_for(static_cast <std::size_t>(rows * cols))) \
+    schedule(static)
+  for (std::ptrdiff_t r0 = 0; r0 < rows; r0 += T)
+    for (std::ptrdiff_t c0 = 0; c0 < cols; c0 += T)
+      for (std::ptrdiff_t r = r0; r < std::min(rows, r0 + T); ++r)
+        for (std::ptrdiff_t c = c0; c < std::min(cols, c0 + T); ++c)
+          dst[c * rows + r] = src[r * cols + c];
+}
+
 }  // namespace
 
 void sum_migrate(const SumInput& in, SumOutput& out, const Geometry& g, const MigrateOptions& o) {
@@ -175,12 +187,166 @@ void sum_migrate(const SumInput& in, SumOutput& out, const Geometry& g, const Mi
   const float inv_v = static_cast<float>(1.0 / v);
   const float smax = static_cast<float>(ns - 1);
   const float fspacing = static_cast<float>(spacing);
+
+  // The operator of one input trace seen from one output trace at horizontal distances r1
+  // (source), r2 (receiver) and rm (midpoint): for output samples [i0, ntau), the input sample
+  // position s, the weight wt and the anti-alias level lv. i0 = ntau when outside the
+  // aperture.
+  struct Operator {
+    std::vector<float> s, wt, slope;
+    std::vector<int> lv;
+    std::ptrdiff_t i0 = 0;
+  };
+  const auto build = [&](double r1, double r2, double rm, double area, Operator& op) {
+    op.i0 = ntau;
+    if (rm > rho_lim) return;
+    double taper = 1.0;
+    if (o.aperture_m > 0 && rm > 0.8 * o.aperture_m)
+      taper = 0.5 *
+              (1.0 + std::cos(std::numbers::pi * (rm - 0.8 * o.aperture_m) / (0.2 * o.aperture_m)));
+    // First sample inside the angle aperture: z >= rm / tan.
+    std::ptrdiff_t i0 = i_ground;
+    if (tan_ap < 1e29) {
+      const double zmin = rm / tan_ap;
+      while (i0 < ntau && z[static_cast<std::size_t>(i0)] < zmin) ++i0;
+    }
+    op.i0 = i0;
+    if (i0 >= ntau) return;
+    float* sp = op.s.data();
+    float* wp = op.wt.data();
+    float* slp = op.slope.data();
+    const float fr1 = static_cast<float>(r1), fr2 = static_cast<float>(r2),
+                frm = static_cast<float>(rm);
+    const auto farea = static_cast<float>(area * taper);
+    const auto ftaper = static_cast<float>(taper);
+    // Sample positions and operator slopes (vectorizable).
+    if (h <= 0) {
+      for (std::ptrdiff_t i = i0; i < ntau; ++i) {
+        const float zi = z[static_cast<std::size_t>(i)];
+        const float R1 = std::sqrt(fr1 * fr1 + zi * zi), R2 = std::sqrt(fr2 * fr2 + zi * zi);
+        sp[i] = ((R1 + R2) * inv_v - ft0) * inv_dt;
+        slp[i] = (fr1 / R1 + fr2 / R2) * inv_v;
+      }
+    } else {
+      const double q1 = r1 / drho, q2 = r2 / drho;
+      const auto m1 = static_cast<std::ptrdiff_t>(q1), m2 = static_cast<std::ptrdiff_t>(q2);
+      const float w1 = static_cast<float>(q1 - static_cast<double>(m1)),
+                  w2 = static_cast<float>(q2 - static_cast<double>(m2));
+      const float* a1 = tab.data() + m1 * ntau;
+      const float* b1 = a1 + ntau;
+      const float* a2 = tab.data() + m2 * ntau;
+      const float* b2 = a2 + ntau;
+      const float idr = static_cast<float>(1.0 / drho);
+      for (std::ptrdiff_t i = i0; i < ntau; ++i) {
+        const float T1 = a1[i] + w1 * (b1[i] - a1[i]), T2 = a2[i] + w2 * (b2[i] - a2[i]);
+        sp[i] = (T1 + T2 - ft0) * inv_dt;
+        slp[i] = (b1[i] - a1[i] + b2[i] - a2[i]) * idr;
+      }
+    }
+    if (kirch) {
+      for (std::ptrdiff_t i = i0; i < ntau; ++i) {
+        const float zi = z[static_cast<std::size_t>(i)];
+        const float R = std::sqrt(frm * frm + zi * zi);
+        const float spread = three ? 1.0f / R : 1.0f / std::sqrt(R);
+        wp[i] = farea * (zi / R) * spread;
+      }
+    } else {
+      for (std::ptrdiff_t i = i0; i < ntau; ++i) wp[i] = ftaper;
+    }
+    if (nlev > 1) {
+      for (std::ptrdiff_t i = i0; i < ntau; ++i) {
+        const float r = std::abs(slp[i]) * fspacing * inv_dt;
+        int l = 0;
+        float thr = 1.5f;
+        while (l + 1 < nlev && r >= thr) ++l, thr *= 2.0f;
+        op.lv[static_cast<std::size_t>(i)] = l;
+      }
+    }
+  };
+  const auto sized = [&] {
+    Operator op;
+    op.s.resize(static_cast<std::size_t>(ntau));
+    op.wt.resize(static_cast<std::size_t>(ntau));
+    op.slope.resize(static_cast<std::size_t>(ntau));
+    op.lv.assign(static_cast<std::size_t>(ntau), 0);
+    return op;
+  };
   const std::size_t work = static_cast<std::size_t>(ntau) * static_cast<std::size_t>(nout) * 16;
+
+  // 2-D on one regular grid (output positions = input positions, equal trace areas to
+  // rounding): the
+  // operator depends on the trace offset d = j - k alone, so it is built once per offset, and
+  // for each (d, output sample) the same input sample is read from every trace. On traces
+  // stored sample-major (all traces' sample m contiguous) the sum over output traces becomes
+  // a contiguous multiply-add that vectorizes. Per output point the offsets are summed in the
+  // same increasing order as in the general path below.
+  const std::ptrdiff_t max_off = [&]() -> std::ptrdiff_t {
+    if (three || nout != nin || nin < 2) return -1;
+    const double dx = (in.x_m.back() - in.x_m.front()) / static_cast<double>(nin - 1);
+    if (!(dx > 0)) return -1;
+    for (std::ptrdiff_t j = 0; j < nin; ++j) {
+      const auto u = static_cast<std::size_t>(j);
+      if (std::abs(in.x_m[u] - (in.x_m[0] + static_cast<double>(j) * dx)) > 1e-6 * dx ||
+          out.x_m[u] != in.x_m[u] || std::abs(in.area[u] - in.area[0]) > 1e-6 * in.area[0])
+        return -1;
+    }
+    const auto d = std::min<std::ptrdiff_t>(
+        nin - 1, static_cast<std::ptrdiff_t>(std::floor(rho_lim / dx + 1e-9)));
+    // The offset tables (12 bytes a sample) and the sample-major copies stay bounded.
+    const double bytes = static_cast<double>(2 * d + 1) * static_cast<double>(ntau) * 12.0;
+    return bytes <= 512.0 * (1 << 20) ? d : -1;
+  }();
+  if (max_off >= 0) {
+    const double dx = (in.x_m.back() - in.x_m.front()) / static_cast<double>(nin - 1);
+    const std::ptrdiff_t noff = 2 * max_off + 1;
+    std::vector<Operator> ops(static_cast<std::size_t>(noff));
+#pragma omp parallel for num_threads(threads_for(static_cast <std::size_t>(noff * ntau) * 8)) \
+    schedule(static)
+    for (std::ptrdiff_t q = 0; q < noff; ++q) {
+      const double xd = static_cast<double>(q - max_off) * dx;  // x_j - x_k
+      Operator& op = ops[static_cast<std::size_t>(q)];
+      op = sized();
+      build(std::abs(xd - 0.5 * a), std::abs(xd + 0.5 * a), std::abs(xd), in.area[0], op);
+    }
+    // Sample-major copies of every level: levT[(l * ns + m) * nin + j].
+    std::vector<float> levT(lev.size());
+    for (int l = 0; l < nlev; ++l)
+      transpose(lev.data() + static_cast<std::size_t>(l) * lev_stride, ns, nin,
+                levT.data() + static_cast<std::size_t>(l) * lev_stride);
+    std::vector<float>().swap(lev);
+    std::vector<float> outT(static_cast<std::size_t>(ntau * nout), 0.0f);
+    constexpr std::ptrdiff_t kBlock = 256;  // output traces per task: rows of 1 kB stay cached
+    const std::ptrdiff_t nblk = (nout + kBlock - 1) / kBlock;
+#pragma omp parallel for num_threads(threads_for(work)) schedule(dynamic, 1)
+    for (std::ptrdiff_t bk = 0; bk < nblk; ++bk) {
+      const std::ptrdiff_t k0 = bk * kBlock, k1 = std::min(nout, k0 + kBlock);
+      for (std::ptrdiff_t q = 0; q < noff; ++q) {
+        const Operator& op = ops[static_cast<std::size_t>(q)];
+        const std::ptrdiff_t d = q - max_off;
+        const std::ptrdiff_t lo = std::max(k0, -d), hi = std::min(k1, nin - d);  // 0 <= k+d < nin
+        if (lo >= hi) continue;
+        for (std::ptrdiff_t i = op.i0; i < ntau; ++i) {
+          const float si = op.s[static_cast<std::size_t>(i)];
+          if (!(si >= 0.0f && si < smax)) continue;
+          const auto m = static_cast<std::ptrdiff_t>(si);
+          const float f = si - static_cast<float>(m), w = op.wt[static_cast<std::size_t>(i)];
+          const float* ra =
+              levT.data() +
+              static_cast<std::size_t>(op.lv[static_cast<std::size_t>(i)]) * lev_stride +
+              static_cast<std::size_t>(m * nin + d);
+          const float* rb = ra + nin;
+          float* o_row = outT.data() + i * nout;
+          for (std::ptrdiff_t k = lo; k < hi; ++k) o_row[k] += w * (ra[k] + f * (rb[k] - ra[k]));
+        }
+      }
+    }
+    transpose(outT.data(), nout, ntau, out.data);
+    return;
+  }
+
 #pragma omp parallel num_threads(threads_for(work))
   {
-    std::vector<float> s(static_cast<std::size_t>(ntau)), wt(static_cast<std::size_t>(ntau)),
-        slope(static_cast<std::size_t>(ntau));
-    std::vector<int> lv(static_cast<std::size_t>(ntau), 0);
+    Operator op = sized();
 #pragma omp for schedule(dynamic, 4)
     for (std::ptrdiff_t k = 0; k < nout; ++k) {
       const double xk = out.x_m[static_cast<std::size_t>(k)];
@@ -195,80 +361,20 @@ void sum_migrate(const SumInput& in, SumOutput& out, const Geometry& g, const Mi
         const double xj = in.x_m[static_cast<std::size_t>(j)];
         const double yj = three ? in.y_m[static_cast<std::size_t>(j)] : 0.0;
         const double dy = yj - yk;
-        const double rm = std::hypot(xj - xk, dy);
-        if (rm > rho_lim) continue;
-        double taper = 1.0;
-        if (o.aperture_m > 0 && rm > 0.8 * o.aperture_m)
-          taper =
-              0.5 *
-              (1.0 + std::cos(std::numbers::pi * (rm - 0.8 * o.aperture_m) / (0.2 * o.aperture_m)));
-        // First sample inside the angle aperture: z >= rm / tan.
-        std::ptrdiff_t i0 = i_ground;
-        if (tan_ap < 1e29) {
-          const double zmin = rm / tan_ap;
-          while (i0 < ntau && z[static_cast<std::size_t>(i0)] < zmin) ++i0;
-        }
-        if (i0 >= ntau) continue;
-        const double r1 = std::hypot(xj - 0.5 * a - xk, dy), r2 = std::hypot(xj + 0.5 * a - xk, dy);
-        const float fr1 = static_cast<float>(r1), fr2 = static_cast<float>(r2),
-                    frm = static_cast<float>(rm);
-        const float area = static_cast<float>(in.area[static_cast<std::size_t>(j)] * taper);
-        const float ftaper = static_cast<float>(taper);
-        // Phase A: sample positions, weights and operator slopes (vectorizable).
-        if (h <= 0) {
-          for (std::ptrdiff_t i = i0; i < ntau; ++i) {
-            const float zi = z[static_cast<std::size_t>(i)];
-            const float R1 = std::sqrt(fr1 * fr1 + zi * zi), R2 = std::sqrt(fr2 * fr2 + zi * zi);
-            s[static_cast<std::size_t>(i)] = ((R1 + R2) * inv_v - ft0) * inv_dt;
-            slope[static_cast<std::size_t>(i)] = (fr1 / R1 + fr2 / R2) * inv_v;
-          }
-        } else {
-          const double q1 = r1 / drho, q2 = r2 / drho;
-          const auto m1 = static_cast<std::ptrdiff_t>(q1), m2 = static_cast<std::ptrdiff_t>(q2);
-          const float w1 = static_cast<float>(q1 - static_cast<double>(m1)),
-                      w2 = static_cast<float>(q2 - static_cast<double>(m2));
-          const float* a1 = tab.data() + m1 * ntau;
-          const float* b1 = a1 + ntau;
-          const float* a2 = tab.data() + m2 * ntau;
-          const float* b2 = a2 + ntau;
-          const float idr = static_cast<float>(1.0 / drho);
-          for (std::ptrdiff_t i = i0; i < ntau; ++i) {
-            const float T1 = a1[i] + w1 * (b1[i] - a1[i]), T2 = a2[i] + w2 * (b2[i] - a2[i]);
-            s[static_cast<std::size_t>(i)] = (T1 + T2 - ft0) * inv_dt;
-            slope[static_cast<std::size_t>(i)] = (b1[i] - a1[i] + b2[i] - a2[i]) * idr;
-          }
-        }
-        if (kirch) {
-          for (std::ptrdiff_t i = i0; i < ntau; ++i) {
-            const float zi = z[static_cast<std::size_t>(i)];
-            const float R = std::sqrt(frm * frm + zi * zi);
-            const float spread = three ? 1.0f / R : 1.0f / std::sqrt(R);
-            wt[static_cast<std::size_t>(i)] = area * (zi / R) * spread;
-          }
-        } else {
-          for (std::ptrdiff_t i = i0; i < ntau; ++i) wt[static_cast<std::size_t>(i)] = ftaper;
-        }
-        if (nlev > 1) {
-          for (std::ptrdiff_t i = i0; i < ntau; ++i) {
-            const float r = std::abs(slope[static_cast<std::size_t>(i)]) * fspacing * inv_dt;
-            int l = 0;
-            float thr = 1.5f;
-            while (l + 1 < nlev && r >= thr) ++l, thr *= 2.0f;
-            lv[static_cast<std::size_t>(i)] = l;
-          }
-        }
-        // Phase B: gather with linear interpolation.
+        build(std::hypot(xj - 0.5 * a - xk, dy), std::hypot(xj + 0.5 * a - xk, dy),
+              std::hypot(xj - xk, dy), in.area[static_cast<std::size_t>(j)], op);
+        // Gather with linear interpolation.
         const float* base = lev.data() + static_cast<std::size_t>(j * ns);
-        for (std::ptrdiff_t i = i0; i < ntau; ++i) {
-          const float si = s[static_cast<std::size_t>(i)];
+        for (std::ptrdiff_t i = op.i0; i < ntau; ++i) {
+          const float si = op.s[static_cast<std::size_t>(i)];
           if (!(si >= 0.0f && si < smax)) continue;
           const auto m = static_cast<std::ptrdiff_t>(si);
           const float f = si - static_cast<float>(m);
           const float* tr =
-              base + (nlev > 1
-                          ? static_cast<std::size_t>(lv[static_cast<std::size_t>(i)]) * lev_stride
-                          : 0);
-          dst[i] += wt[static_cast<std::size_t>(i)] * (tr[m] + f * (tr[m + 1] - tr[m]));
+              base +
+              (nlev > 1 ? static_cast<std::size_t>(op.lv[static_cast<std::size_t>(i)]) * lev_stride
+                        : 0);
+          dst[i] += op.wt[static_cast<std::size_t>(i)] * (tr[m] + f * (tr[m + 1] - tr[m]));
         }
       }
     }
