@@ -4,7 +4,19 @@ A section is a :class:`Bscan` (float32, shape (n_samples, n_traces), time down t
 Every processing function takes a Bscan (or an array plus ``dt_ns``) and returns a new
 Bscan; the GIL is released while the kernels run.
 """
-from ._core import get_num_threads
+import os as _os
+
+# OpenMP threads that finish a parallel region spin ~300,000 iterations before they sleep
+# (libgomp's default). On a machine whose cores are all busy that spinning steals the cores the
+# other threads need: with two busy processes on two cores, a two-thread 128 x 128 Stolt took
+# 27 ms against 0.93 ms on one thread. A spin count of 30,000 keeps the idle-machine timings
+# (0.58 ms on two threads) and gave 0.57 ms loaded (docs/DEVELOPING.md, "Threads"). libgomp
+# reads it when it is loaded, i.e. on the import of _core below, unless another module loaded
+# it first; a value the user set is kept.
+if "OMP_WAIT_POLICY" not in _os.environ:
+    _os.environ.setdefault("GOMP_SPINCOUNT", "30000")
+
+from ._core import get_num_threads  # noqa: E402
 from ._errors import Error, FormatError, InvalidArgument, IoError
 from .bscan import Bscan
 from .simulate import Simulation, ricker, simulate

@@ -63,6 +63,22 @@ def test_thread_setting_round_trips():
         gprkit.set_num_threads(-3)
 
 
+def test_import_shortens_the_openmp_spin_unless_the_user_chose():
+    # libgomp's default spin starves busy machines (docs/DEVELOPING.md, "Threads"): the import
+    # sets GOMP_SPINCOUNT before libgomp loads, and keeps whatever the user set.
+    import os
+    import subprocess
+    import sys
+
+    code = "import os, gprkit; print(os.environ.get('GOMP_SPINCOUNT'))"
+    base = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+    run = lambda env: subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                     text=True, check=True).stdout.strip()
+    assert run(base) == "30000"
+    assert run({**base, "GOMP_SPINCOUNT": "7"}) == "7"
+    assert run({**base, "OMP_WAIT_POLICY": "active"}) == "None"
+
+
 def test_simulate_truth_matches_the_section():
     sim = gprkit.simulate(diffractors=[{"x_m": 0.5, "depth_m": 0.15}], n_samples=400, n_traces=101,
                           dt_ns=0.025, dx_m=0.01, velocity_m_per_ns=0.1, geometric_spreading=False)
