@@ -274,16 +274,17 @@ void sum_migrate(const SumInput& in, SumOutput& out, const Geometry& g, const Mi
   const std::size_t work = static_cast<std::size_t>(ntau) * static_cast<std::size_t>(nout) * 16;
 
   // 2-D on one regular grid (output positions = input positions, equal trace areas to
-  // rounding): the
-  // operator depends on the trace offset d = j - k alone, so it is built once per offset, and
+  // rounding): the operator depends on the trace offset d = j - k alone, so it is built once
+  // per offset, and
   // for each (d, output sample) the same input sample is read from every trace. On traces
   // stored sample-major (all traces' sample m contiguous) the sum over output traces becomes
   // a contiguous multiply-add that vectorizes. Per output point the offsets are summed in the
   // same increasing order as in the general path below.
+  const double dx = nin > 1 && std::ssize(in.x_m) == nin
+                        ? (in.x_m.back() - in.x_m.front()) / static_cast<double>(nin - 1)
+                        : 0.0;
   const std::ptrdiff_t max_off = [&]() -> std::ptrdiff_t {
-    if (three || nout != nin || nin < 2) return -1;
-    const double dx = (in.x_m.back() - in.x_m.front()) / static_cast<double>(nin - 1);
-    if (!(dx > 0)) return -1;
+    if (three || nout != nin || nin < 2 || !(dx > 0)) return -1;
     for (std::ptrdiff_t j = 0; j < nin; ++j) {
       const auto u = static_cast<std::size_t>(j);
       if (std::abs(in.x_m[u] - (in.x_m[0] + static_cast<double>(j) * dx)) > 1e-6 * dx ||
@@ -292,12 +293,11 @@ void sum_migrate(const SumInput& in, SumOutput& out, const Geometry& g, const Mi
     }
     const auto d = std::min<std::ptrdiff_t>(
         nin - 1, static_cast<std::ptrdiff_t>(std::floor(rho_lim / dx + 1e-9)));
-    // The offset tables (12 bytes a sample) and the sample-major copies stay bounded.
-    const double bytes = static_cast<double>(2 * d + 1) * static_cast<double>(ntau) * 12.0;
+    // The offset tables (16 bytes a sample: position, weight, slope, level) stay bounded.
+    const double bytes = static_cast<double>(2 * d + 1) * static_cast<double>(ntau) * 16.0;
     return bytes <= 512.0 * (1 << 20) ? d : -1;
   }();
   if (max_off >= 0) {
-    const double dx = (in.x_m.back() - in.x_m.front()) / static_cast<double>(nin - 1);
     const std::ptrdiff_t noff = 2 * max_off + 1;
     std::vector<Operator> ops(static_cast<std::size_t>(noff));
 #pragma omp parallel for num_threads(threads_for(static_cast <std::size_t>(noff * ntau) * 8)) \
