@@ -19,8 +19,14 @@ function(gprkit_kernel_flags target)
   if(NOT GPRKIT_SANITIZE AND NOT GPRKIT_BUILD_FUZZ)
     target_compile_options(${target} PRIVATE $<$<CONFIG:Release,RelWithDebInfo>:-O3>)
   endif()
-  target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang>:-fno-math-errno>)
+  # -ffp-contract=off: no multiply-add is fused unless the source says so, so the AVX2 and
+  # AVX-512 builds of a kernel (GPRKIT_SIMD_CLONES, src/core/simd.h) give the baseline's bits.
+  target_compile_options(${target} PRIVATE
+                         $<$<CXX_COMPILER_ID:GNU,Clang>:-fno-math-errno -ffp-contract=off>)
   if(GPRKIT_NATIVE)
     target_compile_options(${target} PRIVATE -march=native)
+  elseif(GPRKIT_SIMD_DISPATCH AND NOT GPRKIT_SANITIZE AND NOT GPRKIT_BUILD_FUZZ
+         AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+    target_compile_definitions(${target} PRIVATE GPRKIT_SIMD_DISPATCH=1)
   endif()
 endfunction()

@@ -195,7 +195,7 @@ void bandpass_apply(ConstView in, MutView out, const BandpassTable& t) {
                            auto& s = detail::thread_fft_scratch();
                            s.ensure(len);
                            float* r = s.real.get();
-                           if (!detail::all_finite(x, m)) return false;
+                           if (!check::all_finite(x, m)) return false;
                            for (std::ptrdiff_t i = 0; i < m; ++i) r[i] = x[i];
                            // The spectrum buffer (len + 2 floats) holds the backward continuation
                            // until the FFT.

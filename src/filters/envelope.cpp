@@ -19,7 +19,7 @@ void envelope(ConstView in, MutView out, const EnvelopeOptions& o) {
                            auto& s = detail::thread_fft_scratch();
                            s.ensure(len);
                            float* r = s.real.get();
-                           if (!detail::all_finite(x, m)) return false;
+                           if (!check::all_finite(x, m)) return false;
                            for (std::ptrdiff_t i = 0; i < m; ++i) r[i] = x[i];
                            for (std::size_t i = static_cast<std::size_t>(m); i < len; ++i)
                              r[i] = 0.0f;

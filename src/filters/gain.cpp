@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "moving_window.h"
 #include "per_trace.h"
 
 namespace gprkit {
@@ -47,35 +48,12 @@ void gain(ConstView in, MutView out, double dt_ns, double t0_ns, const GainOptio
   if (o.kind == GainKind::agc) {
     const std::ptrdiff_t h = std::max<std::ptrdiff_t>(
         1, check::count(w, "window_ns", o.window_ns, 2 * dt_ns, "samples per half window"));
-    const double max_gain = o.max_gain;
-    detail::for_each_trace(
-        w, in, out, [=](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
-          thread_local std::vector<double> s;
-          thread_local std::vector<float> sq;
-          s.resize(static_cast<std::size_t>(n) + 1);
-          sq.resize(static_cast<std::size_t>(n));
-          for (std::ptrdiff_t i = 0; i < n; ++i) sq[i] = x[i] * x[i];
-          const detail::ChunkedPrefix p = detail::chunked_prefix_sums(sq.data(), n, s.data());
-          if (!std::isfinite(p.total())) return false;
-          const double* sp = s.data();
-          // g = min(max_gain, 1 / rms) == 1 / max(rms, 1 / max_gain): branch-free.
-          const double floor = 1.0 / max_gain;
-          auto at = [&](std::ptrdiff_t i, std::ptrdiff_t lo, std::ptrdiff_t hi) {
-            const double ms = (p.at(sp, hi + 1) - p.at(sp, lo)) / static_cast<double>(hi - lo + 1);
-            y[i] = static_cast<float>(x[i] / std::max(std::sqrt(std::max(ms, 0.0)), floor));
-          };
-          const std::ptrdiff_t a = std::min(h, n), b = std::max(a, n - h);
-          for (std::ptrdiff_t i = 0; i < a; ++i) at(i, 0, std::min(n - 1, i + h));
-          const double inv = 1.0 / static_cast<double>(2 * h + 1);
-          p.for_each_segment(
-              a, b, h + 1, -h, [&](std::ptrdiff_t u, std::ptrdiff_t v, double delta) {
-                for (std::ptrdiff_t i = u; i < v; ++i) {
-                  const double ms = (sp[i + h + 1] - sp[i - h] + delta) * inv;
-                  y[i] = static_cast<float>(x[i] / std::max(std::sqrt(std::max(ms, 0.0)), floor));
-                }
-              });
-          for (std::ptrdiff_t i = b; i < n; ++i) at(i, std::max<std::ptrdiff_t>(0, i - h), n - 1);
-          return true;
+    // g = min(max_gain, 1 / rms) == 1 / max(rms, 1 / max_gain): branch-free.
+    const double floor = 1.0 / o.max_gain;
+    detail::for_each_trace_group<detail::kWindowLanes>(
+        w, in, out,
+        [h, floor](const float* const* x, float* const* y, int count, std::ptrdiff_t n) {
+          return detail::moving_window(detail::WindowKind::agc, x, y, count, n, h, floor);
         });
     return;
   }
@@ -98,7 +76,7 @@ void gain_apply_curve(ConstView in, MutView out, const std::vector<float>& curve
   const float* g = curve.data();
   detail::for_each_trace("gain", in, out,
                          [g](const float* x, float* y, std::ptrdiff_t n, std::ptrdiff_t) {
-                           if (!detail::all_finite(x, n)) return false;
+                           if (!check::all_finite(x, n)) return false;
                            for (std::ptrdiff_t i = 0; i < n; ++i) y[i] = x[i] * g[i];
                            return true;
                          });

@@ -3,26 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
 
 namespace gprkit::detail {
-
-/// True when every one of the n floats is finite. Integer bit tests (exponent all ones means
-/// Inf or NaN) reduce with OR, which vectorizes, unlike a floating-point reduction.
-inline bool all_finite(const float* x, std::ptrdiff_t n) {
-  std::uint32_t bad = 0;
-  for (std::ptrdiff_t i = 0; i < n; ++i) {
-    std::uint32_t bits;
-    std::memcpy(&bits, x + i, sizeof bits);
-    bad |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
-  }
-  return bad == 0;
-}
 
 /// Calls kernel(x, y, n, j) for every trace j, where x (input) and y (output) are contiguous
 /// float arrays of n samples; x == y is possible (in-place). Strided views are staged through
@@ -43,7 +29,7 @@ void for_each_trace(const char* where, ConstView in, MutView out, Kernel&& kerne
     for (std::ptrdiff_t j = 0; j < in.n_traces; ++j) {
       const bool r = kernel(in.trace(j), out.trace(j), n, j);
       ok &= r;
-      ok_out &= !r || all_finite(out.trace(j), n);
+      ok_out &= !r || check::all_finite(out.trace(j), n);
     }
     if (!ok) check::finite_data(where, "input", in);
     if (!ok_out) check::finite_output(where, out, in);
@@ -63,13 +49,13 @@ void for_each_trace(const char* where, ConstView in, MutView out, Kernel&& kerne
       if (direct) {
         if (!kernel(in.trace(j), out.trace(j), n, j))
           bad.store(true, std::memory_order_relaxed);
-        else if (!all_finite(out.trace(j), n))
+        else if (!check::all_finite(out.trace(j), n))
           bad_out.store(true, std::memory_order_relaxed);
       } else {
         for (std::ptrdiff_t i = 0; i < n; ++i) xs[static_cast<std::size_t>(i)] = in(i, j);
         if (!kernel(xs.data(), ys.data(), n, j))
           bad.store(true, std::memory_order_relaxed);
-        else if (!all_finite(ys.data(), n))
+        else if (!check::all_finite(ys.data(), n))
           bad_out.store(true, std::memory_order_relaxed);
         for (std::ptrdiff_t i = 0; i < n; ++i) out(i, j) = ys[static_cast<std::size_t>(i)];
       }
@@ -77,6 +63,68 @@ void for_each_trace(const char* where, ConstView in, MutView out, Kernel&& kerne
   }
   if (bad.load()) check::finite_data(where, "input", in);  // throws with the position
   if (bad_out.load()) check::finite_output(where, out, in);
+}
+
+/// Like for_each_trace, for kernels that take up to Lanes traces at once:
+/// kernel(x, y, count, n) with x[l], y[l] (l < count <= Lanes) contiguous traces of n samples,
+/// consecutive in the section (x[l] == y[l] possible); it returns false when it met a
+/// non-finite sample. Groups are fixed (traces Lanes * g ...), and the kernel must give each
+/// trace the same bits whatever its group, so the thread count does not change results.
+template <int Lanes, class Kernel>
+void for_each_trace_group(const char* where, ConstView in, MutView out, Kernel&& kernel) {
+  check::non_empty(where, "input", in);
+  check::same_shape(where, in, out);
+  check::no_partial_overlap(where, in, out);
+  const std::ptrdiff_t n = in.n_samples;
+  const std::ptrdiff_t groups = (in.n_traces + Lanes - 1) / Lanes;
+  const bool direct = in.sample_stride == 1 && out.sample_stride == 1;
+  // 0: fine, 1: non-finite input, 2: non-finite output (of finite input).
+  auto run = [&](std::ptrdiff_t g, std::vector<float>& stage) -> int {
+    const std::ptrdiff_t j0 = g * Lanes;
+    const int count = static_cast<int>(std::min<std::ptrdiff_t>(Lanes, in.n_traces - j0));
+    const float* x[Lanes];
+    float* y[Lanes];
+    for (int l = 0; l < count; ++l) {
+      if (direct) {
+        x[l] = in.trace(j0 + l);
+        y[l] = out.trace(j0 + l);
+      } else {  // strided: staged through a buffer, in place
+        float* b = stage.data() + l * n;
+        for (std::ptrdiff_t i = 0; i < n; ++i) b[i] = in(i, j0 + l);
+        x[l] = y[l] = b;
+      }
+    }
+    if (!kernel(x, y, count, n)) return 1;
+    int status = 0;
+    for (int l = 0; l < count; ++l) {
+      if (!check::all_finite(y[l], n)) status = 2;  // while the trace is in cache
+      if (!direct)
+        for (std::ptrdiff_t i = 0; i < n; ++i) out(i, j0 + l) = y[l][i];
+    }
+    return status;
+  };
+  std::atomic<int> worst{0};
+  const int nthreads = threads_for(static_cast<std::size_t>(in.size()));
+  if (nthreads == 1) {  // no parallel region: a single trace (streaming) stays cheap
+    std::vector<float> stage(direct ? 0 : static_cast<std::size_t>(Lanes * n));
+    int w = 0;
+    for (std::ptrdiff_t g = 0; g < groups && w != 1; ++g) w = std::max(w, run(g, stage));
+    worst = w;
+  } else {
+#pragma omp parallel num_threads(nthreads)
+    {
+      std::vector<float> stage(direct ? 0 : static_cast<std::size_t>(Lanes * n));
+#pragma omp for schedule(static)
+      for (std::ptrdiff_t g = 0; g < groups; ++g) {
+        const int w = run(g, stage);
+        int cur = worst.load(std::memory_order_relaxed);
+        while (w > cur && !worst.compare_exchange_weak(cur, w, std::memory_order_relaxed)) {
+        }
+      }
+    }
+  }
+  if (worst.load() == 1) check::finite_data(where, "input", in);  // throws with the position
+  if (worst.load() != 0) check::finite_output(where, out, in);
 }
 
 /// Sample index range [i0, i1] of times [start_ns, end_ns], clamped to the trace.
@@ -96,77 +144,6 @@ inline double sum(const float* x, std::ptrdiff_t n) {
   double s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
   for (; i < n; ++i) s += static_cast<double>(x[i]);
   return s;
-}
-
-/// Prefix sums kept as eight chunk-local scans plus a tail (so the scans overlap) and the
-/// offset of each chunk: the true exclusive prefix sum at index k (0..n) is s[k] + offset of
-/// k's chunk. Saves the pass that would add the offsets in.
-struct ChunkedPrefix {
-  static constexpr int kChunks = 8;
-  std::ptrdiff_t q = 0;             ///< chunk length; the tail (chunk 8) covers [8q, n)
-  double offset[kChunks + 1] = {};  ///< sum of everything before each chunk
-  double tail_total = 0.0;
-
-  /// Chunk holding prefix index k: index c*q + i + 1 (0 <= i < q) belongs to chunk c.
-  std::ptrdiff_t chunk(std::ptrdiff_t k) const {
-    if (q == 0) return kChunks;
-    const std::ptrdiff_t c = k == 0 ? 0 : (k - 1) / q;
-    return c < kChunks ? c : kChunks;
-  }
-  double at(const double* s, std::ptrdiff_t k) const { return s[k] + offset[chunk(k)]; }
-  double total() const { return offset[kChunks] + tail_total; }
-
-  /// Calls f(a, b, delta) for consecutive pieces [a, b) of [lo, hi) on which the chunks of
-  /// i + da and i + db are constant; delta = offset(chunk(i + da)) - offset(chunk(i + db)).
-  template <class F>
-  void for_each_segment(std::ptrdiff_t lo, std::ptrdiff_t hi, std::ptrdiff_t da, std::ptrdiff_t db,
-                        F&& f) const {
-    std::ptrdiff_t cuts[2 * kChunks + 4];
-    int nc = 0;
-    cuts[nc++] = lo;
-    cuts[nc++] = hi;
-    for (int c = 1; c <= kChunks && q > 0; ++c) {
-      // chunk(k) changes where k = c*q + 1.
-      for (std::ptrdiff_t d : {da, db}) {
-        const std::ptrdiff_t i = c * q + 1 - d;
-        if (i > lo && i < hi) cuts[nc++] = i;
-      }
-    }
-    std::sort(cuts, cuts + nc);
-    for (int k = 0; k + 1 < nc; ++k) {
-      const std::ptrdiff_t a = cuts[k], b = cuts[k + 1];
-      if (a >= b) continue;
-      f(a, b, offset[chunk(a + da)] - offset[chunk(a + db)]);
-    }
-  }
-};
-
-/// Fills s[0..n] with chunk-local prefix sums of x (see ChunkedPrefix), in double.
-inline ChunkedPrefix chunked_prefix_sums(const float* x, std::ptrdiff_t n, double* s) {
-  constexpr int kChunks = ChunkedPrefix::kChunks;
-  ChunkedPrefix p;
-  p.q = n / kChunks;
-  const std::ptrdiff_t q = p.q;
-  s[0] = 0.0;
-  double acc[kChunks] = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (std::ptrdiff_t i = 0; i < q; ++i)
-    for (int c = 0; c < kChunks; ++c) {
-      acc[c] += static_cast<double>(x[c * q + i]);
-      s[c * q + i + 1] = acc[c];
-    }
-  double tail = 0.0;
-  for (std::ptrdiff_t i = kChunks * q; i < n; ++i) {
-    tail += static_cast<double>(x[i]);
-    s[i + 1] = tail;
-  }
-  double o = 0.0;
-  for (int c = 0; c < kChunks; ++c) {
-    p.offset[c] = o;
-    o += acc[c];
-  }
-  p.offset[kChunks] = o;
-  p.tail_total = tail;
-  return p;
 }
 
 }  // namespace gprkit::detail

@@ -184,7 +184,7 @@ std::vector<double> pick_time_zero(ConstView in, double dt_ns, double t0_ns,
           xs[static_cast<std::size_t>(i)] = in(i, j);
         x = xs.data();
       }
-      if (!detail::all_finite(x, in.n_samples)) bad = true;
+      if (!check::all_finite(x, in.n_samples)) bad = true;
       picks[static_cast<std::size_t>(j)] = pick_one(x, i0, i1, o);
     }
   }
@@ -220,7 +220,7 @@ void shift_traces(ConstView in, MutView out, const std::vector<double>& shifts) 
         auto& s = detail::thread_fft_scratch();
         s.ensure(len);
         float* r = s.real.get();
-        if (!detail::all_finite(x, m)) return false;
+        if (!check::all_finite(x, m)) return false;
         for (std::ptrdiff_t i = 0; i < m; ++i) r[i] = x[i];
         for (std::size_t i = static_cast<std::size_t>(m); i < len; ++i) r[i] = 0.0f;
         const double sh = shifts[static_cast<std::size_t>(j)];

@@ -80,6 +80,31 @@ TEST_CASE("gain: bad options are refused", "[filters][gain]") {
   CHECK_THROWS_WITH(gain(b, o), Catch::Contains("power"));
 }
 
+TEST_CASE("gain: AGC matches a direct windowed RMS in double, trace by trace", "[filters][gain]") {
+  const double dt = 0.1;
+  const std::ptrdiff_t n = 257, nt = 11;  // a group of eight and a partial group
+  const auto b = test::make_section(n, nt, dt, [](double t, std::ptrdiff_t j) {
+    return (j + 1) * std::sin(2.1 * t + j) * std::exp(-0.02 * t) + (j == 4 ? 0.0 : 0.3);
+  });
+  GainOptions o;
+  o.kind = GainKind::agc;
+  o.window_ns = 3.02;  // h = round(3.02 / 0.2) = 15 samples
+  o.max_gain = 50.0;
+  const std::ptrdiff_t h = 15;
+  const auto out = gain(b, o);
+  double worst = 0;
+  for (std::ptrdiff_t j = 0; j < nt; ++j)
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      const std::ptrdiff_t a = std::max<std::ptrdiff_t>(0, i - h);
+      const std::ptrdiff_t e = std::min(n - 1, i + h);
+      double ss = 0;
+      for (std::ptrdiff_t k = a; k <= e; ++k) ss += double(b(k, j)) * b(k, j);
+      const double want = b(i, j) / std::max(std::sqrt(ss / double(e - a + 1)), 1.0 / 50.0);
+      worst = std::max(worst, std::abs(out(i, j) - want) / (1.0 + std::abs(want)));
+    }
+  CHECK(worst < 1e-5);
+}
+
 TEST_CASE("gain: an AGC window of 1e20 ns is an error, not an overflowing cast",
           "[filters][gain]") {
   Bscan b(64, 2);

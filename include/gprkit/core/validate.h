@@ -26,6 +26,9 @@ void finite(std::string_view where, std::string_view what, double value);
 /// lo <= value <= hi (and finite).
 void in_range(std::string_view where, std::string_view what, double value, double lo, double hi);
 
+/// True when each of the n floats x[0..n) is finite (no NaN/Inf). Runs at memory speed.
+bool all_finite(const float* x, std::ptrdiff_t n) noexcept;
+
 /// The section is non-empty and every sample is finite (no NaN/Inf).
 void finite_data(std::string_view where, std::string_view what, ConstView v);
 /// Non-empty section.
