@@ -16,7 +16,7 @@ import os as _os
 if "OMP_WAIT_POLICY" not in _os.environ:
     _os.environ.setdefault("GOMP_SPINCOUNT", "30000")
 
-from ._core import get_num_threads  # noqa: E402
+from ._core import get_num_threads, release_cached_sections  # noqa: E402
 from ._errors import Error, FormatError, InvalidArgument, IoError
 from .bscan import Bscan
 from .simulate import Simulation, ricker, simulate

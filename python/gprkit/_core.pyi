@@ -10,7 +10,7 @@ from gprkit import IoError
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['AntennaHeightOptions', 'BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'StreamProcessor', 'SurfaceOptions', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_antenna_height', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'fft_wisdom', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_trace_positions', 'io_write', 'landmine_pipeline_json', 'landmine_stream_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'track_surface', 'truncated_svd', 'two_way_time_ns', 'version']
+__all__: list[str] = ['AntennaHeightOptions', 'BackgroundMethod', 'BackgroundOptions', 'Diffractor', 'Error', 'FormatError', 'HyperbolaFitOptions', 'ImageGrid', 'InvalidArgument', 'IoError', 'Layer', 'MigrateOptions', 'RpcaOptions', 'RpcaSvd', 'SimulateOptions', 'StreamProcessor', 'SurfaceOptions', 'VelocityOptions', 'backproject', 'bandpass', 'cfar', 'cfar_ca_factor', 'cfar_os_factor', 'dc_remove', 'depth_from_time_m', 'detect', 'dewow', 'envelope', 'estimate_antenna_height', 'estimate_velocity', 'evaluate', 'fast_fft_size', 'fft_cached_plans', 'fft_wisdom', 'find_detections', 'fit_hyperbola', 'gain', 'get_num_threads', 'io_detect_format', 'io_info_table', 'io_read', 'io_resample', 'io_trace_positions', 'io_write', 'landmine_pipeline_json', 'landmine_stream_pipeline_json', 'migrate', 'migrate_3d', 'normalize_options', 'normalize_pipeline', 'pipeline_reach', 'pipeline_run', 'registry_json', 'release_cached_sections', 'remove_background', 'ricker', 'rpca', 'run_step', 'score', 'set_num_threads', 'shift_traces', 'simulate', 'step_names', 'time_zero', 'trace_score', 'track_surface', 'truncated_svd', 'two_way_time_ns', 'version']
 class Diffractor:
     metal: bool
     @typing.overload
@@ -1028,6 +1028,10 @@ def pipeline_run(text: str, data: numpy.ndarray[typing.Any, numpy.dtype[typing.A
 def registry_json() -> str:
     """
     Every step's description, as JSON text.
+    """
+def release_cached_sections() -> int:
+    """
+    Return the large freed section buffers gprkit keeps for reuse (at most 512 MiB, or GPRKIT_SECTION_CACHE_MB; 0 turns the cache off) to the system; gives the bytes freed.
     """
 def remove_background(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], options: BackgroundOptions) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
     """

@@ -1,6 +1,7 @@
 #include <pybind11/pybind11.h>
 
 #include "convert.h"
+#include "gprkit/core/bscan.h"
 #include "gprkit/core/fft.h"
 #include "gprkit/core/threads.h"
 
@@ -11,6 +12,9 @@ void bind_core(pyb::module_& m) {
         "Threads every kernel uses (>= 1); 0 restores the default (GPRKIT_NUM_THREADS or all "
         "cores).");
   m.def("get_num_threads", &gprkit::get_num_threads, "Threads every kernel uses.");
+  m.def("release_cached_sections", &gprkit::release_cached_sections,
+        "Return the large freed section buffers gprkit keeps for reuse (at most 512 MiB, or "
+        "GPRKIT_SECTION_CACHE_MB; 0 turns the cache off) to the system; gives the bytes freed.");
   m.def("fft_cached_plans", &gprkit::fft::cached_plan_count, "FFTW plans in the cache.");
   m.def(
       "fft_wisdom",

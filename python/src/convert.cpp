@@ -58,6 +58,11 @@ pyb::str lossy_str(std::string_view text) {
 }
 
 farray new_fortran(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces) {
+  // Large outputs come from the section allocator, whose freed blocks are reused already
+  // faulted in (see release_cached_sections): a fresh numpy block pays a page fault and a
+  // zero-fill per page on first touch, about as long as the filter that writes it.
+  if (n_samples > 0 && n_traces > 0 && n_samples * n_traces >= (std::ptrdiff_t{1} << 20))
+    return bscan_to_numpy(Bscan::uninitialized(n_samples, n_traces));
   return farray({n_samples, n_traces});
 }
 

@@ -1,33 +1,19 @@
 #include "gprkit/core/bscan.h"
 
-#include <sys/mman.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <new>
 
 #include "gprkit/core/validate.h"
+#include "section_memory.h"
 
 namespace gprkit {
 
-void Bscan::Free::operator()(float* p) const noexcept { std::free(p); }
+void Bscan::Free::operator()(float* p) const noexcept { detail::free_section(p); }
 
 namespace {
 float* allocate(std::ptrdiff_t n) {
-  // 64-byte alignment so SIMD loads of each section start aligned. Sections of 4 MiB and
-  // more are aligned to 2 MiB and advised onto huge pages: first touching a whole line
-  // then costs a few hundred page faults instead of tens of thousands.
-  constexpr std::size_t kHuge = std::size_t{2} << 20;
-  std::size_t bytes = ((static_cast<std::size_t>(n) * sizeof(float) + 63) / 64) * 64;
-  if (bytes == 0) return nullptr;
-  const bool huge = bytes >= 2 * kHuge;
-  if (huge) bytes = (bytes + kHuge - 1) / kHuge * kHuge;
-  void* p = std::aligned_alloc(huge ? kHuge : 64, bytes);
-  if (p == nullptr) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-  if (huge) (void)madvise(p, bytes, MADV_HUGEPAGE);  // advice only: failure is harmless
-#endif
-  return static_cast<float*>(p);
+  return detail::allocate_section(static_cast<std::size_t>(n) * sizeof(float));
 }
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <initializer_list>
 #include <vector>
 
@@ -27,6 +28,44 @@ TEST_CASE("Bscan: column-major storage, deep copies, views", "[core]") {
   CHECK(d(3, 2) == 23.0f);
   CHECK(d.view().traces(1, 2)(0, 1) == 20.0f);
   CHECK(d.view().samples(2, 2)(1, 0) == 3.0f);
+}
+
+TEST_CASE(
+    "Bscan: a large freed buffer is reused for the next section of about its size, "
+    "zero-filled again, and released on request",
+    "[core]") {
+#if defined(__SANITIZE_ADDRESS__)
+  SUCCEED("the cache is off under AddressSanitizer, which must see every free");
+#else
+  if (std::getenv("GPRKIT_SECTION_CACHE_MB") != nullptr) {
+    WARN("skipped: GPRKIT_SECTION_CACHE_MB is set");
+    return;
+  }
+  release_cached_sections();
+  const std::ptrdiff_t n = 1024, m = 2000;  // 8 MB: a large block
+  const float* first = nullptr;
+  {
+    Bscan a(n, m);
+    first = a.data();
+    a(7, 9) = 3.0f;
+  }
+  {
+    Bscan b(n, m);  // the same block, already faulted in, and zero-filled like any new one
+    CHECK(b.data() == first);
+    CHECK(b(7, 9) == 0.0f);
+  }
+  {
+    Bscan big = Bscan::uninitialized(n, 2 * m);  // twice the size: cannot use it
+    CHECK(big.data() != first);
+    Bscan small = Bscan::uninitialized(n, 1024);  // 4 MiB: would waste half the block
+    CHECK(small.data() != first);
+    Bscan same = Bscan::uninitialized(n, m - 100);  // 5 % smaller: reused
+    CHECK(same.data() == first);
+  }
+  // Freed now: the three blocks (8 + 16 + 4 MiB, rounded up to 2 MiB pages) come back.
+  CHECK(release_cached_sections() >= std::size_t(4 * n * m * 7 / 2));
+  CHECK(release_cached_sections() == 0);
+#endif
 }
 
 TEST_CASE("Bscan: negative sizes are rejected with the argument's name", "[core]") {

@@ -69,8 +69,8 @@ TEST_CASE("dewow: identical with 1 and 2 threads, strided input gives the same r
 }
 
 TEST_CASE(
-    "dewow: matches a direct windowed mean in double; a trace's bits do not depend on "
-    "the traces processed beside it",
+    "dewow: matches a direct windowed mean in double, and a trace's bits do not depend "
+    "on the traces processed beside it",
     "[filters][dewow]") {
   // 13 traces = one full group of eight plus a partial one; a large offset tests the sums.
   const double dt = 0.1;

@@ -89,3 +89,22 @@ def test_simulate_truth_matches_the_section():
     assert t["apex_time_ns"] == pytest.approx(3.0)
     with pytest.raises(TypeError, match="unknown option"):
         gprkit.simulate(nonsense=1)
+
+
+def test_large_outputs_reuse_freed_buffers_but_never_a_live_one():
+    # 1024 x 2000 float32 = 8 MB: outputs this large come from gprkit's section allocator,
+    # which keeps freed blocks for the next output of about the same size.
+    b = gprkit.simulate([(5.0, 0.1, 0.5)], n_samples=1024, n_traces=2000, dt_ns=0.02, dx_m=0.005,
+                        wow_amplitude=0.3, noise_std=0.01, seed=3).bscan
+    gprkit.release_cached_sections()
+    first = gprkit.dewow(b, window_ns=3.0)
+    kept = first.data.copy()
+    second = gprkit.dewow(b, window_ns=1.0)  # first is alive: must get another buffer
+    assert not np.shares_memory(first.data, second.data)
+    np.testing.assert_array_equal(first.data, kept)
+    del second
+    third = gprkit.dewow(b, window_ns=3.0)  # may reuse second's block: same answer as first
+    np.testing.assert_array_equal(third.data, kept)
+    del first, third
+    assert gprkit.release_cached_sections() >= 2 * 1024 * 2000 * 4
+    assert gprkit.release_cached_sections() == 0

@@ -54,4 +54,10 @@ class Bscan {
   Header header_;
 };
 
+/// Returns to the system the large freed section buffers (4 MiB and more) that gprkit keeps
+/// for reuse, and gives the bytes released. A few such buffers (at most 512 MiB together, or
+/// GPRKIT_SECTION_CACHE_MB; 0 turns the cache off) are kept because a fresh one costs a page
+/// fault and a zero-fill per page on first touch, about as long as a single-pass filter.
+std::size_t release_cached_sections() noexcept;
+
 }  // namespace gprkit
