@@ -28,6 +28,7 @@ void run(benchmark::State& state, BackgroundMethod m, int threads, int k = -1) {
   }
   set_num_threads(0);
   bench::set_rates(state, in.n_samples(), in.n_traces());
+  bench::set_memory_fraction(state, in.n_samples() * in.n_traces(), threads);
 }
 
 void BM_mean_1thread(benchmark::State& s) { run(s, BackgroundMethod::mean, 1); }
@@ -56,7 +57,7 @@ void BM_track_surface(benchmark::State& state) {
 
 void BM_rpca_512x2048(benchmark::State& state) {
   const Bscan in = bench::standard_section(2048, 512);
-  Bscan low(512, 2048), sparse(512, 2048);
+  Bscan low(in.n_samples(), in.n_traces()), sparse(in.n_samples(), in.n_traces());
   RpcaOptions o;
   o.svd = state.range(0) == 0 ? RpcaSvd::randomized : RpcaSvd::full;
   RpcaReport rep;

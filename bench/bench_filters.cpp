@@ -32,7 +32,9 @@ void run(benchmark::State& state, F&& f) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  bench::set_rates(state, kSamples, kTraces);
+  bench::set_rates(state, in.n_samples(), in.n_traces());
+  bench::set_memory_fraction(state, in.n_samples() * in.n_traces(),
+                             static_cast<int>(state.range(0)));
   set_num_threads(0);
 }
 
@@ -97,7 +99,7 @@ void BM_fftw_forward_inverse(benchmark::State& state) {
       auto r = fft::alloc_real(len + 2);
       auto c = fft::alloc_complex(len / 2 + 1);
 #pragma omp for schedule(static)
-      for (std::ptrdiff_t j = 0; j < kTraces; ++j) {
+      for (std::ptrdiff_t j = 0; j < in.n_traces(); ++j) {
         const float* x = in.trace(j);
         for (std::ptrdiff_t i = 0; i < kSamples; ++i) r[i] = x[i];
         for (std::size_t i = kSamples; i < len; ++i) r[i] = 0.0f;
@@ -109,7 +111,7 @@ void BM_fftw_forward_inverse(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(out.data());
   }
-  bench::set_rates(state, kSamples, kTraces);
+  bench::set_rates(state, in.n_samples(), in.n_traces());
 }
 
 // Memory-speed yardstick: a plain copy of the section.
@@ -117,10 +119,11 @@ void BM_memcpy(benchmark::State& state) {
   const Bscan& in = section();
   Bscan out(in.n_samples(), in.n_traces());
   for (auto _ : state) {
-    std::copy(in.data(), in.data() + kSamples * kTraces, out.data());
+    std::copy(in.data(), in.data() + in.n_samples() * in.n_traces(), out.data());
     benchmark::DoNotOptimize(out.data());
   }
-  bench::set_rates(state, kSamples, kTraces);
+  bench::set_rates(state, in.n_samples(), in.n_traces());
+  bench::set_memory_fraction(state, in.n_samples() * in.n_traces(), 1);
 }
 }  // namespace
 

@@ -19,7 +19,7 @@ struct BigFile {
   std::ptrdiff_t ns = 1024, nt = 0;
   BigFile() {
     const char* mb_env = std::getenv("GPRKIT_BENCH_IO_MB");
-    const double mb = mb_env ? std::atof(mb_env) : 1024.0;
+    const double mb = mb_env ? std::atof(mb_env) : gprkit::bench::smoke() ? 16.0 : 1024.0;
     nt = static_cast<std::ptrdiff_t>(mb * 1e6 / (2.0 * static_cast<double>(ns)));
     gprkit::Bscan b(ns, nt);
     b.header().dt_ns = 0.02;
@@ -77,6 +77,15 @@ void BM_alloc_bscan_reference(benchmark::State& state) {
 }
 }  // namespace
 
-BENCHMARK(BM_read_dzt_file)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
-BENCHMARK(BM_decode_dzt_memory)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
-BENCHMARK(BM_alloc_bscan_reference)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_read_dzt_file)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(gprkit::bench::min_time(2.0));
+BENCHMARK(BM_decode_dzt_memory)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(gprkit::bench::min_time(2.0));
+BENCHMARK(BM_alloc_bscan_reference)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(gprkit::bench::min_time(2.0));

@@ -50,7 +50,7 @@ void BM_phase_shift(benchmark::State& state) {
 
 // Two complex 2-D FFTs (forward + inverse) of the size Stolt pads to.
 void BM_two_fft2d_padded(benchmark::State& state) {
-  const std::ptrdiff_t nx = state.range(0), ns = 1024;
+  const std::ptrdiff_t nx = bench::traces(state.range(0)), ns = 1024;
   const std::size_t Nt = fft::fast_size(2 * ns);
   const std::size_t Nx =
       fft::fast_size(static_cast<std::size_t>(nx + std::max<std::ptrdiff_t>(16, nx / 2)));

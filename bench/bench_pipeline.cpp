@@ -33,7 +33,7 @@ void plan_bench(benchmark::State& state, const char* step, const char* options) 
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  bench::set_rates(state, kSamples, kTraces);
+  bench::set_rates(state, in.n_samples(), in.n_traces());
   set_num_threads(0);
 }
 
@@ -61,7 +61,7 @@ void BM_pipeline_landmine(benchmark::State& state) {
     Bscan out = p.run(in);
     benchmark::DoNotOptimize(out.data());
   }
-  bench::set_rates(state, kSamples, kTraces);
+  bench::set_rates(state, in.n_samples(), in.n_traces());
   set_num_threads(0);
 }
 

@@ -66,7 +66,7 @@ void BM_fftw_pair_512(benchmark::State& state) {
     benchmark::DoNotOptimize(r.get());
   }
 }
-BENCHMARK(BM_fftw_pair_512)->Unit(benchmark::kNanosecond)->MinTime(1.0);
+BENCHMARK(BM_fftw_pair_512)->Unit(benchmark::kNanosecond)->MinTime(gprkit::bench::min_time(1.0));
 
 void BM_stream_default_chain(benchmark::State& state) {
   set_num_threads(1);
@@ -93,7 +93,9 @@ void BM_stream_default_chain(benchmark::State& state) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   set_num_threads(0);
 }
-BENCHMARK(BM_stream_default_chain)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+BENCHMARK(BM_stream_default_chain)
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(gprkit::bench::min_time(2.0));
 
 /// Per-trace latency: every push of a 20,000-trace stream timed on its own.
 void BM_stream_latency(benchmark::State& state) {

@@ -26,6 +26,11 @@ ctest --test-dir build/release --output-on-failure -j"$JOBS"
 step "Python tests (against the module just built)"
 PYTHONPATH="$PWD/build/release/python" "$PY" -m pytest -q tests/python
 
+step "benchmarks against this machine kind's baseline (reported, never failing)"
+# The smoke run of every benchmark is part of ctest above (bench_smoke_*); this times the quick
+# ones on their real workloads. Shared machines are noisy, so a regression is only reported.
+bash scripts/bench_regression.sh build/release || echo "benchmark report could not run (not a test failure)"
+
 step "ASan + UBSan build (clang): library, C++ tests and the fuzz targets"
 # One sanitizer build for both the tests and the fuzzers: the library is compiled once. A
 # folder configured earlier with another compiler is started afresh.

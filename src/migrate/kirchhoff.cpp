@@ -6,6 +6,7 @@
 #include <complex>
 #include <numbers>
 
+#include "../core/simd.h"
 #include "detail.h"
 #include "gprkit/core/fft.h"
 #include "gprkit/core/threads.h"
@@ -19,12 +20,12 @@ constexpr int kMaxLevels = 7;
 
 // Filters every trace: half-derivative (2-D) or derivative (3-D), phase -45 / -90 degrees,
 // which with the phase of the summation gives a zero-phase image.
-std::vector<float> filter_traces(const SumInput& in, bool kirchhoff) {
+void filter_traces(const SumInput& in, bool kirchhoff, std::vector<float>& outv) {
   const std::ptrdiff_t ns = in.ns;
-  std::vector<float> outv(static_cast<std::size_t>(ns * in.n_in));
+  outv.resize(static_cast<std::size_t>(ns * in.n_in));
   if (!kirchhoff) {
     std::copy(in.data, in.data + ns * in.n_in, outv.begin());
-    return outv;
+    return;
   }
   const auto Nt =
       fft::fast_size(static_cast<std::size_t>(ns + std::max<std::ptrdiff_t>(16, ns / 4)));
@@ -52,8 +53,31 @@ std::vector<float> filter_traces(const SumInput& in, bool kirchhoff) {
       std::copy(re.get(), re.get() + ns, outv.begin() + j * ns);
     }
   }
-  return outv;
 }
+
+// The buffers of one call, kept per thread for the next one unless larger than kKeepBytes: a
+// fresh buffer costs a page fault per 4 KiB on first touch (0.3 of 1.1 ms for a 192 x 192
+// Kirchhoff), and small sections are the real-time case.
+constexpr std::size_t kKeepBytes = std::size_t{64} << 20;
+struct Workspace {
+  std::vector<float> base, levT, outT;
+};
+Workspace& workspace() {
+  thread_local Workspace w;
+  return w;
+}
+template <class T>
+void trim(std::vector<T>& v, std::size_t bytes_each) {
+  if (v.capacity() * bytes_each > kKeepBytes) std::vector<T>().swap(v);
+}
+struct TrimAtExit {
+  Workspace& w;
+  ~TrimAtExit() {
+    trim(w.base, sizeof(float));
+    trim(w.levT, sizeof(float));
+    trim(w.outT, sizeof(float));
+  }
+};
 
 // Level l >= 1: the trace smoothed by two centred boxes of 2^(l-1) * 2 + 1 samples (a
 // triangle of half-width about 2^l samples): the anti-alias filter of an operator whose
@@ -77,6 +101,74 @@ void smooth_level(const float* x, float* y, std::ptrdiff_t n, int level, std::ve
       [&](std::ptrdiff_t i, double v) { y[i] = static_cast<float>(v); });
 }
 
+// Every level of trace-major traces (level l at l * ns * nin), from level 0 in `base`.
+std::vector<float> trace_major_levels(const std::vector<float>& base, std::ptrdiff_t ns,
+                                      std::ptrdiff_t nin, int nlev) {
+  if (nlev == 1) return base;
+  const std::size_t stride = static_cast<std::size_t>(ns * nin);
+  std::vector<float> lev(stride * static_cast<std::size_t>(nlev));
+  std::copy(base.begin(), base.end(), lev.begin());
+#pragma omp parallel num_threads(threads_for(stride* static_cast <std::size_t>(nlev)))
+  {
+    std::vector<double> cs(static_cast<std::size_t>(ns + 1)), tmp(static_cast<std::size_t>(ns));
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t j = 0; j < nin; ++j)
+      for (int l = 1; l < nlev; ++l)
+        smooth_level(
+            base.data() + j * ns,
+            lev.data() + static_cast<std::size_t>(l) * stride + static_cast<std::size_t>(j * ns),
+            ns, l, cs, tmp);
+  }
+  return lev;
+}
+
+// smooth_level on traces [j0, j1) of a sample-major section (row i at x + i * nin), all
+// traces of the block in the lanes of one row: the same operations per trace as
+// smooth_level, so the same bits, without its serial chain of additions per trace.
+// cs: (ns + 1) * (j1 - j0) doubles, tmp: ns * (j1 - j0).
+GPRKIT_SIMD_CLONES void smooth_rows(const float* x, float* y, std::ptrdiff_t ns, std::ptrdiff_t nin,
+                                    std::ptrdiff_t j0, std::ptrdiff_t j1, int level, double* cs,
+                                    double* tmp) {
+  const std::ptrdiff_t B = j1 - j0, m = std::ptrdiff_t{1} << (level - 1);
+  const double inv = 1.0 / static_cast<double>(2 * m + 1);
+  for (std::ptrdiff_t j = 0; j < B; ++j) cs[j] = 0.0;
+  for (std::ptrdiff_t i = 0; i < ns; ++i) {
+    const float* xr = x + i * nin + j0;
+    for (std::ptrdiff_t j = 0; j < B; ++j)
+      cs[(i + 1) * B + j] = cs[i * B + j] + static_cast<double>(xr[j]);
+  }
+  for (std::ptrdiff_t i = 0; i < ns; ++i) {
+    const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, i - m), hi = std::min(ns, i + m + 1);
+    for (std::ptrdiff_t j = 0; j < B; ++j) tmp[i * B + j] = (cs[hi * B + j] - cs[lo * B + j]) * inv;
+  }
+  for (std::ptrdiff_t i = 0; i < ns; ++i)
+    for (std::ptrdiff_t j = 0; j < B; ++j) cs[(i + 1) * B + j] = cs[i * B + j] + tmp[i * B + j];
+  for (std::ptrdiff_t i = 0; i < ns; ++i) {
+    const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, i - m), hi = std::min(ns, i + m + 1);
+    float* yr = y + i * nin + j0;
+    for (std::ptrdiff_t j = 0; j < B; ++j)
+      yr[j] = static_cast<float>((cs[hi * B + j] - cs[lo * B + j]) * inv);
+  }
+}
+
+// Levels 1.. of a sample-major section whose level 0 is at levT (level l at l * ns * nin).
+void sample_major_levels(float* levT, std::ptrdiff_t ns, std::ptrdiff_t nin, int nlev) {
+  if (nlev == 1) return;
+  constexpr std::ptrdiff_t kB = 64;  // traces per block: the prefix sums stay in L2
+  const std::size_t stride = static_cast<std::size_t>(ns * nin);
+  const std::ptrdiff_t nblk = (nin + kB - 1) / kB;
+#pragma omp parallel num_threads(threads_for(stride* static_cast <std::size_t>(nlev)))
+  {
+    std::vector<double> cs(static_cast<std::size_t>((ns + 1) * kB)),
+        tmp(static_cast<std::size_t>(ns * kB));
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t b = 0; b < nblk; ++b)
+      for (int l = 1; l < nlev; ++l)
+        smooth_rows(levT, levT + static_cast<std::size_t>(l) * stride, ns, nin, b * kB,
+                    std::min(nin, b * kB + kB), l, cs.data(), tmp.data());
+  }
+}
+
 // dst (cols x rows) = the transpose of src (rows x cols, row-major), in cache-sized tiles.
 void transpose(const float* src, std::ptrdiff_t cols, std::ptrdiff_t rows, float* dst) {
   constexpr std::ptrdiff_t T = 32;
@@ -87,6 +179,48 @@ void transpose(const float* src, std::ptrdiff_t cols, std::ptrdiff_t rows, float
       for (std::ptrdiff_t r = r0; r < std::min(rows, r0 + T); ++r)
         for (std::ptrdiff_t c = c0; c < std::min(cols, c0 + T); ++c)
           dst[c * rows + r] = src[r * cols + c];
+}
+
+/// One trace offset d = j - k of the regular-grid sum: for output samples [i0, ntau) the input
+/// sample position s, the weight wt and the anti-alias level lv (see sum_migrate).
+struct RowOperator {
+  const float* s;
+  const float* wt;
+  const int* lv;
+  std::ptrdiff_t i0, d;
+};
+/// The sample-major input levels (levT[(l * ns + m) * nin + j]) and output (outT[i * nout + k]).
+struct RegularGrid {
+  std::ptrdiff_t nin, ntau, nout;
+  float smax;
+  const float* levT;
+  std::size_t lev_stride;
+  float* outT;
+};
+
+// Output traces [k0, k1): per offset and output sample, one interpolated row of input added to
+// one row of output, a contiguous loop that each SIMD clone runs at its width (same bits: the
+// operations per element do not change, and no multiply-add is fused).
+GPRKIT_SIMD_CLONES void sum_regular_block(const RegularGrid& g, const RowOperator* ops,
+                                          std::ptrdiff_t noff, std::ptrdiff_t k0,
+                                          std::ptrdiff_t k1) {
+  for (std::ptrdiff_t q = 0; q < noff; ++q) {
+    const RowOperator& op = ops[q];
+    const std::ptrdiff_t d = op.d;
+    const std::ptrdiff_t lo = std::max(k0, -d), hi = std::min(k1, g.nin - d);  // 0 <= k+d < nin
+    if (lo >= hi) continue;
+    for (std::ptrdiff_t i = op.i0; i < g.ntau; ++i) {
+      const float si = op.s[i];
+      if (!(si >= 0.0f && si < g.smax)) continue;
+      const auto m = static_cast<std::ptrdiff_t>(si);
+      const float f = si - static_cast<float>(m), w = op.wt[i];
+      const float* ra = g.levT + static_cast<std::size_t>(op.lv[i]) * g.lev_stride +
+                        static_cast<std::size_t>(m * g.nin + d);
+      const float* rb = ra + g.nin;
+      float* o_row = g.outT + i * g.nout;
+      for (std::ptrdiff_t k = lo; k < hi; ++k) o_row[k] += w * (ra[k] + f * (rb[k] - ra[k]));
+    }
+  }
 }
 
 }  // namespace
@@ -144,25 +278,11 @@ void sum_migrate(const SumInput& in, SumOutput& out, const Geometry& g, const Mi
     const double r = 2.0 / v * spacing / dt;  // largest shift between neighbours (samples)
     while (nlev < kMaxLevels && 1.5 * static_cast<double>(1 << (nlev - 1)) <= r) ++nlev;
   }
-  std::vector<float> lev(static_cast<std::size_t>(ns * nin) * static_cast<std::size_t>(nlev));
-  {
-    std::vector<float> base = filter_traces(in, kirch);
-    std::copy(base.begin(), base.end(), lev.begin());
-    if (nlev > 1) {
-#pragma omp parallel num_threads(threads_for(static_cast <std::size_t>(ns * nin * nlev)))
-      {
-        std::vector<double> cs(static_cast<std::size_t>(ns + 1)), tmp(static_cast<std::size_t>(ns));
-#pragma omp for schedule(static)
-        for (std::ptrdiff_t j = 0; j < nin; ++j)
-          for (int l = 1; l < nlev; ++l)
-            smooth_level(base.data() + j * ns,
-                         lev.data() +
-                             static_cast<std::size_t>(l) * static_cast<std::size_t>(ns * nin) +
-                             static_cast<std::size_t>(j * ns),
-                         ns, l, cs, tmp);
-      }
-    }
-  }
+  // Level 0, trace-major; the smoothed levels are made below, in the layout each path reads.
+  Workspace& ws = workspace();
+  const TrimAtExit trim_at_exit{ws};
+  std::vector<float>& base = ws.base;
+  filter_traces(in, kirch, base);
   const std::size_t lev_stride = static_cast<std::size_t>(ns * nin);
 
   // One-way refracted travel-time table over horizontal distance (air gap only).
@@ -263,13 +383,11 @@ void sum_migrate(const SumInput& in, SumOutput& out, const Geometry& g, const Mi
       }
     }
   };
-  const auto sized = [&] {
-    Operator op;
+  const auto resize = [&](Operator& op) {
     op.s.resize(static_cast<std::size_t>(ntau));
     op.wt.resize(static_cast<std::size_t>(ntau));
     op.slope.resize(static_cast<std::size_t>(ntau));
     op.lv.assign(static_cast<std::size_t>(ntau), 0);
-    return op;
   };
   const std::size_t work = static_cast<std::size_t>(ntau) * static_cast<std::size_t>(nout) * 16;
 
@@ -299,54 +417,49 @@ void sum_migrate(const SumInput& in, SumOutput& out, const Geometry& g, const Mi
   }();
   if (max_off >= 0) {
     const std::ptrdiff_t noff = 2 * max_off + 1;
-    std::vector<Operator> ops(static_cast<std::size_t>(noff));
+    // Kept like the Workspace. A reference, not the thread_local itself, inside the parallel
+    // loops: there each thread would see its own (empty) thread_local.
+    thread_local std::vector<Operator> kept_ops;
+    std::vector<Operator>& ops = kept_ops;
+    ops.resize(static_cast<std::size_t>(noff));
 #pragma omp parallel for num_threads(threads_for(static_cast <std::size_t>(noff * ntau) * 8)) \
     schedule(static)
     for (std::ptrdiff_t q = 0; q < noff; ++q) {
       const double xd = static_cast<double>(q - max_off) * dx;  // x_j - x_k
       Operator& op = ops[static_cast<std::size_t>(q)];
-      op = sized();
+      resize(op);
       build(std::abs(xd - 0.5 * a), std::abs(xd + 0.5 * a), std::abs(xd), in.area[0], op);
     }
-    // Sample-major copies of every level: levT[(l * ns + m) * nin + j].
-    std::vector<float> levT(lev.size());
-    for (int l = 0; l < nlev; ++l)
-      transpose(lev.data() + static_cast<std::size_t>(l) * lev_stride, ns, nin,
-                levT.data() + static_cast<std::size_t>(l) * lev_stride);
-    std::vector<float>().swap(lev);
-    std::vector<float> outT(static_cast<std::size_t>(ntau * nout), 0.0f);
+    // Sample-major levels: levT[(l * ns + m) * nin + j].
+    std::vector<float>& levT = ws.levT;
+    levT.resize(lev_stride * static_cast<std::size_t>(nlev));  // every sample written below
+    transpose(base.data(), ns, nin, levT.data());
+    sample_major_levels(levT.data(), ns, nin, nlev);
+    std::vector<float>& outT = ws.outT;
+    outT.assign(static_cast<std::size_t>(ntau * nout), 0.0f);
     constexpr std::ptrdiff_t kBlock = 256;  // output traces per task: rows of 1 kB stay cached
     const std::ptrdiff_t nblk = (nout + kBlock - 1) / kBlock;
-#pragma omp parallel for num_threads(threads_for(work)) schedule(dynamic, 1)
-    for (std::ptrdiff_t bk = 0; bk < nblk; ++bk) {
-      const std::ptrdiff_t k0 = bk * kBlock, k1 = std::min(nout, k0 + kBlock);
-      for (std::ptrdiff_t q = 0; q < noff; ++q) {
-        const Operator& op = ops[static_cast<std::size_t>(q)];
-        const std::ptrdiff_t d = q - max_off;
-        const std::ptrdiff_t lo = std::max(k0, -d), hi = std::min(k1, nin - d);  // 0 <= k+d < nin
-        if (lo >= hi) continue;
-        for (std::ptrdiff_t i = op.i0; i < ntau; ++i) {
-          const float si = op.s[static_cast<std::size_t>(i)];
-          if (!(si >= 0.0f && si < smax)) continue;
-          const auto m = static_cast<std::ptrdiff_t>(si);
-          const float f = si - static_cast<float>(m), w = op.wt[static_cast<std::size_t>(i)];
-          const float* ra =
-              levT.data() +
-              static_cast<std::size_t>(op.lv[static_cast<std::size_t>(i)]) * lev_stride +
-              static_cast<std::size_t>(m * nin + d);
-          const float* rb = ra + nin;
-          float* o_row = outT.data() + i * nout;
-          for (std::ptrdiff_t k = lo; k < hi; ++k) o_row[k] += w * (ra[k] + f * (rb[k] - ra[k]));
-        }
-      }
+    std::vector<RowOperator> rows(static_cast<std::size_t>(noff));
+    for (std::ptrdiff_t q = 0; q < noff; ++q) {
+      const Operator& op = ops[static_cast<std::size_t>(q)];
+      rows[static_cast<std::size_t>(q)] = {op.s.data(), op.wt.data(), op.lv.data(), op.i0,
+                                           q - max_off};
     }
+    const RegularGrid grid{nin, ntau, nout, smax, levT.data(), lev_stride, outT.data()};
+#pragma omp parallel for num_threads(threads_for(work)) schedule(dynamic, 1)
+    for (std::ptrdiff_t bk = 0; bk < nblk; ++bk)
+      sum_regular_block(grid, rows.data(), noff, bk * kBlock, std::min(nout, bk * kBlock + kBlock));
     transpose(outT.data(), nout, ntau, out.data);
+    if (ops.size() * static_cast<std::size_t>(ntau) * 16 > kKeepBytes)
+      std::vector<Operator>().swap(ops);
     return;
   }
 
+  const std::vector<float> lev = trace_major_levels(base, ns, nin, nlev);
 #pragma omp parallel num_threads(threads_for(work))
   {
-    Operator op = sized();
+    Operator op;
+    resize(op);
 #pragma omp for schedule(dynamic, 4)
     for (std::ptrdiff_t k = 0; k < nout; ++k) {
       const double xk = out.x_m[static_cast<std::size_t>(k)];
