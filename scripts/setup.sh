@@ -22,3 +22,7 @@ $PY -m pip install -q --disable-pip-version-check \
 # readgssi (an independent DZT reader the tests compare against) without obspy, which it
 # lists but does not need to read a DZT; --no-deps keeps pip from pulling obspy's stack.
 $PY -m pip install -q --disable-pip-version-check --no-deps "readgssi"
+# ImpDAR: a peer of bench/python/compare.py (its dependencies are above); optional, so a
+# failed install only leaves its rows out.
+$PY -m pip install -q --disable-pip-version-check --no-deps "impdar" ||
+  echo "setup: impdar not installed; bench/python/compare.py leaves it out"
