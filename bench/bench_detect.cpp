@@ -72,6 +72,16 @@ void BM_detect_default_bare(benchmark::State& state) {
   gprkit::bench::set_rates(state, b.n_samples(), b.n_traces());
 }
 
+// The handheld sweep workload: 512 samples x 2,048 traces, the whole default chain.
+void BM_detect_handheld(benchmark::State& state) {
+  static const gprkit::Bscan b = gprkit::bench::standard_section(2048, 512);
+  for (auto _ : state) {
+    auto d = gprkit::detect(b);
+    benchmark::DoNotOptimize(d.data());
+  }
+  gprkit::bench::set_rates(state, b.n_samples(), b.n_traces());
+}
+
 }  // namespace
 
 BENCHMARK(BM_score_energy)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -80,3 +90,4 @@ BENCHMARK(BM_score_hyperbola)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRea
 BENCHMARK(BM_cfar_ca)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_detect_default)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_detect_default_bare)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_detect_handheld)->Unit(benchmark::kMillisecond)->UseRealTime();
