@@ -457,13 +457,10 @@ inline float cubic_at(const float* x, idx_t m, double pos) {
   const double fl = std::floor(pos);
   const auto i = static_cast<idx_t>(fl);
   const double t = pos - fl;
+  if (i >= 1 && i + 2 < m)  // all four taps inside: no clamping
+    return static_cast<float>(keys_cubic(x[i - 1], x[i], x[i + 1], x[i + 2], t));
   auto at = [&](idx_t k) { return static_cast<double>(x[std::clamp<idx_t>(k, 0, m - 1)]); };
-  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
-  const double v =
-      p1 +
-      0.5 * t *
-          (p2 - p0 + t * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3 + t * (3.0 * (p1 - p2) + p3 - p0)));
-  return static_cast<float>(v);
+  return static_cast<float>(keys_cubic(at(i - 1), at(i), at(i + 1), at(i + 2), t));
 }
 
 /// Strongest |x - hz| in samples [a, b) of one trace, refined by a parabola through its
@@ -662,6 +659,16 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
                                  : 0.5 - 0.5 * std::cos(std::numbers::pi * e / taper);
     return wt * amp[ju] * cubic_zero(w, G, k + shift[ju]);
   };
+  // The samples [ia, ib) of trace j where ground_at can be non-zero (a sample wider each side).
+  auto gate_of = [&](idx_t j) {
+    const double lo = picks[static_cast<std::size_t>(j)] - static_cast<double>(pre);
+    if (!std::isfinite(lo)) return std::pair<idx_t, idx_t>{0, m};
+    const double a = std::clamp(std::floor(lo) - 1.0, 0.0, static_cast<double>(m));
+    const double b =
+        std::clamp(std::ceil(lo + static_cast<double>(G)) + 1.0, 0.0, static_cast<double>(m));
+    return std::pair<idx_t, idx_t>{static_cast<idx_t>(a),
+                                   std::max(static_cast<idx_t>(a), static_cast<idx_t>(b))};
+  };
   for (int it = 0; it < o.surface_iterations; ++it) {
     // Flatten D - H on the track.
     for_chunks(n, kTraceChunk, gwork, [&](idx_t j0, idx_t len) {
@@ -671,7 +678,7 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
         const double base = picks[static_cast<std::size_t>(j)] - static_cast<double>(pre);
         for (idx_t k = 0; k < G; ++k) {
           const double pos = base + static_cast<double>(k);
-          f[k] = static_cast<float>(cubic_zero(x, m, pos) - cubic_zero(hz, m, pos));
+          f[k] = static_cast<float>(cubic_zero_difference(x, hz, m, pos));
         }
       }
     });
@@ -683,17 +690,23 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
     for_chunks(n, kTraceChunk, gwork, [&](idx_t j0, idx_t len) {
       std::vector<double> e(static_cast<std::size_t>(G)), wgt(static_cast<std::size_t>(G));
       std::vector<double> sorted(static_cast<std::size_t>(G));
+      std::vector<double> gv(static_cast<std::size_t>(G)), dv(static_cast<std::size_t>(G));
       for (idx_t j = j0; j < j0 + len; ++j) {
         const float* f = flat.trace(j);
         const float* w = wl.trace(j);
+        // The wavelet and its central difference, once per trace (every pass reads them).
+        for (idx_t k = 0; k < G; ++k) {
+          gv[static_cast<std::size_t>(k)] = w[k];
+          dv[static_cast<std::size_t>(k)] =
+              0.5 * ((k + 1 < G ? w[k + 1] : 0.0f) - (k > 0 ? w[k - 1] : 0.0f));
+        }
         std::fill(wgt.begin(), wgt.end(), 1.0);
         double a = 0.0, b = 0.0;
         for (int pass = 0; pass < 3; ++pass) {
           double s11 = 0, s12 = 0, s22 = 0, r1 = 0, r2 = 0;
           for (idx_t k = 0; k < G; ++k) {
-            const double g = w[k];
-            const double d = 0.5 * ((k + 1 < G ? w[k + 1] : 0.0f) - (k > 0 ? w[k - 1] : 0.0f));
-            const double q = wgt[static_cast<std::size_t>(k)];
+            const auto ku = static_cast<std::size_t>(k);
+            const double g = gv[ku], d = dv[ku], q = wgt[ku];
             s11 += q * g * g;
             s12 += q * g * d;
             s22 += q * d * d;
@@ -714,9 +727,8 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
           }
           if (pass == 2) break;
           for (idx_t k = 0; k < G; ++k) {
-            const double g = w[k];
-            const double d = 0.5 * ((k + 1 < G ? w[k + 1] : 0.0f) - (k > 0 ? w[k - 1] : 0.0f));
-            e[static_cast<std::size_t>(k)] = std::abs(f[k] - a * g - b * d);
+            const auto ku = static_cast<std::size_t>(k);
+            e[ku] = std::abs(f[k] - a * gv[ku] - b * dv[ku]);
           }
           sorted = e;
           std::nth_element(sorted.begin(), sorted.begin() + G / 2, sorted.end());
@@ -740,7 +752,10 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
           const idx_t j = sel.idx[static_cast<std::size_t>(q)];
           const float* x = in.trace(j);
           const float* w = wl.trace(j);
-          for (idx_t i = 0; i < m; ++i) acc[i] += static_cast<double>(x[i]) - ground_at(j, w, i);
+          const auto [ia, ib] = gate_of(j);
+          for (idx_t i = 0; i < ia; ++i) acc[i] += static_cast<double>(x[i]);
+          for (idx_t i = ia; i < ib; ++i) acc[i] += static_cast<double>(x[i]) - ground_at(j, w, i);
+          for (idx_t i = ib; i < m; ++i) acc[i] += static_cast<double>(x[i]);
         }
       });
       // Over-relaxed (H and the mean ground are told apart only by the ground's movement).
@@ -759,10 +774,13 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
     for (idx_t j = j0; j < j0 + len; ++j) {
       const float* x = in.trace(j);
       const float* w = wl.trace(j);
-      for (idx_t i = 0; i < m; ++i)
+      const auto [ia, ib] = gate_of(j);
+      for (idx_t i = ia; i < ib; ++i)
         g[static_cast<std::size_t>(i)] = static_cast<float>(ground_at(j, w, i));
-      float* y = out.trace(j);
-      for (idx_t i = 0; i < m; ++i) y[i] = x[i] - g[static_cast<std::size_t>(i)] - hz[i];
+      float* y = out.trace(j);  // may be x: g holds what the gate needs
+      for (idx_t i = 0; i < ia; ++i) y[i] = x[i] - hz[i];
+      for (idx_t i = ia; i < ib; ++i) y[i] = x[i] - g[static_cast<std::size_t>(i)] - hz[i];
+      for (idx_t i = ib; i < m; ++i) y[i] = x[i] - hz[i];
     }
   });
   if (rep) {

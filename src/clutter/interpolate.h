@@ -6,17 +6,35 @@
 
 namespace gprkit::clutter_detail {
 
-/// Keys cubic (a = -0.5) interpolation of x[0..m) at fractional index pos; 0 outside.
+/// The Keys cubic (a = -0.5) through p0..p3 at t in [0, 1) past p1.
+inline double keys_cubic(double p0, double p1, double p2, double p3, double t) {
+  return p1 + 0.5 * t *
+                  (p2 - p0 +
+                   t * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3 + t * (3.0 * (p1 - p2) + p3 - p0)));
+}
+
+/// Keys cubic interpolation of x[0..m) at fractional index pos; 0 outside.
 inline double cubic_zero(const float* x, std::ptrdiff_t m, double pos) {
   const double fl = std::floor(pos);
   if (!(fl > -3.0 && fl < static_cast<double>(m) + 2.0)) return 0.0;
   const auto i = static_cast<std::ptrdiff_t>(fl);
   const double t = pos - fl;
+  if (i >= 1 && i + 2 < m)  // all four taps inside: no bound checks
+    return keys_cubic(x[i - 1], x[i], x[i + 1], x[i + 2], t);
   auto at = [&](std::ptrdiff_t k) { return k >= 0 && k < m ? static_cast<double>(x[k]) : 0.0; };
-  const double p0 = at(i - 1), p1 = at(i), p2 = at(i + 1), p3 = at(i + 2);
-  return p1 + 0.5 * t *
-                  (p2 - p0 +
-                   t * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3 + t * (3.0 * (p1 - p2) + p3 - p0)));
+  return keys_cubic(at(i - 1), at(i), at(i + 1), at(i + 2), t);
+}
+
+/// cubic_zero(x, m, pos) - cubic_zero(y, m, pos), the position resolved once.
+inline double cubic_zero_difference(const float* x, const float* y, std::ptrdiff_t m, double pos) {
+  const double fl = std::floor(pos);
+  if (!(fl > -3.0 && fl < static_cast<double>(m) + 2.0)) return 0.0;
+  const auto i = static_cast<std::ptrdiff_t>(fl);
+  const double t = pos - fl;
+  if (i >= 1 && i + 2 < m)
+    return keys_cubic(x[i - 1], x[i], x[i + 1], x[i + 2], t) -
+           keys_cubic(y[i - 1], y[i], y[i + 1], y[i + 2], t);
+  return cubic_zero(x, m, pos) - cubic_zero(y, m, pos);
 }
 
 }  // namespace gprkit::clutter_detail

@@ -15,6 +15,7 @@ namespace gprkit {
 namespace {
 
 using clutter_detail::cubic_zero;
+using clutter_detail::cubic_zero_difference;
 using clutter_detail::for_chunks;
 using idx_t = std::ptrdiff_t;
 constexpr const char* kWhere = "track_surface";
@@ -198,14 +199,15 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
         for (idx_t i = 0; i < L; ++i)
           r[static_cast<std::size_t>(i)] = x[i] - fixed[static_cast<std::size_t>(i)];
         float* c = corr.data() + j * P;
-        float peak = 0.0f;
-        for (idx_t q = 0; q < P; ++q) {
-          float s = 0.0f;
-          const float* rr = r.data() + q;
-          for (idx_t k = 0; k < W; ++k) s += wav[static_cast<std::size_t>(k)] * rr[k];
-          c[q] = s;
-          peak = std::max(peak, std::abs(s));
+        // Vectorised over the placements q; each c[q] still sums k = 0, 1, ... in order.
+        std::fill(c, c + P, 0.0f);
+        for (idx_t k = 0; k < W; ++k) {
+          const float wk = wav[static_cast<std::size_t>(k)];
+          const float* rr = r.data() + k;
+          for (idx_t q = 0; q < P; ++q) c[q] += wk * rr[q];
         }
+        float peak = 0.0f;
+        for (idx_t q = 0; q < P; ++q) peak = std::max(peak, std::abs(c[q]));
         peaks[static_cast<std::size_t>(j)] = peak;
       }
     });
@@ -278,7 +280,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       const double t = tau[static_cast<std::size_t>(j)];
       for (idx_t k = 0; k < Wx; ++k) {
         const double pos = t + static_cast<double>(k - 2 * hw);
-        acc[k] += cubic_zero(x, L, pos) - cubic_zero(fixed.data(), L, pos);
+        acc[k] += cubic_zero_difference(x, fixed.data(), L, pos);
       }
     });
     idx_t pk = 2 * hw;
@@ -305,8 +307,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
         double s = 0.0;
         for (idx_t k = 0; k < W; ++k) {
           const double pos = t + static_cast<double>(k - hw);
-          s += wav[static_cast<std::size_t>(k)] *
-               (cubic_zero(x, L, pos) - cubic_zero(fixed.data(), L, pos));
+          s += wav[static_cast<std::size_t>(k)] * cubic_zero_difference(x, fixed.data(), L, pos);
         }
         amp[static_cast<std::size_t>(j)] = ww > 0 ? s / ww : 0.0;
       }
@@ -363,7 +364,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       double sxy = 0.0, sxx = 0.0;
       for (idx_t k = 0; k < W; ++k) {
         const double pos = tau[ju] + static_cast<double>(k - hw);
-        const double v = cubic_zero(x, L, pos) - cubic_zero(fixed.data(), L, pos);
+        const double v = cubic_zero_difference(x, fixed.data(), L, pos);
         sxy += v * wav[static_cast<std::size_t>(k)];
         sxx += v * v;
       }
