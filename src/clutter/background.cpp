@@ -454,9 +454,12 @@ void remove_rpca(ConstView in, MutView out, const BackgroundOptions& o, const Se
 
 /// Keys cubic (a = -0.5) interpolation of x[0..m) at fractional index pos, edges clamped.
 inline float cubic_at(const float* x, idx_t m, double pos) {
-  const double fl = std::floor(pos);
-  const auto i = static_cast<idx_t>(fl);
-  const double t = pos - fl;
+  // Beyond [-2, m + 1] every tap is clamped to the same edge sample: clamping pos first
+  // changes nothing there and keeps the index in range (NaN reads the first sample).
+  if (!(pos >= -2.0)) pos = -2.0;
+  if (!(pos <= static_cast<double>(m) + 1.0)) pos = static_cast<double>(m) + 1.0;
+  const idx_t i = floor_index(pos);
+  const double t = pos - static_cast<double>(i);
   if (i >= 1 && i + 2 < m)  // all four taps inside: no clamping
     return static_cast<float>(keys_cubic(x[i - 1], x[i], x[i + 1], x[i + 2], t));
   auto at = [&](idx_t k) { return static_cast<double>(x[std::clamp<idx_t>(k, 0, m - 1)]); };
@@ -669,6 +672,7 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
     return std::pair<idx_t, idx_t>{static_cast<idx_t>(a),
                                    std::max(static_cast<idx_t>(a), static_cast<idx_t>(b))};
   };
+  std::vector<double> first_part;  // the first iteration's per-chunk sums of D - G
   for (int it = 0; it < o.surface_iterations; ++it) {
     // Flatten D - H on the track.
     for_chunks(n, kTraceChunk, gwork, [&](idx_t j0, idx_t len) {
@@ -748,16 +752,35 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
       std::vector<double> part(static_cast<std::size_t>(nc * m), 0.0);
       for_chunks(sel.size(), kTraceChunk, work, [&](idx_t q0, idx_t len) {
         double* acc = part.data() + (q0 / kTraceChunk) * m;
+        // The picks, hence the gates, stay put over the iterations: outside the union
+        // [ua, ub) of its traces' gates a chunk's sum is the first iteration's. Inside, it is
+        // summed again from zero in the same order (the same bits as a full pass).
+        idx_t ua = 0, ub = m;
+        if (it > 0) {
+          ua = m;
+          ub = 0;
+          for (idx_t q = q0; q < q0 + len; ++q) {
+            const auto [ia, ib] = gate_of(sel.idx[static_cast<std::size_t>(q)]);
+            ua = std::min(ua, ia);
+            ub = std::max(ub, ib);
+          }
+          const double* first = first_part.data() + (q0 / kTraceChunk) * m;
+          std::copy(first, first + m, acc);
+          if (ua < ub) std::fill(acc + ua, acc + ub, 0.0);
+        }
         for (idx_t q = q0; q < q0 + len; ++q) {
           const idx_t j = sel.idx[static_cast<std::size_t>(q)];
           const float* x = in.trace(j);
           const float* w = wl.trace(j);
           const auto [ia, ib] = gate_of(j);
-          for (idx_t i = 0; i < ia; ++i) acc[i] += static_cast<double>(x[i]);
-          for (idx_t i = ia; i < ib; ++i) acc[i] += static_cast<double>(x[i]) - ground_at(j, w, i);
-          for (idx_t i = ib; i < m; ++i) acc[i] += static_cast<double>(x[i]);
+          const idx_t a = std::clamp(ia, ua, std::max(ua, ub)),
+                      b = std::clamp(ib, a, std::max(a, ub));
+          for (idx_t i = ua; i < a; ++i) acc[i] += static_cast<double>(x[i]);
+          for (idx_t i = a; i < b; ++i) acc[i] += static_cast<double>(x[i]) - ground_at(j, w, i);
+          for (idx_t i = b; i < ub; ++i) acc[i] += static_cast<double>(x[i]);
         }
       });
+      if (it == 0) first_part = part;
       // Over-relaxed (H and the mean ground are told apart only by the ground's movement).
       const double omega = it == 0 ? 1.0 : 1.5;
       for (idx_t i = 0; i < m; ++i) {

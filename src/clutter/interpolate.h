@@ -6,6 +6,13 @@
 
 namespace gprkit::clutter_detail {
 
+/// floor(pos) for |pos| < 2^62: what std::floor gives, without the libm call a baseline
+/// x86-64 build (no SSE4.1 round instruction) makes for it.
+inline std::ptrdiff_t floor_index(double pos) {
+  const auto i = static_cast<std::ptrdiff_t>(pos);  // truncation toward zero
+  return static_cast<double>(i) > pos ? i - 1 : i;
+}
+
 /// The Keys cubic (a = -0.5) through p0..p3 at t in [0, 1) past p1.
 inline double keys_cubic(double p0, double p1, double p2, double p3, double t) {
   return p1 + 0.5 * t *
@@ -15,10 +22,9 @@ inline double keys_cubic(double p0, double p1, double p2, double p3, double t) {
 
 /// Keys cubic interpolation of x[0..m) at fractional index pos; 0 outside.
 inline double cubic_zero(const float* x, std::ptrdiff_t m, double pos) {
-  const double fl = std::floor(pos);
-  if (!(fl > -3.0 && fl < static_cast<double>(m) + 2.0)) return 0.0;
-  const auto i = static_cast<std::ptrdiff_t>(fl);
-  const double t = pos - fl;
+  if (!(pos >= -2.0 && pos < static_cast<double>(m) + 2.0)) return 0.0;  // -3 < floor < m + 2
+  const std::ptrdiff_t i = floor_index(pos);
+  const double t = pos - static_cast<double>(i);
   if (i >= 1 && i + 2 < m)  // all four taps inside: no bound checks
     return keys_cubic(x[i - 1], x[i], x[i + 1], x[i + 2], t);
   auto at = [&](std::ptrdiff_t k) { return k >= 0 && k < m ? static_cast<double>(x[k]) : 0.0; };
@@ -27,10 +33,9 @@ inline double cubic_zero(const float* x, std::ptrdiff_t m, double pos) {
 
 /// cubic_zero(x, m, pos) - cubic_zero(y, m, pos), the position resolved once.
 inline double cubic_zero_difference(const float* x, const float* y, std::ptrdiff_t m, double pos) {
-  const double fl = std::floor(pos);
-  if (!(fl > -3.0 && fl < static_cast<double>(m) + 2.0)) return 0.0;
-  const auto i = static_cast<std::ptrdiff_t>(fl);
-  const double t = pos - fl;
+  if (!(pos >= -2.0 && pos < static_cast<double>(m) + 2.0)) return 0.0;  // -3 < floor < m + 2
+  const std::ptrdiff_t i = floor_index(pos);
+  const double t = pos - static_cast<double>(i);
   if (i >= 1 && i + 2 < m)
     return keys_cubic(x[i - 1], x[i], x[i + 1], x[i + 2], t) -
            keys_cubic(y[i - 1], y[i], y[i + 1], y[i + 2], t);
