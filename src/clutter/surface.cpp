@@ -233,22 +233,32 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       std::vector<double> prev(static_cast<std::size_t>(P)), cur(static_cast<std::size_t>(P));
       for (idx_t q = 0; q < P; ++q)
         prev[static_cast<std::size_t>(q)] = corr[static_cast<std::size_t>(q)];
+      std::vector<double> best(static_cast<std::size_t>(P));
+      std::vector<std::int32_t> arg(static_cast<std::size_t>(P));
       for (idx_t j = 1; j < n; ++j) {
         const float* c = corr.data() + j * P;
         std::uint16_t* bk = back.data() + j * P;
-        for (idx_t q = 0; q < P; ++q) {
-          double best = -std::numeric_limits<double>::infinity();
-          idx_t arg = q;
-          for (idx_t d = std::max<idx_t>(0, q - jump); d <= std::min(P - 1, q + jump); ++d) {
-            const double v =
-                prev[static_cast<std::size_t>(d)] - penalty * static_cast<double>(std::abs(d - q));
-            if (v > best) {
-              best = v;
-              arg = d;
-            }
+        // For each placement q the best predecessor d in [q - jump, q + jump], the first of
+        // equals in ascending d: the moves run outermost so the loop over q vectorises.
+        std::fill(best.begin(), best.end(), -std::numeric_limits<double>::infinity());
+        for (idx_t q = 0; q < P; ++q)
+          arg[static_cast<std::size_t>(q)] = static_cast<std::int32_t>(q);
+        for (idx_t mv = -jump; mv <= jump; ++mv) {
+          const double cost = penalty * static_cast<double>(std::abs(mv));
+          const idx_t q0 = std::max<idx_t>(0, -mv), q1 = std::min(P, P - mv);
+          const double* pv = prev.data();
+          double* bv = best.data();
+          std::int32_t* av = arg.data();
+          for (idx_t q = q0; q < q1; ++q) {
+            const double v = pv[q + mv] - cost;
+            const bool better = v > bv[q];
+            bv[q] = better ? v : bv[q];
+            av[q] = better ? static_cast<std::int32_t>(q + mv) : av[q];
           }
-          cur[static_cast<std::size_t>(q)] = best + c[q];
-          bk[q] = static_cast<std::uint16_t>(arg);
+        }
+        for (idx_t q = 0; q < P; ++q) {
+          cur[static_cast<std::size_t>(q)] = best[static_cast<std::size_t>(q)] + c[q];
+          bk[q] = static_cast<std::uint16_t>(arg[static_cast<std::size_t>(q)]);
         }
         std::swap(prev, cur);
       }

@@ -81,25 +81,32 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
   const auto nc = static_cast<std::ptrdiff_t>(cells.size());
 #pragma omp parallel num_threads(nt)
   {
-    std::vector<double> fbuf, fscratch, s, e;
+    std::vector<double> fbuf, fscratch, s, e, floors(o.half_widths_m.size());
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t q = 0; q < nc; ++q) {
       const Cell& c = cells[static_cast<std::size_t>(q)];
       // The hyperbola score of a flat top peaks off its time: try rows within a period of it.
       Result& res = results[static_cast<std::size_t>(q)];
       res.row = c.i;
+      // The noise floor of each half-width's traces (the same for every row).
+      for (std::size_t u = 0; u < floors.size(); ++u) {
+        const std::ptrdiff_t reach = A + std::lround(o.half_widths_m[u] / dx);
+        const std::ptrdiff_t j0 = std::max<std::ptrdiff_t>(0, c.j - reach);
+        const std::ptrdiff_t j1 = std::min(n - 1, c.j + reach);
+        fbuf.assign(sigma.begin() + j0, sigma.begin() + j1 + 1);
+        fscratch.resize(fbuf.size());
+        floors[u] = detect_detail::hyperbola_floor(
+            fbuf.data(), static_cast<std::ptrdiff_t>(fbuf.size()), fscratch.data());
+      }
       const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, L / 3);
       for (std::ptrdiff_t r = std::max(tab.first_row, c.i - 2 * L); r <= c.i + 2 * L; r += step) {
         if (r >= tab.lim[static_cast<std::size_t>(A)]) break;  // the flanks leave the trace
-        for (double hw : o.half_widths_m) {
-          const auto W = static_cast<std::ptrdiff_t>(std::lround(hw / dx));
+        for (std::size_t u = 0; u < floors.size(); ++u) {
+          const auto W = static_cast<std::ptrdiff_t>(std::lround(o.half_widths_m[u] / dx));
           const std::ptrdiff_t reach = A + W;
           const std::ptrdiff_t j0 = std::max<std::ptrdiff_t>(0, c.j - reach);
           const std::ptrdiff_t j1 = std::min(n - 1, c.j + reach);
-          fbuf.assign(sigma.begin() + j0, sigma.begin() + j1 + 1);
-          fscratch.resize(fbuf.size());
-          const double floor2 = detect_detail::hyperbola_floor(
-              fbuf.data(), static_cast<std::ptrdiff_t>(fbuf.size()), fscratch.data());
+          const double floor2 = floors[u];
           const std::ptrdiff_t i0 = std::max(tab.first_row, r - L), i1 = std::min(m - 1, r + L);
           s.assign(static_cast<std::size_t>(i1 - i0 + 1), 0.0);
           e.assign(s.size(), 0.0);
