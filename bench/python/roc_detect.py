@@ -7,7 +7,8 @@ Per line: Pd, false alarms (per m of line and per m^2 of a 0.5 m swath), false a
 empty stretches (rough lines), the FROC area (0-1 false alarms per m), and the ROC area of
 ``mine_likeness`` for the detected objects, mines against clutter objects (stones, metal
 fragments, roots), with its margin (min over mines - max over clutter: > 0 when one threshold
-separates them). gprMax scenes run twice: as the tests load them (header with time-zero,
+separates them), and on the rough lines how many detected objects' strongest alarm has the
+physical polarity (mines -1, stones, metal and roots +1). gprMax scenes run twice: as the tests load them (header with time-zero,
 antenna height and separation) and raw (only dt and trace spacing, as a new user would).
 """
 from __future__ import annotations
@@ -29,16 +30,30 @@ SWATH_M = 0.5
 
 
 def header() -> None:
-    print("| data | Pd | false alarms (/m, /m^2) | on empty ground | FROC area | likeness AUC | margin | time |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| data | Pd | false alarms (/m, /m^2) | on empty ground | FROC area | likeness AUC | margin | "
+          "polarity right | time |")
+    print("|---|---|---|---|---|---|---|---|---|")
 
 
-def row(name, ev, seconds, empty="") -> None:
+def row(name, ev, seconds, empty="", polarity="") -> None:
     auc = "-" if np.isnan(ev.likeness_auc) else f"{ev.likeness_auc:.3f}"
     margin = "-" if np.isnan(ev.likeness_margin) else f"{ev.likeness_margin:+.2f}"
     print(f"| {name} | {ev.pd:.2f} ({ev.n_detected}/{ev.n_targets}) | {ev.false_alarms} "
           f"({ev.false_alarms_per_m:.2f}, {ev.false_alarms_per_m2:.2f}) | {empty} | {ev.froc_auc:.3f} | "
-          f"{auc} ({ev.n_detected} mines, {ev.n_clutter_detected} clutter) | {margin} | {seconds:.2f} s |")
+          f"{auc} ({ev.n_detected} mines, {ev.n_clutter_detected} clutter) | {margin} | {polarity} | {seconds:.2f} s |")
+
+
+def polarity_right(dets, scene, halo_m=0.1) -> str:
+    """Objects whose strongest alarm within halo_m has the physical polarity (mines, eps about
+    3 below any soil: -1; stones, metal and roots: +1), of the objects with an alarm."""
+    right = seen = 0
+    for o in scene.objects:
+        near = [d for d in dets if abs(d.x_m - o["x_m"]) <= halo_m]
+        if not near:
+            continue
+        seen += 1
+        right += max(near, key=lambda d: d.score).polarity == (-1 if o["kind"] == 0 else 1)
+    return f"{right}/{seen}"
 
 
 def scene_truth(scene) -> list:
@@ -62,7 +77,8 @@ def rough_lines(seeds) -> None:
             n_empty = sum(1 for d in dets if any(a <= d.x_m <= b for a, b in scene.empty_intervals))
             eps = kw.get("soil_permittivity", 6.0)
             rms = kw.get("surface_rms_m", 0.01)
-            row(f"rough seed {seed} eps {eps:g} rms {rms * 100:g} cm", ev, seconds, f"{n_empty} in {empty_m:.1f} m")
+            row(f"rough seed {seed} eps {eps:g} rms {rms * 100:g} cm", ev, seconds, f"{n_empty} in {empty_m:.1f} m",
+                polarity_right(dets, scene))
 
 
 def flat_lines(seeds) -> None:

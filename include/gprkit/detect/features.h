@@ -70,11 +70,14 @@ GroundReference ground_reference(ConstView in, const Header& h,
 double infer_time_zero(GroundReference& g, Header& h);
 
 struct FeatureOptions {
-  /// The reflection is looked for from search_before_periods before the alarm's sample (a
-  /// hyperbola score peaks off the apex when the height or velocity is off) to
-  /// search_after_periods after it, and not earlier
-  /// than min_after_ground_periods after the ground reference's peak.
-  double search_before_periods = 2.5, search_after_periods = 2.5;
+  /// The reflection is looked for from search_before_periods before the alarm's sample to
+  /// search_after_periods after it, and not earlier than min_after_ground_periods after the
+  /// ground reference's peak. At the apex the hyperbola score stacks the trace at its own
+  /// time whatever the velocity, so the alarm sits on or just after the top: a period before
+  /// it covers the wavelet, while a wider reach (2.5 periods until 2026-12) caught the
+  /// ground's residue and soil texture above small shallow objects. Later, a thick object's
+  /// bottom and a score that peaks below a flat top need the longer reach.
+  double search_before_periods = 1.0, search_after_periods = 2.5;
   double min_after_ground_periods = 0.4;
   std::ptrdiff_t stack_traces = 1;  ///< traces either side of the alarm averaged
   /// Below this coherence (normalized correlation with the reference) the polarity is 0 and
