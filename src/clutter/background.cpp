@@ -466,6 +466,31 @@ inline float cubic_at(const float* x, idx_t m, double pos) {
   return static_cast<float>(keys_cubic(at(i - 1), at(i), at(i + 1), at(i + 2), t));
 }
 
+/// y[i] = cubic_at(x, m, i + shift) for i in [0, m), bit for bit. Where all four taps of every
+/// position lie inside the trace, the position's floor is i + floor(shift) or one more (the
+/// sum's rounding), so the taps come from five contiguous streams and a select: no gather, no
+/// clamp, and the loop vectorises at each clone's width.
+GPRKIT_SIMD_CLONES void shifted_row(const float* x, idx_t m, double shift, float* y) {
+  idx_t a = 0, b = 0, fs = 0;  // [a, b): the positions with every tap inside
+  if (std::abs(shift) < 1e9 && m < (idx_t{1} << 30)) {
+    fs = floor_index(shift);
+    a = std::clamp<idx_t>(1 - fs, 0, m);
+    b = std::clamp<idx_t>(m - 3 - fs, a, m);
+  }
+  for (idx_t i = 0; i < a; ++i) y[i] = cubic_at(x, m, static_cast<double>(i) + shift);
+  for (idx_t i = a; i < b; ++i) {
+    const double pos = static_cast<double>(i) + shift;
+    const int k = static_cast<int>(pos);  // pos in [1, m - 3]: truncation is the floor
+    const double t = pos - static_cast<double>(k);
+    const bool up = k != static_cast<int>(i + fs);  // k == i + fs + 1
+    const float* c = x + (i + fs - 1);
+    const double c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
+    y[i] =
+        static_cast<float>(keys_cubic(up ? c1 : c0, up ? c2 : c1, up ? c3 : c2, up ? c4 : c3, t));
+  }
+  for (idx_t i = b; i < m; ++i) y[i] = cubic_at(x, m, static_cast<double>(i) + shift);
+}
+
 /// Strongest |x - hz| in samples [a, b) of one trace, refined by a parabola through its
 /// neighbours.
 double strongest(const float* x, const float* hz, idx_t m, idx_t a, idx_t b) {
@@ -556,9 +581,7 @@ void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const 
         for (idx_t i = 0; i < m; ++i)
           tmp[static_cast<std::size_t>(i)] = x[i] - horizontal[static_cast<std::size_t>(i)];
         const double shift = picks[static_cast<std::size_t>(j)] - ref;
-        float* f = flat.trace(j);
-        for (idx_t i = 0; i < m; ++i)
-          f[i] = cubic_at(tmp.data(), m, static_cast<double>(i) + shift);
+        shifted_row(tmp.data(), m, shift, flat.trace(j));
       }
     });
     if (o.ground_median)
@@ -573,7 +596,7 @@ void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const 
         float* g = flat.trace(j);
         const float* b = o.ground_median ? bg_flat.trace(j) : tmp.data();
         if (!o.ground_median) std::copy(g, g + m, tmp.data());
-        for (idx_t i = 0; i < m; ++i) g[i] = cubic_at(b, m, static_cast<double>(i) - shift);
+        shifted_row(b, m, -shift, g);  // i - shift == i + (-shift) exactly
       }
     });
     if (o.ground_remove_horizontal) {  // R = mean over the selected traces of (D - G)
