@@ -699,14 +699,12 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
   for (int it = 0; it < o.surface_iterations; ++it) {
     // Flatten D - H on the track.
     for_chunks(n, kTraceChunk, gwork, [&](idx_t j0, idx_t len) {
+      std::vector<double> v(static_cast<std::size_t>(G));
       for (idx_t j = j0; j < j0 + len; ++j) {
-        const float* x = in.trace(j);
-        float* f = flat.trace(j);
         const double base = picks[static_cast<std::size_t>(j)] - static_cast<double>(pre);
-        for (idx_t k = 0; k < G; ++k) {
-          const double pos = base + static_cast<double>(k);
-          f[k] = static_cast<float>(cubic_zero_difference(x, hz, m, pos));
-        }
+        cubic_zero_difference_row(in.trace(j), hz, m, base, 0, G, v.data());
+        float* f = flat.trace(j);
+        for (idx_t k = 0; k < G; ++k) f[k] = static_cast<float>(v[static_cast<std::size_t>(k)]);
       }
     });
     if (o.ground_median)

@@ -42,4 +42,9 @@ inline double cubic_zero_difference(const float* x, const float* y, std::ptrdiff
   return cubic_zero(x, m, pos) - cubic_zero(y, m, pos);
 }
 
+/// out[k] = cubic_zero_difference(x, y, m, base + (k0 + k)) for k in [0, count), bit for bit
+/// (interpolate.cpp: vectorised where every tap lies inside the trace).
+void cubic_zero_difference_row(const float* x, const float* y, std::ptrdiff_t m, double base,
+                               std::ptrdiff_t k0, std::ptrdiff_t count, double* out);
+
 }  // namespace gprkit::clutter_detail

@@ -15,13 +15,20 @@ namespace gprkit {
 namespace {
 
 using clutter_detail::cubic_zero;
-using clutter_detail::cubic_zero_difference;
+using clutter_detail::cubic_zero_difference_row;
 using clutter_detail::for_chunks;
 using idx_t = std::ptrdiff_t;
 constexpr const char* kWhere = "track_surface";
 constexpr idx_t kChunk = 256;  // fixed work unit over traces (thread-count independent)
 constexpr double kAuto = 1e299;
 constexpr double kRelax = 2.0;  // over-relaxation of the fixed part's update
+
+/// A per-thread buffer of at least `len` doubles (one trace's interpolated window).
+double* row_buffer(idx_t len) {
+  thread_local std::vector<double> b;
+  if (b.size() < static_cast<std::size_t>(len)) b.resize(static_cast<std::size_t>(len));
+  return b.data();
+}
 
 /// Vertex offset (-0.5..0.5) of the parabola through (u, v, w) at -1, 0, 1.
 inline double vertex(double u, double v, double w) {
@@ -286,12 +293,10 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     //    peak (so the pick is the time of the reflection's peak).
     const idx_t Wx = W + 2 * hw;  // a wider stretch for the re-centring
     std::vector<double> ws = chunked_sum(n, Wx, wwork, [&](idx_t j, double* acc) {
-      const float* x = in.trace(j) + w0;
-      const double t = tau[static_cast<std::size_t>(j)];
-      for (idx_t k = 0; k < Wx; ++k) {
-        const double pos = t + static_cast<double>(k - 2 * hw);
-        acc[k] += cubic_zero_difference(x, fixed.data(), L, pos);
-      }
+      double* v = row_buffer(Wx);
+      cubic_zero_difference_row(in.trace(j) + w0, fixed.data(), L, tau[static_cast<std::size_t>(j)],
+                                -2 * hw, Wx, v);
+      for (idx_t k = 0; k < Wx; ++k) acc[k] += v[k];
     });
     idx_t pk = 2 * hw;
     for (idx_t k = hw; k < Wx - hw; ++k)
@@ -312,13 +317,11 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     // d. Amplitudes, then the time-fixed part: the mean of window - amplitude x wavelet.
     for_chunks(n, kChunk, static_cast<std::size_t>(W * n), [&](idx_t j0, idx_t cnt) {
       for (idx_t j = j0; j < j0 + cnt; ++j) {
-        const float* x = in.trace(j) + w0;
-        const double t = tau[static_cast<std::size_t>(j)];
+        double* v = row_buffer(W);
+        cubic_zero_difference_row(in.trace(j) + w0, fixed.data(), L,
+                                  tau[static_cast<std::size_t>(j)], -hw, W, v);
         double s = 0.0;
-        for (idx_t k = 0; k < W; ++k) {
-          const double pos = t + static_cast<double>(k - hw);
-          s += wav[static_cast<std::size_t>(k)] * cubic_zero_difference(x, fixed.data(), L, pos);
-        }
+        for (idx_t k = 0; k < W; ++k) s += wav[static_cast<std::size_t>(k)] * v[k];
         amp[static_cast<std::size_t>(j)] = ww > 0 ? s / ww : 0.0;
       }
     });
@@ -370,11 +373,11 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
   for_chunks(n, kChunk, static_cast<std::size_t>(W * n), [&](idx_t j0, idx_t cnt) {
     for (idx_t j = j0; j < j0 + cnt; ++j) {
       const auto ju = static_cast<std::size_t>(j);
-      const float* x = in.trace(j) + w0;
+      double* row = row_buffer(W);
+      cubic_zero_difference_row(in.trace(j) + w0, fixed.data(), L, tau[ju], -hw, W, row);
       double sxy = 0.0, sxx = 0.0;
       for (idx_t k = 0; k < W; ++k) {
-        const double pos = tau[ju] + static_cast<double>(k - hw);
-        const double v = cubic_zero_difference(x, fixed.data(), L, pos);
+        const double v = row[k];
         sxy += v * wav[static_cast<std::size_t>(k)];
         sxx += v * v;
       }
