@@ -21,8 +21,11 @@ function(gprkit_kernel_flags target)
   endif()
   # -ffp-contract=off: no multiply-add is fused unless the source says so, so the AVX2 and
   # AVX-512 builds of a kernel (GPRKIT_SIMD_CLONES, src/core/simd.h) give the baseline's bits.
+  # -fno-trapping-math: nothing here unmasks floating-point exceptions, and without it GCC
+  # keeps a loop whose comparisons or conversions could trap out of if-conversion, hence
+  # unvectorised (the select of interpolate.cpp's keys_stream_at). It changes no value.
   target_compile_options(${target} PRIVATE
-                         $<$<CXX_COMPILER_ID:GNU,Clang>:-fno-math-errno -ffp-contract=off>)
+                         $<$<CXX_COMPILER_ID:GNU,Clang>:-fno-math-errno -ffp-contract=off -fno-trapping-math>)
   if(GPRKIT_NATIVE)
     target_compile_options(${target} PRIVATE -march=native)
   elseif(GPRKIT_SIMD_DISPATCH AND NOT GPRKIT_SANITIZE AND NOT GPRKIT_BUILD_FUZZ

@@ -452,45 +452,6 @@ void remove_rpca(ConstView in, MutView out, const BackgroundOptions& o, const Se
 
 // ---- ground bounce ---------------------------------------------------------------------
 
-/// Keys cubic (a = -0.5) interpolation of x[0..m) at fractional index pos, edges clamped.
-inline float cubic_at(const float* x, idx_t m, double pos) {
-  // Beyond [-2, m + 1] every tap is clamped to the same edge sample: clamping pos first
-  // changes nothing there and keeps the index in range (NaN reads the first sample).
-  if (!(pos >= -2.0)) pos = -2.0;
-  if (!(pos <= static_cast<double>(m) + 1.0)) pos = static_cast<double>(m) + 1.0;
-  const idx_t i = floor_index(pos);
-  const double t = pos - static_cast<double>(i);
-  if (i >= 1 && i + 2 < m)  // all four taps inside: no clamping
-    return static_cast<float>(keys_cubic(x[i - 1], x[i], x[i + 1], x[i + 2], t));
-  auto at = [&](idx_t k) { return static_cast<double>(x[std::clamp<idx_t>(k, 0, m - 1)]); };
-  return static_cast<float>(keys_cubic(at(i - 1), at(i), at(i + 1), at(i + 2), t));
-}
-
-/// y[i] = cubic_at(x, m, i + shift) for i in [0, m), bit for bit. Where all four taps of every
-/// position lie inside the trace, the position's floor is i + floor(shift) or one more (the
-/// sum's rounding), so the taps come from five contiguous streams and a select: no gather, no
-/// clamp, and the loop vectorises at each clone's width.
-GPRKIT_SIMD_CLONES void shifted_row(const float* x, idx_t m, double shift, float* y) {
-  idx_t a = 0, b = 0, fs = 0;  // [a, b): the positions with every tap inside
-  if (std::abs(shift) < 1e9 && m < (idx_t{1} << 30)) {
-    fs = floor_index(shift);
-    a = std::clamp<idx_t>(1 - fs, 0, m);
-    b = std::clamp<idx_t>(m - 3 - fs, a, m);
-  }
-  for (idx_t i = 0; i < a; ++i) y[i] = cubic_at(x, m, static_cast<double>(i) + shift);
-  for (idx_t i = a; i < b; ++i) {
-    const double pos = static_cast<double>(i) + shift;
-    const int k = static_cast<int>(pos);  // pos in [1, m - 3]: truncation is the floor
-    const double t = pos - static_cast<double>(k);
-    const bool up = k != static_cast<int>(i + fs);  // k == i + fs + 1
-    const float* c = x + (i + fs - 1);
-    const double c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4];
-    y[i] =
-        static_cast<float>(keys_cubic(up ? c1 : c0, up ? c2 : c1, up ? c3 : c2, up ? c4 : c3, t));
-  }
-  for (idx_t i = b; i < m; ++i) y[i] = cubic_at(x, m, static_cast<double>(i) + shift);
-}
-
 /// Strongest |x - hz| in samples [a, b) of one trace, refined by a parabola through its
 /// neighbours.
 double strongest(const float* x, const float* hz, idx_t m, idx_t a, idx_t b) {
@@ -581,7 +542,7 @@ void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const 
         for (idx_t i = 0; i < m; ++i)
           tmp[static_cast<std::size_t>(i)] = x[i] - horizontal[static_cast<std::size_t>(i)];
         const double shift = picks[static_cast<std::size_t>(j)] - ref;
-        shifted_row(tmp.data(), m, shift, flat.trace(j));
+        cubic_clamped_row(tmp.data(), m, shift, flat.trace(j));
       }
     });
     if (o.ground_median)
@@ -596,7 +557,7 @@ void remove_ground(ConstView in, MutView out, const BackgroundOptions& o, const 
         float* g = flat.trace(j);
         const float* b = o.ground_median ? bg_flat.trace(j) : tmp.data();
         if (!o.ground_median) std::copy(g, g + m, tmp.data());
-        shifted_row(b, m, -shift, g);  // i - shift == i + (-shift) exactly
+        cubic_clamped_row(b, m, -shift, g);  // i - shift == i + (-shift) exactly
       }
     });
     if (o.ground_remove_horizontal) {  // R = mean over the selected traces of (D - G)

@@ -246,7 +246,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
         const float* c = corr.data() + j * P;
         std::uint16_t* bk = back.data() + j * P;
         // For each placement q the best predecessor d in [q - jump, q + jump], the first of
-        // equals in ascending d: the moves run outermost so the loop over q vectorises.
+        // equals in ascending d: the moves run outermost, so the loop over q has no branch.
         std::fill(best.begin(), best.end(), -std::numeric_limits<double>::infinity());
         for (idx_t q = 0; q < P; ++q)
           arg[static_cast<std::size_t>(q)] = static_cast<std::int32_t>(q);

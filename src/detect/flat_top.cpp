@@ -81,32 +81,36 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
   const auto nc = static_cast<std::ptrdiff_t>(cells.size());
 #pragma omp parallel num_threads(nt)
   {
-    std::vector<double> fbuf, fscratch, s, e, floors(o.half_widths_m.size());
+    // Per half-width: the flat top's half-width W (traces), the traces [j0, j1] it reads and
+    // their noise floor, the same for every row tried.
+    struct Width {
+      std::ptrdiff_t W = 0, j0 = 0, j1 = 0;
+      double floor2 = 0.0;
+    };
+    std::vector<Width> widths(o.half_widths_m.size());
+    std::vector<double> fbuf, fscratch, s, e;
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t q = 0; q < nc; ++q) {
       const Cell& c = cells[static_cast<std::size_t>(q)];
       // The hyperbola score of a flat top peaks off its time: try rows within a period of it.
       Result& res = results[static_cast<std::size_t>(q)];
       res.row = c.i;
-      // The noise floor of each half-width's traces (the same for every row).
-      for (std::size_t u = 0; u < floors.size(); ++u) {
-        const std::ptrdiff_t reach = A + std::lround(o.half_widths_m[u] / dx);
-        const std::ptrdiff_t j0 = std::max<std::ptrdiff_t>(0, c.j - reach);
-        const std::ptrdiff_t j1 = std::min(n - 1, c.j + reach);
-        fbuf.assign(sigma.begin() + j0, sigma.begin() + j1 + 1);
+      for (std::size_t u = 0; u < widths.size(); ++u) {
+        Width& wd = widths[u];
+        wd.W = static_cast<std::ptrdiff_t>(std::lround(o.half_widths_m[u] / dx));
+        wd.j0 = std::max<std::ptrdiff_t>(0, c.j - (A + wd.W));
+        wd.j1 = std::min(n - 1, c.j + (A + wd.W));
+        fbuf.assign(sigma.begin() + wd.j0, sigma.begin() + wd.j1 + 1);
         fscratch.resize(fbuf.size());
-        floors[u] = detect_detail::hyperbola_floor(
+        wd.floor2 = detect_detail::hyperbola_floor(
             fbuf.data(), static_cast<std::ptrdiff_t>(fbuf.size()), fscratch.data());
       }
       const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, L / 3);
       for (std::ptrdiff_t r = std::max(tab.first_row, c.i - 2 * L); r <= c.i + 2 * L; r += step) {
         if (r >= tab.lim[static_cast<std::size_t>(A)]) break;  // the flanks leave the trace
-        for (std::size_t u = 0; u < floors.size(); ++u) {
-          const auto W = static_cast<std::ptrdiff_t>(std::lround(o.half_widths_m[u] / dx));
-          const std::ptrdiff_t reach = A + W;
-          const std::ptrdiff_t j0 = std::max<std::ptrdiff_t>(0, c.j - reach);
-          const std::ptrdiff_t j1 = std::min(n - 1, c.j + reach);
-          const double floor2 = floors[u];
+        for (const Width& wd : widths) {
+          const std::ptrdiff_t W = wd.W, j0 = wd.j0, j1 = wd.j1;
+          const double floor2 = wd.floor2;
           const std::ptrdiff_t i0 = std::max(tab.first_row, r - L), i1 = std::min(m - 1, r + L);
           s.assign(static_cast<std::size_t>(i1 - i0 + 1), 0.0);
           e.assign(s.size(), 0.0);
