@@ -394,7 +394,7 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
         min_depth_m, max_depth_m, max_detections; features (default True: the discrimination
         fields of each :class:`Detection`, computed at the alarms only) and min_mine_likeness
         (0..1, default 0: alarms whose ``mine_likeness`` is below it are dropped), min_snr
-        (default 2: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them),
+        (default 2.5: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them),
         flat_tops (default True: weak hyperbola maxima scored again with a flat-topped
         object's response, for mines 5-30 cm across), flank_radius_m (default 0.6: alarms
         this close to a stronger one and below ``nms_shadow_ratio`` of it are its flanks).

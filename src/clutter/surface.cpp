@@ -280,13 +280,25 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     }
     // A surface that hardly moves (picks' spread below a hundredth of a period) leaves the
     // fixed part and the ground indistinguishable: keep the plain track (on the composite).
+    // The spread is that of the picks within a quarter period of their median: a strong
+    // shallow object pulls the picks of a few traces far off a flat ground, while a rough
+    // ground moves every pick a little.
     bool flat = false;
     if (o.separate_fixed && it + 1 == n_first) {
-      double mu = 0.0, var = 0.0;
-      for (double t : tau) mu += t;
-      mu /= static_cast<double>(n);
-      for (double t : tau) var += (t - mu) * (t - mu);
-      flat = std::sqrt(var / static_cast<double>(n)) < 0.01 * period_s;
+      std::vector<double> sorted = tau;
+      const auto mid = static_cast<std::ptrdiff_t>(sorted.size() / 2);
+      std::nth_element(sorted.begin(), sorted.begin() + mid, sorted.end());
+      const double med = sorted[static_cast<std::size_t>(mid)];
+      double mu = 0.0, var = 0.0, count = 0.0;
+      for (double t : tau)
+        if (std::abs(t - med) <= 0.25 * period_s) {
+          mu += t;
+          count += 1.0;
+        }
+      mu /= count;  // >= 1: the median itself
+      for (double t : tau)
+        if (std::abs(t - med) <= 0.25 * period_s) var += (t - mu) * (t - mu);
+      flat = std::sqrt(var / count) < 0.01 * period_s;
       separated = !flat;
     }
     // c. The wavelet: the mean of (window - fixed) aligned on the picks, re-centred on its

@@ -151,20 +151,32 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
                 "fixed or cfar");
   }
   if (o.features) {
+    std::vector<std::ptrdiff_t> cell_trace(dets.size());
+    for (std::size_t q = 0; q < dets.size(); ++q) cell_trace[q] = dets[q].trace;
     compute_features(pre.view(), pre.header(), ground, v, dets, o.feature_options);
-    if (o.flank_radius_m > 0) {
-      // Wider flank suppression than a stream can afford: a strong diffraction's tails reach
-      // half a metre (dets are sorted by decreasing score).
-      std::vector<Detection> kept;
-      for (const Detection& d : dets) {
-        bool flank = false;
-        for (const Detection& k : kept)
-          if (std::abs(k.x_m - d.x_m) <= o.flank_radius_m && d.score < o.nms.shadow_ratio * k.score)
-            flank = true;
-        if (!flank) kept.push_back(d);
+    // Alarms moved to their reflection's centre (FeatureOptions::centre_on_reflection) can
+    // meet, as the two edges of one wide top do: the weaker goes, as in the NMS. Wider flank
+    // suppression than a stream can afford: a strong diffraction's tails reach half a metre.
+    // dets are sorted by decreasing score.
+    std::vector<std::size_t> kept;
+    for (std::size_t q = 0; q < dets.size(); ++q) {
+      const Detection& d = dets[q];
+      bool drop = false;
+      for (std::size_t k : kept) {
+        const double dx = std::abs(dets[k].x_m - d.x_m);
+        const bool moved = d.trace != cell_trace[q] || dets[k].trace != cell_trace[k];
+        drop |= moved && dx <= o.nms.radius_m &&
+                (o.nms.depth_radius_m < 0 ||
+                 std::abs(dets[k].depth_m - d.depth_m) <= o.nms.depth_radius_m);
+        drop |= o.flank_radius_m > 0 && dx <= o.flank_radius_m &&
+                d.score < o.nms.shadow_ratio * dets[k].score;
       }
-      dets = std::move(kept);
+      if (!drop) kept.push_back(q);
     }
+    std::vector<Detection> out;
+    out.reserve(kept.size());
+    for (std::size_t q : kept) out.push_back(dets[q]);
+    dets = std::move(out);
     if (o.min_snr > 0 && !ground.wavelet.empty())
       std::erase_if(dets, [&](const Detection& d) { return d.snr < o.min_snr; });
     if (o.min_mine_likeness > 0)

@@ -461,6 +461,7 @@ void StreamProcessor::Impl::build(const DetectOptions& d) {
   offline.flank_radius_m = 0.0;
   offline.infer_time_zero = false;
   offline.estimate_antenna_height = false;
+  offline.feature_options.centre_on_reflection = false;
 
   stages.clear();
   Header h = header;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numbers>
@@ -131,6 +132,24 @@ TEST_CASE("track_surface with an overlapping direct wave and a strong shallow ta
   const SurfaceTrack t2 = track_surface(sc.data, o);
   CHECK(rms_error_samples(t2.time_ns, sc.ground_ns, 0.025, false) >
         2.0 * rms_error_samples(t.time_ns, sc.ground_ns, 0.025, false));
+}
+
+TEST_CASE("track_surface: flat ground stays flat beside a strong shallow metal object") {
+  // Flat ground, the direct wave overlapping it, and a metal point twice the ground bounce
+  // 2 cm deep: the picks of the traces over the metal move, the surface does not. Their
+  // spread (until 2026-12 a standard deviation, which those few traces set) must not make
+  // the tracker separate a "fixed" part from a ground that never moved.
+  const SimulateOptions o = test::physical_line({{2.0, 0.02, -1.0, 1}});
+  const auto sim = simulate(o);
+  const SurfaceTrack t = track_surface(sim.bscan);
+  CHECK_FALSE(t.fixed_separated);
+  // Away from the metal every pick is the same arrival (the composite): within a sample.
+  std::vector<double> far;
+  for (std::ptrdiff_t j = 0; j < 300; ++j)
+    if (std::abs(static_cast<double>(j) * 0.01 - 2.0) > 0.4)
+      far.push_back(t.time_ns[static_cast<std::size_t>(j)]);
+  const auto [lo, hi] = std::minmax_element(far.begin(), far.end());
+  CHECK(*hi - *lo < 0.025);
 }
 
 TEST_CASE("estimate_antenna_height: resolved when the arrivals separate, flagged otherwise") {

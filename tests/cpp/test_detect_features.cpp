@@ -4,30 +4,14 @@
 #include "gprkit/core/error.h"
 #include "gprkit/detect.h"
 #include "gprkit/simulate/simulate.h"
+#include "test_util.h"
 
 using namespace gprkit;
 
 namespace {
 
-// A line with the physical signs: the direct wave +1, the air-ground reflection -0.5 (the
-// Fresnel coefficient of air to soil is negative), the antenna 3 cm above ground at 1 GHz
-// (the two arrivals overlap), and diffractors whose sign relative to the ground says what
-// they are made of.
 SimulateOptions line(std::vector<Diffractor> diffs) {
-  SimulateOptions o;
-  o.n_samples = 256;
-  o.n_traces = 300;
-  o.dt_ns = 0.025;
-  o.dx_m = 0.01;
-  o.velocity_m_per_ns = 0.1;
-  o.antenna_height_m = 0.03;
-  o.antenna_offset_m = 0.04;
-  o.centre_frequency_mhz = 1000;
-  o.direct_wave_amplitude = 1.0;
-  o.ground_bounce_amplitude = -0.5;
-  o.noise_std = 0.01;
-  o.diffractors = std::move(diffs);
-  return o;
+  return test::physical_line(std::move(diffs));
 }
 
 const Detection* near(const std::vector<Detection>& dets, double x) {
@@ -79,6 +63,52 @@ TEST_CASE("features: no reference on a section without an air-ground reflection"
   CHECK(dets[0].material == Material::unknown);
   CHECK(dets[0].mine_likeness >= 0);
   CHECK(dets[0].mine_likeness <= 1);
+}
+
+TEST_CASE("features: a strong shallow metal object leaves the reference, polarity and depths",
+          "[detect][features]") {
+  // A plastic-mine-like point (+0.3, opposite to the ground's -0.5) at 6 cm and a metal point
+  // 2 and 8 times the ground bounce 2 cm deep on flat ground. The largest deviation in the
+  // section is then the metal's: the reference must come from the typical strong trace, and
+  // the surface tracker must not read the metal's few traces as a moving ground.
+  for (double metal : {-1.0, -4.0}) {
+    const auto sim = simulate(line({{0.8, 0.06, 0.3, 0}, {2.0, 0.02, metal, 1}}));
+    const GroundReference g = ground_reference(sim.bscan.view(), sim.bscan.header());
+    REQUIRE(!g.wavelet.empty());
+    CHECK_FALSE(g.from_surface_track);
+    const auto dets = detect(sim.bscan);
+    const Detection* mine = near(dets, 0.8);
+    const Detection* frag = near(dets, 2.0);
+    REQUIRE(mine);
+    REQUIRE(frag);
+    CHECK(mine->polarity == -1);
+    CHECK(mine->depth_m == Approx(0.06).margin(0.015));
+    CHECK(frag->polarity == 1);
+    CHECK(frag->depth_m == Approx(0.02).margin(0.015));
+  }
+}
+
+TEST_CASE("features: alarms on a wide top's edges move to the top's centre", "[detect][features]") {
+  // A 32 cm flat top 8 cm deep: its edges diffract and score as alarms 11-12 cm either side
+  // of the centre, each followed along the top by its reflection (width about the top's).
+  SimulateOptions o = line({});
+  Diffractor top;
+  top.x_m = 1.5;
+  top.depth_m = 0.08;
+  top.amplitude = 0.3;
+  top.width_m = 0.32;
+  o.diffractors = {top};
+  const auto sim = simulate(o);
+  DetectOptions d;
+  d.feature_options.centre_on_reflection = false;
+  const auto off = detect(sim.bscan, d);
+  std::size_t edges = 0;
+  for (const auto& k : off) edges += std::abs(k.x_m - 1.5) > 0.08 && std::abs(k.x_m - 1.5) < 0.2;
+  REQUIRE(edges == 2);  // measured: 1.38 and 1.61
+  d.feature_options.centre_on_reflection = true;
+  const auto on = detect(sim.bscan, d);
+  REQUIRE(on.size() == 1);  // the edges join the centre's alarm
+  CHECK(on[0].x_m == Approx(1.5).margin(0.03));
 }
 
 TEST_CASE("features: polarity, depth and likeness of low- and high-permittivity objects",

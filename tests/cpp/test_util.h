@@ -2,12 +2,35 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "gprkit/core/bscan.h"
 #include "gprkit/core/threads.h"
+#include "gprkit/simulate/simulate.h"
 
 namespace gprkit::test {
+
+/// A line with the physical signs: the direct wave +1, the air-ground reflection -0.5 (the
+/// Fresnel coefficient of air to soil is negative), the antenna 3 cm above ground at 1 GHz
+/// (the two arrivals overlap), and diffractors whose sign relative to the ground says what
+/// they are made of.
+inline SimulateOptions physical_line(std::vector<Diffractor> diffs) {
+  SimulateOptions o;
+  o.n_samples = 256;
+  o.n_traces = 300;
+  o.dt_ns = 0.025;
+  o.dx_m = 0.01;
+  o.velocity_m_per_ns = 0.1;
+  o.antenna_height_m = 0.03;
+  o.antenna_offset_m = 0.04;
+  o.centre_frequency_mhz = 1000;
+  o.direct_wave_amplitude = 1.0;
+  o.ground_bounce_amplitude = -0.5;
+  o.noise_std = 0.01;
+  o.diffractors = std::move(diffs);
+  return o;
+}
 
 /// A section whose trace j is f(t_ns, j) sampled at t = t0 + i dt.
 template <class F>

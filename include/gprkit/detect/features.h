@@ -37,8 +37,10 @@ struct GroundReferenceOptions {
   /// The ground reflection is taken as a separate arrival only when its delay after the direct
   /// wave (from the header's antenna height and separation) is at least this many periods.
   double min_separation_periods = 0.75;
-  /// The median trace's peak must reach this fraction of the section's largest deviation from
-  /// a trace's mean: below it the section has no air-ground reflection to refer to.
+  /// The median trace's peak must reach this fraction of what the strong traces reach (the
+  /// 90th percentile over traces of each one's largest deviation from its mean; not the
+  /// section's maximum, which one shallow metal object sets): below it the section has no
+  /// air-ground reflection to refer to.
   double min_relative_amplitude = 0.2;
   /// Where the arrivals overlap, first try track_surface() on up to 1024 traces: when it
   /// separates a moving ground reflection from the time-fixed direct wave, that direct wave,
@@ -102,6 +104,13 @@ struct FeatureOptions {
   /// the previous trace's time keeps at least width_ratio of the alarm's amplitude.
   double width_ratio = 0.5;
   double max_width_m = 1.0;  ///< the width search stops here
+  /// The alarm moves to the middle of the traces its reflection was followed over (the width
+  /// above) where that is at most max_centre_width_m: the hyperbola score of a flat top wider
+  /// than its Fresnel zone peaks on the edges' diffractions, up to half the top away from its
+  /// centre, while a point's reflection extends evenly both ways. Off in a stream's offline
+  /// twin (a stream reports the score's cell).
+  bool centre_on_reflection = true;
+  double min_centre_width_m = 0.1, max_centre_width_m = 0.4;
 };
 
 /// Fills the feature fields of each detection from the section the alarms were raised on
