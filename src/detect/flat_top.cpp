@@ -84,10 +84,10 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
     // Per half-width: the flat top's half-width W (traces), the traces [j0, j1] it reads and
     // their noise floor, the same for every row tried.
     struct Width {
-      std::ptrdiff_t W = 0, j0 = 0, j1 = 0;
+      std::ptrdiff_t W = 0, centre = 0, j0 = 0, j1 = 0;
       double floor2 = 0.0;
     };
-    std::vector<Width> widths(o.half_widths_m.size());
+    std::vector<Width> widths;
     std::vector<double> fbuf, fscratch, s, e;
 #pragma omp for schedule(dynamic, 16)
     for (std::ptrdiff_t q = 0; q < nc; ++q) {
@@ -95,15 +95,22 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
       // The hyperbola score of a flat top peaks off its time: try rows within a period of it.
       Result& res = results[static_cast<std::size_t>(q)];
       res.row = c.i;
-      for (std::size_t u = 0; u < widths.size(); ++u) {
-        Width& wd = widths[u];
-        wd.W = static_cast<std::ptrdiff_t>(std::lround(o.half_widths_m[u] / dx));
-        wd.j0 = std::max<std::ptrdiff_t>(0, c.j - (A + wd.W));
-        wd.j1 = std::min(n - 1, c.j + (A + wd.W));
-        fbuf.assign(sigma.begin() + wd.j0, sigma.begin() + wd.j1 + 1);
-        fscratch.resize(fbuf.size());
-        wd.floor2 = detect_detail::hyperbola_floor(
-            fbuf.data(), static_cast<std::ptrdiff_t>(fbuf.size()), fscratch.data());
+      widths.clear();
+      for (double hw : o.half_widths_m) {
+        const auto W = static_cast<std::ptrdiff_t>(std::lround(hw / dx));
+        for (std::ptrdiff_t centre : {c.j, c.j - W, c.j + W}) {
+          if (centre != c.j && (W == 0 || centre < A || centre >= n - A)) continue;
+          Width wd;
+          wd.W = W;
+          wd.centre = centre;
+          wd.j0 = std::max<std::ptrdiff_t>(0, centre - (A + W));
+          wd.j1 = std::min(n - 1, centre + (A + W));
+          fbuf.assign(sigma.begin() + wd.j0, sigma.begin() + wd.j1 + 1);
+          fscratch.resize(fbuf.size());
+          wd.floor2 = detect_detail::hyperbola_floor(
+              fbuf.data(), static_cast<std::ptrdiff_t>(fbuf.size()), fscratch.data());
+          widths.push_back(wd);
+        }
       }
       const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, L / 3);
       for (std::ptrdiff_t r = std::max(tab.first_row, c.i - 2 * L); r <= c.i + 2 * L; r += step) {
@@ -116,7 +123,7 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
           e.assign(s.size(), 0.0);
           double count = 0.0;
           for (std::ptrdiff_t j = j0; j <= j1; ++j) {
-            const std::ptrdiff_t k = std::abs(j - c.j);
+            const std::ptrdiff_t k = std::abs(j - wd.centre);
             const std::ptrdiff_t d =
                 k <= W ? 0 : tab.off[static_cast<std::size_t>((k - W) * m + r)];
             count += 1.0;

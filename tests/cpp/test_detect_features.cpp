@@ -225,31 +225,44 @@ TEST_CASE("evaluate: ROC of mine_likeness among detected objects", "[detect][eva
   CHECK(std::isnan(evaluate(dets, truth, {}).likeness_auc));
 }
 
-TEST_CASE("flat tops: a wide object's weak hyperbola maximum is scored again",
-          "[detect][flat_top]") {
+namespace {
+
+/// A line without direct wave or ground: a flat top `width_m` wide 8 cm deep at x = 1 m, and
+/// an optional point at x = 2.2 m, as plastic (+0.3).
+Simulation flat_top_line(double width_m, bool with_point) {
   SimulateOptions o = line({});
-  Diffractor wide;
-  wide.x_m = 1.0;
-  wide.depth_m = 0.08;
-  wide.amplitude = 0.3;
-  wide.width_m = 0.24;
-  Diffractor point;
-  point.x_m = 2.2;
-  point.depth_m = 0.08;
-  point.amplitude = 0.3;
-  o.diffractors = {wide, point};
+  Diffractor top;
+  top.x_m = 1.0;
+  top.depth_m = 0.08;
+  top.amplitude = 0.3;
+  top.width_m = width_m;
+  o.diffractors = {top};
+  if (with_point) o.diffractors.push_back({2.2, 0.08, 0.3, 0});
   o.direct_wave_amplitude = 0;
   o.ground_bounce_amplitude = 0;
-  const auto sim = simulate(o);
+  return simulate(o);
+}
+
+/// The largest score over the traces whose x satisfies near(x).
+template <class Near>
+float peak_where(const Bscan& b, Near&& near) {
+  float best = 0;
+  for (std::ptrdiff_t j = 0; j < b.n_traces(); ++j)
+    if (near(b.header().trace_x_m(j)))
+      for (std::ptrdiff_t i = 0; i < b.n_samples(); ++i) best = std::max(best, b(i, j));
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("flat tops: a wide object's weak hyperbola maximum is scored again",
+          "[detect][flat_top]") {
+  const auto sim = flat_top_line(0.24, true);
   ScoreOptions so{ScoreMethod::hyperbola};
   so.velocity_m_per_ns = 0.1;
   Bscan s = score(sim.bscan, so);
-  auto peak = [&](const Bscan& b, double x) {
-    float best = 0;
-    for (std::ptrdiff_t j = 0; j < b.n_traces(); ++j)
-      if (std::abs(b.header().trace_x_m(j) - x) < 0.05)
-        for (std::ptrdiff_t i = 0; i < b.n_samples(); ++i) best = std::max(best, b(i, j));
-    return best;
+  auto peak = [&](const Bscan& b, double x0) {
+    return peak_where(b, [&](double x) { return std::abs(x - x0) < 0.05; });
   };
   const float wide_before = peak(s, 1.0), point_before = peak(s, 2.2);
   CHECK(wide_before < 0.6f);  // a 24 cm flat top is a poor hyperbola
@@ -262,4 +275,25 @@ TEST_CASE("flat tops: a wide object's weak hyperbola maximum is scored again",
   CHECK_THROWS_WITH(
       rescore_flat_tops(sim.bscan.view(), sim.bscan.header(), so, r.view(), std::nan("")),
       Catch::Contains("threshold"));
+}
+
+TEST_CASE("flat tops: a maximum on a wide top's edge is scored as the top beside it",
+          "[detect][flat_top]") {
+  // The hyperbola score of a 30 cm top peaks on its edges' diffractions as well as over it:
+  // with the centre's maxima taken out, an edge's maximum is raised by the flat top whose
+  // edge it is (centred half a top away), not by one centred on it.
+  const auto sim = flat_top_line(0.30, false);
+  ScoreOptions so{ScoreMethod::hyperbola};
+  so.velocity_m_per_ns = 0.1;
+  Bscan s = score(sim.bscan, so);
+  for (std::ptrdiff_t j = 0; j < s.n_traces(); ++j)
+    if (std::abs(s.header().trace_x_m(j) - 1.0) < 0.1)
+      for (std::ptrdiff_t i = 0; i < s.n_samples(); ++i) s(i, j) = 0.0f;
+  auto edge_peak = [&](const Bscan& b) {
+    return peak_where(b, [](double x) { return std::abs(std::abs(x - 1.0) - 0.14) < 0.04; });
+  };
+  const float before = edge_peak(s);
+  Bscan r = s;
+  rescore_flat_tops(sim.bscan.view(), sim.bscan.header(), so, r.view(), 0.9);
+  CHECK(edge_peak(r) > before + 0.1f);  // measured 0.57 -> 0.71; centred only: unchanged
 }

@@ -68,19 +68,20 @@ def test_rough_minefields_at_todays_level(rough_results):
     # below the targets (every mine, <= 0.1 false alarms per m of empty ground, likeness
     # AUC >= 0.9), which the default chain does not reach yet on every line: weak wide mines
     # score below the hyperbola threshold and soil scatterers pass it (docs/detect.md).
-    # Reads Pd 13/16, 0.09 false alarms per m, AUC 0.85 (12/16, 0.37 and 0.83 before the SNR
-    # gate of 2.5, the alarms centred on their reflection and the robust ground reference).
+    # Reads Pd 13/16, 0.19 false alarms per m, AUC 0.90 (12/16, 0.37 and 0.83 before the SNR
+    # gate of 2.5, the alarms centred on their reflection, the robust ground reference and the
+    # flat tops tried beside an edge's maximum, 2026-12-07).
     pd, fa_per_m, auc, n_mines, n_clutter = _summary(rough_results)
     assert n_mines >= 8 and n_clutter >= 6
     assert pd >= 0.75, f"Pd {pd:.2f}"
-    assert fa_per_m <= 0.2, f"{fa_per_m:.2f} false alarms per m of empty ground"
-    assert auc >= 0.8, f"likeness AUC {auc:.3f}"
+    assert fa_per_m <= 0.3, f"{fa_per_m:.2f} false alarms per m of empty ground"
+    assert auc >= 0.85, f"likeness AUC {auc:.3f}"
 
 
 def test_rough_minefields_polarity_at_todays_level(rough_results):
-    # 18 of 23 objects on these lines (16 of 22 before 2026-12-07, 15 with the former
+    # 19 of 23 objects on these lines (16 of 22 before 2026-12-07, 15 with the former
     # 2.5-period reach before the alarm); a coin would give half.
-    assert _polarity_right(rough_results) >= 0.7
+    assert _polarity_right(rough_results) >= 0.75
 
 
 @pytest.mark.parametrize("eps", [4.0, 9.0, 25.0])

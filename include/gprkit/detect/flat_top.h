@@ -25,9 +25,11 @@ struct FlatTopOptions {
 /// For every 3 x 3 local maximum of `score` (the hyperbola score of `in` with `so`) in
 /// [o.min_score, threshold), the semblance along the response of a flat top of each
 /// half-width (flat over the top, the hyperbola of the nearer edge beyond, the same window and
-/// noise floor as the hyperbola score) at rows within two semblance windows of it (the
-/// hyperbola score of a flat top peaks off its time); where the best beats the maximum's
-/// score, the best-fitting row of that trace takes it. Returns how many cells were raised.
+/// noise floor as the hyperbola score) centred on the maximum's trace or one half-width to
+/// either side (the maximum may be an edge's diffraction), at rows within two semblance windows
+/// of it (the hyperbola score of a flat top peaks off its time); where the best beats the
+/// maximum's score, the best-fitting row of that trace takes it (the alarm's features then
+/// centre it on the top: FeatureOptions::centre_on_reflection). Returns how many cells were raised.
 /// O(candidates x widths x aperture x window), in parallel over candidates; the raises are applied
 /// in a fixed order, so the result does not depend on the thread count.
 std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptions& so,
