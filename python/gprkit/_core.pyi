@@ -552,6 +552,12 @@ class BackgroundOptions:
     def trace_mask(self, arg0: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> None:
         ...
     @property
+    def window_m(self) -> float:
+        ...
+    @window_m.setter
+    def window_m(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def window_traces(self) -> int:
         ...
     @window_traces.setter
@@ -1033,9 +1039,9 @@ def release_cached_sections() -> int:
     """
     Return the large freed section buffers gprkit keeps for reuse (at most 512 MiB, or GPRKIT_SECTION_CACHE_MB; 0 turns the cache off) to the system; gives the bytes freed.
     """
-def remove_background(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], options: BackgroundOptions) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
+def remove_background(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], options: BackgroundOptions, header: typing.Any = None) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
     """
-    data minus its background: (new Fortran float32 array, report dict).
+    data minus its background: (new Fortran float32 array, report dict); with the header dict, the options are resolved against it (BackgroundOptions::resolve).
     """
 def ricker(t_ns: typing.SupportsFloat | typing.SupportsIndex, f_mhz: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...

@@ -21,7 +21,7 @@ __all__ = ["remove_background", "rpca", "truncated_svd", "track_surface", "estim
 BACKGROUND_METHODS = ("mean", "median", "moving_mean", "moving_median", "svd", "rpca", "ground_bounce",
                       "exponential", "surface")
 
-_SIMPLE = ("window_traces", "first_trace", "n_traces", "svd_components", "svd_max_components",
+_SIMPLE = ("window_traces", "window_m", "first_trace", "n_traces", "svd_components", "svd_max_components",
            "svd_oversampling", "svd_power_iterations", "seed", "rpca_lambda", "rpca_tolerance",
            "rpca_max_iterations", "rpca_rho", "ground_smooth_traces", "ground_median",
            "ground_remove_horizontal", "ground_iterations", "surface_period_samples",
@@ -155,7 +155,7 @@ def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = Non
                                         f"expected ({bs.n_traces},) (one time per trace)")
         o.ground_pick_samples = ((t - bs.t0_ns) / bs.dt_ns).tolist()
     o.report_removed = bool(return_report)
-    data, report = _core.remove_background(bs.data, o)
+    data, report = _core.remove_background(bs.data, o, bs.header)
     out = bs.with_data(data)
     if not return_report:
         return out

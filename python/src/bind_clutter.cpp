@@ -61,6 +61,7 @@ void bind_clutter(pyb::module_& m) {
 #define GPRKIT_FIELD(name) bo.def_readwrite(#name, &BackgroundOptions::name)
   GPRKIT_FIELD(method);
   GPRKIT_FIELD(window_traces);
+  GPRKIT_FIELD(window_m);
   GPRKIT_FIELD(first_trace);
   GPRKIT_FIELD(n_traces);
   GPRKIT_FIELD(trace_mask);
@@ -91,14 +92,22 @@ void bind_clutter(pyb::module_& m) {
 
   m.def(
       "remove_background",
-      [](const pyb::array& data, const BackgroundOptions& o) {
+      [](const pyb::array& data, const BackgroundOptions& o, const pyb::object& header) {
         BackgroundReport rep;
-        farray out = map_section(
-            data, "data", [&](ConstView in, MutView ov) { remove_background(in, ov, o, &rep); });
+        // With the section's header, the options it decides (window_m, ground_start_ns /
+        // ground_end_ns, the surface period) resolve as in the pipeline step. The dict is read
+        // here, with the GIL; the kernel runs without it.
+        const bool resolve = !header.is_none();
+        const Header h = resolve ? header_from_dict(header.cast<pyb::dict>()) : Header{};
+        farray out = map_section(data, "data", [&](ConstView in, MutView ov) {
+          const BackgroundOptions r = resolve ? o.resolve(h, in.n_samples, in.n_traces) : o;
+          remove_background(in, ov, r, &rep);
+        });
         return pyb::make_tuple(out, report_dict(rep));
       },
-      pyb::arg("data"), pyb::arg("options"),
-      "data minus its background: (new Fortran float32 array, report dict).");
+      pyb::arg("data"), pyb::arg("options"), pyb::arg("header") = pyb::none(),
+      "data minus its background: (new Fortran float32 array, report dict); with the header "
+      "dict, the options are resolved against it (BackgroundOptions::resolve).");
 
   auto so = pyb::class_<SurfaceOptions>(m, "SurfaceOptions").def(pyb::init<>());
   so.def_readwrite("start_ns", &SurfaceOptions::start_ns)

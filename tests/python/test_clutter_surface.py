@@ -81,6 +81,17 @@ def test_surface_removal_beats_ground_bounce_and_keeps_the_target():
     assert rep["ground_amplitude"].shape == (300,)
 
 
+def test_report_and_plain_calls_give_the_same_section():
+    # The report path resolves the header's options (the surface period from the centre
+    # frequency, window_m) as the plain call's pipeline step does; until 2026-12-07 it left
+    # the period to be measured from the data and returned another section.
+    b, _, _ = rough_line()
+    for method, opts in (("surface", {}), ("ground_bounce", {}), ("moving_mean", {"window_m": 0.5})):
+        plain = gprkit.remove_background(b, method, **opts).data
+        reported, _ = gprkit.remove_background(b, method, return_report=True, **opts)
+        np.testing.assert_array_equal(reported.data, plain)
+
+
 def test_surface_pipeline_step_and_threads():
     b, _, _ = rough_line()
     gprkit.set_num_threads(1)
