@@ -8,7 +8,8 @@ empty stretches (rough lines), the FROC area (0-1 false alarms per m), and the R
 ``mine_likeness`` for the detected objects, mines against clutter objects (stones, metal
 fragments, roots), with its margin (min over mines - max over clutter: > 0 when one threshold
 separates them), and on the rough lines how many detected objects' strongest alarm has the
-physical polarity (mines -1, stones, metal and roots +1). gprMax scenes run twice: as the tests load them (header with time-zero,
+physical polarity (mines -1, stones, metal and roots +1), and a last row with their totals (the
+margin counted positive when above 0 before rounding). gprMax scenes run twice: as the tests load them (header with time-zero,
 antenna height and separation) and raw (only dt and trace spacing, as a new user would).
 """
 from __future__ import annotations
@@ -62,6 +63,8 @@ def scene_truth(scene) -> list:
 
 
 def rough_lines(seeds) -> None:
+    total = dict(found=0, mines=0, alarms=0, empty_alarms=0, empty_m=0.0, aucs=[], positive=0,
+                 right=0, seen=0, lines=0)
     settings = [dict(), dict(soil_permittivity=12.0, surface_rms_m=0.015, permittivity_std=0.15),
                 dict(soil_permittivity=4.5, surface_rms_m=0.005, antenna_height_m=0.05)]
     for seed in seeds:
@@ -77,8 +80,28 @@ def rough_lines(seeds) -> None:
             n_empty = sum(1 for d in dets if any(a <= d.x_m <= b for a, b in scene.empty_intervals))
             eps = kw.get("soil_permittivity", 6.0)
             rms = kw.get("surface_rms_m", 0.01)
+            polarity = polarity_right(dets, scene)
             row(f"rough seed {seed} eps {eps:g} rms {rms * 100:g} cm", ev, seconds, f"{n_empty} in {empty_m:.1f} m",
-                polarity_right(dets, scene))
+                polarity)
+            right, seen = (int(v) for v in polarity.split("/"))
+            total["found"] += ev.n_detected
+            total["mines"] += ev.n_targets
+            total["alarms"] += ev.false_alarms
+            total["empty_alarms"] += n_empty
+            total["empty_m"] += empty_m
+            total["lines"] += 1
+            total["right"] += right
+            total["seen"] += seen
+            if not np.isnan(ev.likeness_auc):
+                total["aucs"].append(ev.likeness_auc)
+            total["positive"] += bool(ev.likeness_margin > 0)
+    t = total
+    if t["lines"]:
+        auc = f"{np.mean(t['aucs']):.3f} (mean)" if t["aucs"] else "-"
+        print(f"| rough lines, all {t['lines']} | {t['found'] / max(t['mines'], 1):.2f} ({t['found']}/{t['mines']}) | "
+              f"{t['alarms']} | {t['empty_alarms']} in {t['empty_m']:.1f} m "
+              f"({t['empty_alarms'] / max(t['empty_m'], 1e-9):.2f} per m) | | {auc} | "
+              f"{t['positive']}/{t['lines']} positive | {t['right']}/{t['seen']} | |")
 
 
 def flat_lines(seeds) -> None:
