@@ -35,6 +35,14 @@ def _int_arg(name: str, value: Any) -> int:
     return int(value)
 
 
+def _ground_window(ground_window_ns: Any) -> tuple[float, float]:
+    lo, hi = (float(v) for v in ground_window_ns)
+    if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+        raise _core.InvalidArgument(f"remove_background: ground_window_ns = {ground_window_ns!r}; "
+                                    "expected (start, end) with end > start")
+    return lo, hi
+
+
 def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = None,
                       trace_mask: Any = None, ground_window_ns: tuple[float, float] | None = None,
                       ground_time_ns: Any = None, rpca_svd: str = "randomized",
@@ -107,11 +115,7 @@ def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = Non
         opts["method"] = method
         opts["rpca_svd"] = rpca_svd
         if ground_window_ns is not None:
-            lo, hi = (float(v) for v in ground_window_ns)
-            if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
-                raise _core.InvalidArgument(f"remove_background: ground_window_ns = {ground_window_ns!r}; "
-                                            "expected (start, end) with end > start")
-            opts["ground_start_ns"], opts["ground_end_ns"] = lo, hi
+            opts["ground_start_ns"], opts["ground_end_ns"] = _ground_window(ground_window_ns)
         return run_step("remove_background", bs, **opts)[0]
     if method not in BACKGROUND_METHODS:
         raise _core.InvalidArgument(f"remove_background: method = {method!r}; expected one of {BACKGROUND_METHODS}")
@@ -136,18 +140,8 @@ def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = Non
             raise _core.InvalidArgument(f"remove_background: trace_mask shape = {mask.shape}; "
                                         f"expected ({bs.n_traces},) (one entry per trace)")
         o.trace_mask = (mask != 0).astype(np.uint8).tolist()
-    if ground_window_ns is not None:
-        lo, hi = (float(v) for v in ground_window_ns)
-        if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
-            raise _core.InvalidArgument(f"remove_background: ground_window_ns = {ground_window_ns!r}; "
-                                        "expected (start, end) with end > start")
-        i0 = max(0, int(np.ceil((lo - bs.t0_ns) / bs.dt_ns)))
-        i1 = min(bs.n_samples, int(np.floor((hi - bs.t0_ns) / bs.dt_ns)) + 1)
-        if i1 <= i0:
-            raise _core.InvalidArgument(f"remove_background: ground_window_ns = {ground_window_ns!r}; "
-                                        f"expected a window inside the section ({bs.time_ns()[0]:g}.."
-                                        f"{bs.time_ns()[-1]:g} ns)")
-        o.ground_first_sample, o.ground_n_samples = i0, i1 - i0
+    if ground_window_ns is not None:  # made samples by BackgroundOptions::resolve, as in the step
+        o.ground_start_ns, o.ground_end_ns = _ground_window(ground_window_ns)
     if ground_time_ns is not None:
         t = np.asarray(ground_time_ns, dtype=np.float64)
         if t.shape != (bs.n_traces,):

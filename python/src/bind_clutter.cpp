@@ -76,6 +76,8 @@ void bind_clutter(pyb::module_& m) {
   GPRKIT_FIELD(rpca_rho);
   GPRKIT_FIELD(rpca_svd);
   GPRKIT_FIELD(ground_first_sample);
+  GPRKIT_FIELD(ground_start_ns);
+  GPRKIT_FIELD(ground_end_ns);
   GPRKIT_FIELD(ground_n_samples);
   GPRKIT_FIELD(ground_smooth_traces);
   GPRKIT_FIELD(ground_pick_samples);

@@ -285,10 +285,10 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
     // ground moves every pick a little.
     bool flat = false;
     if (o.separate_fixed && it + 1 == n_first) {
-      std::vector<double> sorted = tau;
-      const auto mid = static_cast<std::ptrdiff_t>(sorted.size() / 2);
-      std::nth_element(sorted.begin(), sorted.begin() + mid, sorted.end());
-      const double med = sorted[static_cast<std::size_t>(mid)];
+      std::vector<double> order = tau;
+      const auto mid = static_cast<std::ptrdiff_t>(order.size() / 2);
+      std::nth_element(order.begin(), order.begin() + mid, order.end());
+      const double med = order[static_cast<std::size_t>(mid)];
       double mu = 0.0, var = 0.0, count = 0.0;
       for (double t : tau)
         if (std::abs(t - med) <= 0.25 * period_s) {

@@ -81,7 +81,8 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
   const auto nc = static_cast<std::ptrdiff_t>(cells.size());
 #pragma omp parallel num_threads(nt)
   {
-    // Per half-width: the flat top's half-width W (traces), the traces [j0, j1] it reads and
+    // Per half-width and centre (the candidate's trace, or a half-width to either side: the
+    // candidate may be an edge): the half-width W (traces), the traces [j0, j1] it reads and
     // their noise floor, the same for every row tried.
     struct Width {
       std::ptrdiff_t W = 0, centre = 0, j0 = 0, j1 = 0;

@@ -86,7 +86,8 @@ def test_report_and_plain_calls_give_the_same_section():
     # frequency, window_m) as the plain call's pipeline step does; until 2026-12-07 it left
     # the period to be measured from the data and returned another section.
     b, _, _ = rough_line()
-    for method, opts in (("surface", {}), ("ground_bounce", {}), ("moving_mean", {"window_m": 0.5})):
+    for method, opts in (("surface", {}), ("ground_bounce", {}), ("moving_mean", {"window_m": 0.5}),
+                         ("ground_bounce", {"ground_window_ns": (0.0, 1.5)})):
         plain = gprkit.remove_background(b, method, **opts).data
         reported, _ = gprkit.remove_background(b, method, return_report=True, **opts)
         np.testing.assert_array_equal(reported.data, plain)
