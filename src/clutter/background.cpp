@@ -7,6 +7,7 @@
 #include <numbers>
 #include <string>
 
+#include "../core/select.h"
 #include "../core/simd.h"
 #include "gprkit/clutter/surface.h"
 #include "gprkit/core/validate.h"
@@ -675,7 +676,7 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
     // Fit a w + b w' per trace (two Huber reweightings).
     for_chunks(n, kTraceChunk, gwork, [&](idx_t j0, idx_t len) {
       std::vector<double> e(static_cast<std::size_t>(G)), wgt(static_cast<std::size_t>(G));
-      std::vector<double> sorted(static_cast<std::size_t>(G));
+      std::vector<double> sorted(static_cast<std::size_t>(2 * G));  // kth_smallest scratch
       std::vector<double> gv(static_cast<std::size_t>(G)), dv(static_cast<std::size_t>(G));
       for (idx_t j = j0; j < j0 + len; ++j) {
         const float* f = flat.trace(j);
@@ -716,9 +717,8 @@ void remove_surface(ConstView in, MutView out, const BackgroundOptions& o, const
             const auto ku = static_cast<std::size_t>(k);
             e[ku] = std::abs(f[k] - a * gv[ku] - b * dv[ku]);
           }
-          sorted = e;
-          std::nth_element(sorted.begin(), sorted.begin() + G / 2, sorted.end());
-          const double sigma = 1.4826 * sorted[static_cast<std::size_t>(G / 2)] + 1e-30;
+          const double sigma =
+              1.4826 * detail::kth_smallest(e.data(), G, G / 2, sorted.data()) + 1e-30;
           for (idx_t k = 0; k < G; ++k) {
             const double ek = e[static_cast<std::size_t>(k)];
             wgt[static_cast<std::size_t>(k)] = ek <= 2.0 * sigma ? 1.0 : 2.0 * sigma / ek;

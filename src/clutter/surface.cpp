@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "../core/simd.h"
 #include "gprkit/core/physics.h"
 #include "gprkit/core/validate.h"
 #include "interpolate.h"
@@ -35,6 +36,49 @@ inline double vertex(double u, double v, double w) {
   const double den = u - 2.0 * v + w;
   if (den == 0.0) return 0.0;
   return std::clamp(0.5 * (u - w) / den, -0.5, 0.5);
+}
+
+// ---- row kernels (compiled per SIMD width, src/core/simd.h; lanes are placements q, each
+// summed in the serial order, so every clone gives the same bits) --------------------------
+
+/// c[q] = sum over k = 0, 1, ... of w[k] r[q + k], q < P; returns max |c[q]|.
+GPRKIT_SIMD_CLONES float correlate_row(const float* r, const float* w, idx_t W, idx_t P, float* c) {
+  std::fill(c, c + P, 0.0f);
+  for (idx_t k = 0; k < W; ++k) {
+    const float wk = w[k];
+    const float* rr = r + k;
+    for (idx_t q = 0; q < P; ++q) c[q] += wk * rr[q];
+  }
+  float peak = 0.0f;
+  for (idx_t q = 0; q < P; ++q) peak = std::max(peak, std::abs(c[q]));
+  return peak;
+}
+
+/// One step of the best path: cur[q] = c[q] + max over moves |mv| <= jump of
+/// prev[q + mv] - penalty |mv|, back[q] its q + mv (the first of equals in ascending move).
+/// best and arg are scratch of P each.
+GPRKIT_SIMD_CLONES void path_step(const double* prev, const float* c, idx_t P, idx_t jump,
+                                  double penalty, double* best, std::int32_t* arg, double* cur,
+                                  std::uint16_t* back) {
+  for (idx_t q = 0; q < P; ++q) {
+    best[q] = -std::numeric_limits<double>::infinity();
+    arg[q] = static_cast<std::int32_t>(q);
+  }
+  // The moves run outermost, so the loop over q has no branch.
+  for (idx_t mv = -jump; mv <= jump; ++mv) {
+    const double cost = penalty * static_cast<double>(std::abs(mv));
+    const idx_t q0 = std::max<idx_t>(0, -mv), q1 = std::min(P, P - mv);
+    for (idx_t q = q0; q < q1; ++q) {
+      const double v = prev[q + mv] - cost;
+      const bool better = v > best[q];
+      best[q] = better ? v : best[q];
+      arg[q] = better ? static_cast<std::int32_t>(q + mv) : arg[q];
+    }
+  }
+  for (idx_t q = 0; q < P; ++q) {
+    cur[q] = best[q] + static_cast<double>(c[q]);
+    back[q] = static_cast<std::uint16_t>(arg[q]);
+  }
 }
 
 /// Sums over traces in fixed chunks, added in chunk order (thread-count independent).
@@ -206,15 +250,7 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
         for (idx_t i = 0; i < L; ++i)
           r[static_cast<std::size_t>(i)] = x[i] - fixed[static_cast<std::size_t>(i)];
         float* c = corr.data() + j * P;
-        // Vectorised over the placements q; each c[q] still sums k = 0, 1, ... in order.
-        std::fill(c, c + P, 0.0f);
-        for (idx_t k = 0; k < W; ++k) {
-          const float wk = wav[static_cast<std::size_t>(k)];
-          const float* rr = r.data() + k;
-          for (idx_t q = 0; q < P; ++q) c[q] += wk * rr[q];
-        }
-        float peak = 0.0f;
-        for (idx_t q = 0; q < P; ++q) peak = std::max(peak, std::abs(c[q]));
+        const float peak = correlate_row(r.data(), wav.data(), W, P, c);
         peaks[static_cast<std::size_t>(j)] = peak;
       }
     });
@@ -243,30 +279,8 @@ SurfaceTrack track_surface(ConstView in, const Header& h, const SurfaceOptions& 
       std::vector<double> best(static_cast<std::size_t>(P));
       std::vector<std::int32_t> arg(static_cast<std::size_t>(P));
       for (idx_t j = 1; j < n; ++j) {
-        const float* c = corr.data() + j * P;
-        std::uint16_t* bk = back.data() + j * P;
-        // For each placement q the best predecessor d in [q - jump, q + jump], the first of
-        // equals in ascending d: the moves run outermost, so the loop over q has no branch.
-        std::fill(best.begin(), best.end(), -std::numeric_limits<double>::infinity());
-        for (idx_t q = 0; q < P; ++q)
-          arg[static_cast<std::size_t>(q)] = static_cast<std::int32_t>(q);
-        for (idx_t mv = -jump; mv <= jump; ++mv) {
-          const double cost = penalty * static_cast<double>(std::abs(mv));
-          const idx_t q0 = std::max<idx_t>(0, -mv), q1 = std::min(P, P - mv);
-          const double* pv = prev.data();
-          double* bv = best.data();
-          std::int32_t* av = arg.data();
-          for (idx_t q = q0; q < q1; ++q) {
-            const double v = pv[q + mv] - cost;
-            const bool better = v > bv[q];
-            bv[q] = better ? v : bv[q];
-            av[q] = better ? static_cast<std::int32_t>(q + mv) : av[q];
-          }
-        }
-        for (idx_t q = 0; q < P; ++q) {
-          cur[static_cast<std::size_t>(q)] = best[static_cast<std::size_t>(q)] + c[q];
-          bk[q] = static_cast<std::uint16_t>(arg[static_cast<std::size_t>(q)]);
-        }
+        path_step(prev.data(), corr.data() + j * P, P, jump, penalty, best.data(), arg.data(),
+                  cur.data(), back.data() + j * P);
         std::swap(prev, cur);
       }
       idx_t q = std::max_element(prev.begin(), prev.end()) - prev.begin();

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
 #include "simd.h"
 
@@ -74,12 +75,25 @@ bool trace_finite(ConstView v, std::ptrdiff_t j) {
   for (std::ptrdiff_t i = 0; i < v.n_samples; ++i) ok &= std::isfinite(v(i, j));
   return ok;
 }
+
+// Every trace finite: on a whole line a serial pass over memory costs as much as a filter, and
+// the chain checks at every step, so large views are tested on all threads (the answer is a
+// plain yes or no; the failure paths below find the first bad sample serially).
+bool traces_finite(ConstView v) {
+  const int nt = threads_for(static_cast<std::size_t>(v.size()));
+  bool ok = true;
+  if (nt == 1) {  // a streamed trace: no parallel region at all
+    for (std::ptrdiff_t j = 0; j < v.n_traces && ok; ++j) ok = trace_finite(v, j);
+    return ok;
+  }
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(&& : ok)
+  for (std::ptrdiff_t j = 0; j < v.n_traces; ++j) ok = ok && trace_finite(v, j);
+  return ok;
+}
 }  // namespace
 
 void finite_output(std::string_view where, ConstView out, ConstView in) {
-  bool ok = true;
-  for (std::ptrdiff_t j = 0; j < out.n_traces && ok; ++j) ok = trace_finite(out, j);
-  if (ok) return;
+  if (traces_finite(out)) return;
   for (std::ptrdiff_t j = 0; j < out.n_traces; ++j)
     for (std::ptrdiff_t i = 0; i < out.n_samples; ++i) {
       if (std::isfinite(out(i, j))) continue;
@@ -137,6 +151,7 @@ void non_empty(std::string_view where, std::string_view what, ConstView v) {
 
 void finite_data(std::string_view where, std::string_view what, ConstView v) {
   non_empty(where, what, v);
+  if (traces_finite(v)) return;
   for (std::ptrdiff_t j = 0; j < v.n_traces; ++j) {
     const bool ok = trace_finite(v, j);
     if (!ok) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "gprkit/core/physics.h"
+#include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
 #include "gprkit/detect/score.h"
 
@@ -55,10 +56,27 @@ AirGapEstimate estimate_air_gap(ConstView in, const Header& h, double v, const A
   const auto i_first = static_cast<std::ptrdiff_t>(
       std::ceil(std::clamp((o.min_time_after_ns - h.t0_ns) / h.dt_ns, 0.0, double(m - 1))));
   std::vector<Apex> best(static_cast<std::size_t>(n));
+  const int nt = threads_for(static_cast<std::size_t>(m * n));
+#pragma omp parallel for num_threads(nt) schedule(static)
   for (std::ptrdiff_t j = 0; j < n; ++j) {
+    // The largest |x| (lanes of partial maxima: exact in any order), then its first sample.
+    float top = 0.0f;
+    std::ptrdiff_t i = i_first;
+    if (in.traces_contiguous()) {
+      constexpr int kLanes = 16;
+      const float* x = in.trace(j);
+      float lane[kLanes] = {};
+      for (; i + kLanes <= m; i += kLanes)
+        for (int l = 0; l < kLanes; ++l) lane[l] = std::max(lane[l], std::abs(x[i + l]));
+      for (float v : lane) top = std::max(top, v);
+    }
+    for (; i < m; ++i) top = std::max(top, std::abs(in(i, j)));
     Apex a{j, i_first, 0.0f};
-    for (std::ptrdiff_t i = i_first; i < m; ++i)
-      if (std::abs(in(i, j)) > a.amplitude) a = {j, i, std::abs(in(i, j))};
+    if (top > 0.0f) {
+      i = i_first;
+      while (std::abs(in(i, j)) != top) ++i;
+      a = {j, i, top};
+    }
     best[static_cast<std::size_t>(j)] = a;
   }
   // Apexes are lateral maxima: no trace within the aperture is stronger (a hyperbola's tail

@@ -27,31 +27,56 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
   struct Cell {
     std::ptrdiff_t i, j;
   };
-  std::vector<Cell> cells;
-  for (std::ptrdiff_t j = 0; j < n; ++j)
-    for (std::ptrdiff_t i = tab.first_row; i < m; ++i) {
-      const float v = score(i, j);
-      if (!(v >= o.min_score && v < threshold)) continue;
-      bool peak = true;
-      for (std::ptrdiff_t dj = -1; dj <= 1 && peak; ++dj)
-        for (std::ptrdiff_t di = -1; di <= 1; ++di) {
-          const std::ptrdiff_t ii = i + di, jj = j + dj;
-          if ((di || dj) && ii >= 0 && ii < m && jj >= 0 && jj < n && score(ii, jj) > v) {
-            peak = false;
-            break;
+  // One pass over blocks of traces (in parallel; the blocks' results joined in order):
+  // the candidates, and each trace's largest score from tab.first_row down.
+  constexpr std::ptrdiff_t kBlock = 256;
+  const std::ptrdiff_t nb = (n + kBlock - 1) / kBlock;
+  std::vector<std::vector<Cell>> block_cells(static_cast<std::size_t>(nb));
+  std::vector<float> trace_max(static_cast<std::size_t>(n));
+  const int nt_scan = threads_for(static_cast<std::size_t>(m * n));
+#pragma omp parallel for schedule(static) num_threads(nt_scan)
+  for (std::ptrdiff_t b = 0; b < nb; ++b) {
+    std::vector<Cell>& out = block_cells[static_cast<std::size_t>(b)];
+    for (std::ptrdiff_t j = b * kBlock; j < std::min(n, (b + 1) * kBlock); ++j) {
+      float best = 0.0f;
+      std::ptrdiff_t i = tab.first_row;
+      if (score.traces_contiguous()) {
+        // Lanes of partial maxima (max is exact in any order: the serial maximum).
+        constexpr int kLanes = 16;
+        const float* col = score.trace(j);
+        float lane[kLanes] = {};
+        for (; i + kLanes <= m; i += kLanes)
+          for (int l = 0; l < kLanes; ++l) lane[l] = std::max(lane[l], col[i + l]);
+        for (float v : lane) best = std::max(best, v);
+      }
+      for (; i < m; ++i) best = std::max(best, score(i, j));
+      trace_max[static_cast<std::size_t>(j)] = best;
+      if (!(best >= o.min_score)) continue;  // no cell of this trace can be a candidate
+      for (i = tab.first_row; i < m; ++i) {
+        const float v = score(i, j);
+        if (!(v >= o.min_score && v < threshold)) continue;
+        bool peak = true;
+        for (std::ptrdiff_t dj = -1; dj <= 1 && peak; ++dj)
+          for (std::ptrdiff_t di = -1; di <= 1; ++di) {
+            const std::ptrdiff_t ii = i + di, jj = j + dj;
+            if ((di || dj) && ii >= 0 && ii < m && jj >= 0 && jj < n && score(ii, jj) > v) {
+              peak = false;
+              break;
+            }
           }
-        }
-      if (peak) cells.push_back({i, j});
+        if (peak) out.push_back({i, j});
+      }
     }
+  }
+  std::vector<Cell> cells;
+  for (const auto& bc : block_cells) cells.insert(cells.end(), bc.begin(), bc.end());
   // A strong diffraction's flanks rescore well as a wide top: leave candidates near a maximum
   // above the threshold that outscores them by 1 / shadow_ratio, and those whose aperture
   // leaves the line.
   std::vector<std::pair<double, float>> strong;  // (x, score) of the maxima above threshold
-  for (std::ptrdiff_t j = 0; j < n; ++j) {
-    float best = 0.0f;
-    for (std::ptrdiff_t i = tab.first_row; i < m; ++i) best = std::max(best, score(i, j));
-    if (best >= threshold) strong.emplace_back(h.trace_x_m(j), best);
-  }
+  for (std::ptrdiff_t j = 0; j < n; ++j)
+    if (trace_max[static_cast<std::size_t>(j)] >= threshold)
+      strong.emplace_back(h.trace_x_m(j), trace_max[static_cast<std::size_t>(j)]);
   std::erase_if(cells, [&](const Cell& c) {
     if (c.j < A || c.j >= n - A) return true;
     const double x = h.trace_x_m(c.j);
@@ -60,19 +85,34 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
         return true;
     return false;
   });
-  // Per-trace noise levels as the hyperbola score has them, then each candidate on its own
-  // (in parallel: the candidates were fixed above, and the raises are applied in order below).
+  // Per-trace noise levels as the hyperbola score has them, on the traces some candidate's
+  // widths read (a few candidates read a small part of a long line), then each candidate on
+  // its own (in parallel: the candidates were fixed above, and the raises are applied in
+  // order below).
+  std::ptrdiff_t widest = 0;
+  for (double hw : o.half_widths_m)
+    widest = std::max(widest, static_cast<std::ptrdiff_t>(std::lround(hw / dx)));
+  std::vector<char> needed(static_cast<std::size_t>(n), 0);
+  for (const Cell& c : cells)
+    std::fill(needed.begin() + std::max<std::ptrdiff_t>(0, c.j - (A + 2 * widest)),
+              needed.begin() + std::min(n, c.j + (A + 2 * widest) + 1), 1);
+  std::vector<std::ptrdiff_t> traces;
+  for (std::ptrdiff_t j = 0; j < n; ++j)
+    if (needed[static_cast<std::size_t>(j)]) traces.push_back(j);
   std::vector<double> sigma(static_cast<std::size_t>(n));
-  const int nt = threads_for(static_cast<std::size_t>(cells.size()) * 20000);
-#pragma omp parallel num_threads(nt)
+  const auto nneed = static_cast<std::ptrdiff_t>(traces.size());
+  const int nt_sigma = threads_for(static_cast<std::size_t>(nneed * m));
+#pragma omp parallel num_threads(nt_sigma)
   {
     std::vector<float> col(static_cast<std::size_t>(m)), sbuf(static_cast<std::size_t>(m));
 #pragma omp for schedule(static)
-    for (std::ptrdiff_t j = 0; j < n; ++j) {
+    for (std::ptrdiff_t u = 0; u < nneed; ++u) {
+      const std::ptrdiff_t j = traces[static_cast<std::size_t>(u)];
       for (std::ptrdiff_t i = 0; i < m; ++i) col[static_cast<std::size_t>(i)] = in(i, j);
       sigma[static_cast<std::size_t>(j)] = detect_detail::robust_sigma(col.data(), m, sbuf.data());
     }
   }
+  const int nt = threads_for(static_cast<std::size_t>(cells.size()) * 20000);
   struct Result {
     double best = 0.0;
     std::ptrdiff_t row = 0;
@@ -107,7 +147,7 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
           wd.j0 = std::max<std::ptrdiff_t>(0, centre - (A + W));
           wd.j1 = std::min(n - 1, centre + (A + W));
           fbuf.assign(sigma.begin() + wd.j0, sigma.begin() + wd.j1 + 1);
-          fscratch.resize(fbuf.size());
+          fscratch.resize(2 * fbuf.size());
           wd.floor2 = detect_detail::hyperbola_floor(
               fbuf.data(), static_cast<std::ptrdiff_t>(fbuf.size()), fscratch.data());
           widths.push_back(wd);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "../core/select.h"
+#include "../core/simd.h"
 #include "common.h"
 #include "gprkit/core/fft.h"
 #include "gprkit/core/physics.h"
@@ -142,7 +144,7 @@ void hyperbola_score(const ContigIn& x, const ContigOut& out, const Header& h,
   {
     HyperbolaScratch sc(m);
     std::vector<const float*> cols(static_cast<std::size_t>(2 * A + 1));
-    std::vector<double> fbuf(static_cast<std::size_t>(2 * A + 1));
+    std::vector<double> fbuf(static_cast<std::size_t>(2 * (2 * A + 1)));  // hyperbola_floor scratch
 #pragma omp for schedule(static)
     for (std::ptrdiff_t j0 = 0; j0 < n; ++j0) {
       for (std::ptrdiff_t k = -A; k <= A; ++k) {
@@ -383,15 +385,14 @@ double robust_sigma(const float* x, std::ptrdiff_t m, float* buf) {
   const std::ptrdiff_t step = std::max<std::ptrdiff_t>(1, m / 64);
   std::ptrdiff_t n = 0;
   for (std::ptrdiff_t i = 0; i < m; i += step) buf[n++] = std::abs(x[i]);
-  std::nth_element(buf, buf + n / 2, buf + n);
-  return static_cast<double>(buf[n / 2]) / 0.6745;
+  float scratch[256];  // n <= 127 (m / (m / 64) rounded up, or m below 128)
+  return static_cast<double>(detail::kth_smallest(buf, n, n / 2, scratch)) / 0.6745;
 }
 
-double hyperbola_floor(const double* sigmas, std::ptrdiff_t count, double* buf) {
-  std::copy(sigmas, sigmas + count, buf);
-  std::nth_element(buf, buf + count / 2, buf + count);
-  double med = buf[count / 2];
-  if (count % 2 == 0) med = 0.5 * (med + *std::max_element(buf, buf + count / 2));
+double hyperbola_floor(const double* sigmas, std::ptrdiff_t count, double* scratch) {
+  double med = detail::kth_smallest(sigmas, count, count / 2, scratch);
+  if (count % 2 == 0)
+    med = 0.5 * (med + detail::kth_smallest(sigmas, count, count / 2 - 1, scratch));
   return med * med;
 }
 
@@ -413,8 +414,10 @@ void add_one(const float* __restrict u, float* __restrict cs, float* __restrict 
 }
 }  // namespace
 
-void hyperbola_column(const HyperbolaTables& t, const float* const* cols, double floor2, float* z,
-                      HyperbolaScratch& s) {
+// Cloned per SIMD width (src/core/simd.h): the run loops are the work, each sample's sums are
+// over the same traces in the same order in every clone.
+GPRKIT_SIMD_CLONES void hyperbola_column(const HyperbolaTables& t, const float* const* cols,
+                                         double floor2, float* z, HyperbolaScratch& s) {
   const std::ptrdiff_t m = t.m, A = t.aperture, first_row = t.first_row, L = t.window;
   std::fill(s.cs.begin(), s.cs.end(), 0.0f);
   std::fill(s.es.begin(), s.es.end(), 0.0f);
@@ -446,11 +449,15 @@ void hyperbola_column(const HyperbolaTables& t, const float* const* cols, double
   double* pn = s.pn.data();
   double* pd = s.pd.data();
   pn[0] = pd[0] = 0;
+  // The running sums in registers (through pn / pd every step waits on a store).
+  double sn = 0.0, sd = 0.0;
   for (std::ptrdiff_t i = 0; i < m; ++i) {
     const double c = cs[i];
     const double nn = cnt[i];
-    pn[i + 1] = pn[i] + c * c;
-    pd[i + 1] = pd[i] + nn * es[i] + nn * nn * floor2;
+    sn = sn + c * c;
+    sd = sd + nn * es[i] + nn * nn * floor2;
+    pn[i + 1] = sn;
+    pd[i + 1] = sd;
   }
   for (std::ptrdiff_t i = 0; i < m; ++i) {
     if (i < first_row) {

@@ -46,7 +46,7 @@ double robust_sigma(const float* x, std::ptrdiff_t m, float* scratch);
 
 /// The noise floor (sigma^2) of the output trace whose window's per-trace sigmas are
 /// sigmas[0..count): the square of their median (mean of the middle two for an even count).
-/// `scratch` holds count doubles.
+/// `scratch` holds 2 count doubles.
 double hyperbola_floor(const double* sigmas, std::ptrdiff_t count, double* scratch);
 
 /// z[0..m) = semblance of the output trace whose neighbours at offsets -A..A are

@@ -543,7 +543,7 @@ void StreamProcessor::Impl::build(const DetectOptions& d) {
     s->tmp.assign(static_cast<std::size_t>(ns), 0.0f);
     s->sigma.assign(static_cast<std::size_t>(s->W), 0.0);
     s->sig_win.assign(static_cast<std::size_t>(s->W), 0.0);
-    s->sig_buf.assign(static_cast<std::size_t>(s->W), 0.0);
+    s->sig_buf.assign(static_cast<std::size_t>(2 * s->W), 0.0);  // hyperbola_floor scratch
     s->cols.assign(static_cast<std::size_t>(s->W), nullptr);
     s->delay = s->A;
     score = std::move(s);
