@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../core/trace_max.h"
 #include "gprkit/core/physics.h"
 #include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
@@ -59,21 +60,11 @@ AirGapEstimate estimate_air_gap(ConstView in, const Header& h, double v, const A
   const int nt = threads_for(static_cast<std::size_t>(m * n));
 #pragma omp parallel for num_threads(nt) schedule(static)
   for (std::ptrdiff_t j = 0; j < n; ++j) {
-    // The largest |x| (lanes of partial maxima: exact in any order), then its first sample.
-    float top = 0.0f;
-    std::ptrdiff_t i = i_first;
-    if (in.traces_contiguous()) {
-      constexpr int kLanes = 16;
-      const float* x = in.trace(j);
-      float lane[kLanes] = {};
-      for (; i + kLanes <= m; i += kLanes)
-        for (int l = 0; l < kLanes; ++l) lane[l] = std::max(lane[l], std::abs(x[i + l]));
-      for (float v : lane) top = std::max(top, v);
-    }
-    for (; i < m; ++i) top = std::max(top, std::abs(in(i, j)));
+    // The largest |x|, then its first sample.
+    const float top = detail::trace_max(in, j, i_first, [](float x) { return std::abs(x); });
     Apex a{j, i_first, 0.0f};
     if (top > 0.0f) {
-      i = i_first;
+      std::ptrdiff_t i = i_first;
       while (std::abs(in(i, j)) != top) ++i;
       a = {j, i, top};
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../core/trace_max.h"
 #include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
 #include "score_kernels.h"
@@ -38,21 +39,10 @@ std::ptrdiff_t rescore_flat_tops(ConstView in, const Header& h, const ScoreOptio
   for (std::ptrdiff_t b = 0; b < nb; ++b) {
     std::vector<Cell>& out = block_cells[static_cast<std::size_t>(b)];
     for (std::ptrdiff_t j = b * kBlock; j < std::min(n, (b + 1) * kBlock); ++j) {
-      float best = 0.0f;
-      std::ptrdiff_t i = tab.first_row;
-      if (score.traces_contiguous()) {
-        // Lanes of partial maxima (max is exact in any order: the serial maximum).
-        constexpr int kLanes = 16;
-        const float* col = score.trace(j);
-        float lane[kLanes] = {};
-        for (; i + kLanes <= m; i += kLanes)
-          for (int l = 0; l < kLanes; ++l) lane[l] = std::max(lane[l], col[i + l]);
-        for (float v : lane) best = std::max(best, v);
-      }
-      for (; i < m; ++i) best = std::max(best, score(i, j));
+      const float best = detail::trace_max(score, j, tab.first_row, [](float x) { return x; });
       trace_max[static_cast<std::size_t>(j)] = best;
       if (!(best >= o.min_score)) continue;  // no cell of this trace can be a candidate
-      for (i = tab.first_row; i < m; ++i) {
+      for (std::ptrdiff_t i = tab.first_row; i < m; ++i) {
         const float v = score(i, j);
         if (!(v >= o.min_score && v < threshold)) continue;
         bool peak = true;
