@@ -2,6 +2,7 @@
 detection tests and rough heterogeneous lines from gprkit.scenes) and the gprMax scenes.
 
     PYTHONPATH=build/release/python python3 bench/python/roc_detect.py [--seeds 1 2 3]
+        [--random-lines 101 161]
 
 Per line: Pd, false alarms (per m of line and per m^2 of a 0.5 m swath), false alarms on the
 empty stretches (rough lines), the FROC area (0-1 false alarms per m), and the ROC area of
@@ -9,8 +10,12 @@ empty stretches (rough lines), the FROC area (0-1 false alarms per m), and the R
 fragments, roots), with its margin (min over mines - max over clutter: > 0 when one threshold
 separates them), and on the rough lines how many detected objects' strongest alarm has the
 physical polarity (mines -1, stones, metal and roots +1), and a last row with their totals (the
-margin counted positive when above 0 before rounding). gprMax scenes run twice: as the tests load them (header with time-zero,
-antenna height and separation) and raw (only dt and trace spacing, as a new user would).
+margin counted positive when above 0 before rounding). ``--random-lines FIRST END`` adds the
+totals of rough lines of seeds FIRST..END-1, each on its own soil (random_soil: eps 4-15,
+roughness, fluctuations and antenna height drawn per seed), the lines the defaults of
+2026-12-07 were chosen on (docs/detect.md). gprMax scenes run twice: as the tests load them
+(header with time-zero, antenna height and separation) and raw (only dt and trace spacing, as
+a new user would).
 """
 from __future__ import annotations
 
@@ -62,43 +67,54 @@ def scene_truth(scene) -> list:
             for o in scene.objects]
 
 
-def rough_lines(seeds) -> None:
+ROUGH_SETTINGS = [dict(), dict(soil_permittivity=12.0, surface_rms_m=0.015, permittivity_std=0.15),
+                  dict(soil_permittivity=4.5, surface_rms_m=0.005, antenna_height_m=0.05)]
+
+
+def random_soil(seed: int) -> dict:
+    """The soil of a --random-lines line: eps 4-15, surface rms 0.3-2 cm, permittivity
+    fluctuations 5-20 %, antenna 1-6 cm above ground, drawn from default_rng(1000 + seed)."""
+    r = np.random.default_rng(1000 + seed)
+    return dict(soil_permittivity=float(r.uniform(4, 15)), surface_rms_m=float(r.uniform(0.003, 0.02)),
+                permittivity_std=float(r.uniform(0.05, 0.2)), antenna_height_m=float(r.uniform(0.01, 0.06)))
+
+
+def rough_lines(lines, label="rough lines", rows=True) -> None:
+    """lines: (seed, rough_minefield options) pairs; one row each (rows) and their totals."""
     total = dict(found=0, mines=0, alarms=0, empty_alarms=0, empty_m=0.0, aucs=[], positive=0,
                  right=0, seen=0, lines=0)
-    settings = [dict(), dict(soil_permittivity=12.0, surface_rms_m=0.015, permittivity_std=0.15),
-                dict(soil_permittivity=4.5, surface_rms_m=0.005, antenna_height_m=0.05)]
-    for seed in seeds:
-        for kw in settings:
-            scene = rough_minefield(seed, **kw)
-            t = time.perf_counter()
-            dets = gprkit.detect(scene.bscan)
-            seconds = time.perf_counter() - t
-            x = scene.bscan.x_m()
-            length = float(x[-1] - x[0])
-            ev = gprkit.evaluate(dets, scene_truth(scene), halo_m=0.1, line_length_m=length, swath_m=SWATH_M)
-            empty_m = sum(b - a for a, b in scene.empty_intervals)
-            n_empty = sum(1 for d in dets if any(a <= d.x_m <= b for a, b in scene.empty_intervals))
-            eps = kw.get("soil_permittivity", 6.0)
-            rms = kw.get("surface_rms_m", 0.01)
-            polarity = polarity_right(dets, scene)
-            row(f"rough seed {seed} eps {eps:g} rms {rms * 100:g} cm", ev, seconds, f"{n_empty} in {empty_m:.1f} m",
-                polarity)
-            right, seen = (int(v) for v in polarity.split("/"))
-            total["found"] += ev.n_detected
-            total["mines"] += ev.n_targets
-            total["alarms"] += ev.false_alarms
-            total["empty_alarms"] += n_empty
-            total["empty_m"] += empty_m
-            total["lines"] += 1
-            total["right"] += right
-            total["seen"] += seen
-            if not np.isnan(ev.likeness_auc):
-                total["aucs"].append(ev.likeness_auc)
-            total["positive"] += bool(ev.likeness_margin > 0)
+    for seed, kw in lines:
+        scene = rough_minefield(seed, **kw)
+        t = time.perf_counter()
+        dets = gprkit.detect(scene.bscan)
+        seconds = time.perf_counter() - t
+        x = scene.bscan.x_m()
+        length = float(x[-1] - x[0])
+        ev = gprkit.evaluate(dets, scene_truth(scene), halo_m=0.1, line_length_m=length, swath_m=SWATH_M)
+        empty_m = sum(b - a for a, b in scene.empty_intervals)
+        n_empty = sum(1 for d in dets if any(a <= d.x_m <= b for a, b in scene.empty_intervals))
+        eps = kw.get("soil_permittivity", 6.0)
+        rms = kw.get("surface_rms_m", 0.01)
+        polarity = polarity_right(dets, scene)
+        if rows:
+            row(f"rough seed {seed} eps {eps:.3g} rms {rms * 100:.2g} cm", ev, seconds,
+                f"{n_empty} in {empty_m:.1f} m", polarity)
+        right, seen = (int(v) for v in polarity.split("/"))
+        total["found"] += ev.n_detected
+        total["mines"] += ev.n_targets
+        total["alarms"] += ev.false_alarms
+        total["empty_alarms"] += n_empty
+        total["empty_m"] += empty_m
+        total["lines"] += 1
+        total["right"] += right
+        total["seen"] += seen
+        if not np.isnan(ev.likeness_auc):
+            total["aucs"].append(ev.likeness_auc)
+        total["positive"] += bool(ev.likeness_margin > 0)
     t = total
     if t["lines"]:
         auc = f"{np.mean(t['aucs']):.3f} (mean)" if t["aucs"] else "-"
-        print(f"| rough lines, all {t['lines']} | {t['found'] / max(t['mines'], 1):.2f} ({t['found']}/{t['mines']}) | "
+        print(f"| {label}, all {t['lines']} | {t['found'] / max(t['mines'], 1):.2f} ({t['found']}/{t['mines']}) | "
               f"{t['alarms']} | {t['empty_alarms']} in {t['empty_m']:.1f} m "
               f"({t['empty_alarms'] / max(t['empty_m'], 1e-9):.2f} per m) | | {auc} | "
               f"{t['positive']}/{t['lines']} positive | {t['right']}/{t['seen']} | |")
@@ -142,10 +158,17 @@ def gprmax_scenes() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--random-lines", type=int, nargs=2, metavar=("FIRST", "END"),
+                    help="also rough lines of seeds FIRST..END-1, each on its own random soil "
+                         "(random_soil), totals only")
     args = ap.parse_args()
     header()
     flat_lines(args.seeds)
-    rough_lines(args.seeds)
+    rough_lines([(seed, kw) for seed in args.seeds for kw in ROUGH_SETTINGS])
+    if args.random_lines:
+        first, end = args.random_lines
+        rough_lines([(seed, random_soil(seed)) for seed in range(first, end)],
+                    label=f"random-soil lines {first}-{end - 1}", rows=False)
     gprmax_scenes()
 
 

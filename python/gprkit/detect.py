@@ -318,7 +318,8 @@ _NMS_KEYS = {"nms_radius_m": "radius_m", "nms_depth_radius_m": "depth_radius_m",
              "min_depth_m": "min_depth_m", "max_depth_m": "max_depth_m",
              "max_detections": "max_detections"}
 _CHAIN_KEYS = ("migration", "velocity_m_per_ns", "threshold_method", "threshold", "features",
-               "min_mine_likeness", "min_snr", "flat_tops", "flank_radius_m")
+               "min_mine_likeness", "min_snr", "min_snr_ground_polarity", "weak_threshold",
+               "weak_min_snr", "flat_tops", "flank_radius_m")
 _DETECT_KEYS = (_PIPELINE_KEYS + _CHAIN_KEYS + ("method",) + _SCORE_KEYS + tuple(_NMS_KEYS)
                 + tuple("cfar_" + k for k in _CFAR_KEYS))
 
@@ -394,7 +395,13 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
         min_depth_m, max_depth_m, max_detections; features (default True: the discrimination
         fields of each :class:`Detection`, computed at the alarms only) and min_mine_likeness
         (0..1, default 0: alarms whose ``mine_likeness`` is below it are dropped), min_snr
-        (default 2.5: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them),
+        (default 2.5: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them)
+        and min_snr_ground_polarity (default 4: the same for alarms of the ground's polarity,
+        ``polarity`` +1, which no plastic mine has),
+        weak_threshold and weak_min_snr (defaults 0.35 and 5: with a fixed threshold, alarms
+        scoring above weak_threshold up to the threshold are kept where their reflection has
+        ``polarity`` -1 and an ``snr`` of weak_min_snr, as a wide plastic mine's flat top
+        has; weak_min_snr 0 turns it off),
         flat_tops (default True: weak hyperbola maxima scored again with a flat-topped
         object's response, for mines 5-30 cm across), flank_radius_m (default 0.6: alarms
         this close to a stronger one and below ``nms_shadow_ratio`` of it are its flanks).

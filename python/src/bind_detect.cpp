@@ -164,6 +164,9 @@ void bind_detect(pyb::module_& m) {
         o.features = get(d, "features", o.features);
         o.min_mine_likeness = get(d, "min_mine_likeness", o.min_mine_likeness);
         o.min_snr = get(d, "min_snr", o.min_snr);
+        o.min_snr_ground_polarity = get(d, "min_snr_ground_polarity", o.min_snr_ground_polarity);
+        o.weak_threshold = get(d, "weak_threshold", o.weak_threshold);
+        o.weak_min_snr = get(d, "weak_min_snr", o.weak_min_snr);
         o.flat_tops = get(d, "flat_tops", o.flat_tops);
         o.flank_radius_m = get(d, "flank_radius_m", o.flank_radius_m);
         DetectReport rep;

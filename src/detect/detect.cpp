@@ -123,6 +123,9 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   check::non_negative(kWhere, "nms.radius_m", o.nms.radius_m);
   check::in_range(kWhere, "min_mine_likeness", o.min_mine_likeness, 0.0, 1.0);
   check::non_negative(kWhere, "min_snr", o.min_snr);
+  check::finite(kWhere, "weak_threshold", o.weak_threshold);
+  check::non_negative(kWhere, "weak_min_snr", o.weak_min_snr);
+  check::non_negative(kWhere, "min_snr_ground_polarity", o.min_snr_ground_polarity);
   check::non_negative(kWhere, "flank_radius_m", o.flank_radius_m);
   double v = 0.1;
   bool est = false;
@@ -132,10 +135,16 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   so.velocity_m_per_ns = v;
   Bscan s = score(pre, so);
   NmsOptions no = o.nms;
-  no.threshold = std::isnan(o.threshold) ? default_threshold(so.method) : o.threshold;
+  const double threshold = std::isnan(o.threshold) ? default_threshold(so.method) : o.threshold;
+  no.threshold = threshold;
   no.velocity_m_per_ns = v;
   if (o.flat_tops && so.method == ScoreMethod::hyperbola)
-    rescore_flat_tops(pre.view(), pre.header(), so, s.view(), no.threshold, o.flat_top);
+    rescore_flat_tops(pre.view(), pre.header(), so, s.view(), threshold, o.flat_top);
+  // Weak maxima with a strong reflection (DetectOptions::weak_threshold): the NMS looks down
+  // to the weak level, the SNR decides below the threshold once the features are known.
+  const bool weak = o.features && o.threshold_method == DetectThreshold::fixed &&
+                    o.weak_min_snr > 0 && o.weak_threshold < threshold;
+  if (weak) no.threshold = o.weak_threshold;
   std::vector<Detection> dets;
   if (o.threshold_method == DetectThreshold::cfar) {
     Bscan t = cfar(s, o.cfar);
@@ -161,6 +170,11 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
     std::vector<std::size_t> kept;
     for (std::size_t q = 0; q < dets.size(); ++q) {
       const Detection& d = dets[q];
+      // Below the threshold only a strong reflection of a plastic mine's polarity is kept
+      // (before it could suppress another alarm).
+      if (weak && d.score <= threshold &&
+          (ground.wavelet.empty() || d.snr < o.weak_min_snr || d.polarity >= 0))
+        continue;
       bool drop = false;
       for (std::size_t k : kept) {
         const double dx = std::abs(dets[k].x_m - d.x_m);
@@ -178,7 +192,10 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
     for (std::size_t q : kept) out.push_back(dets[q]);
     dets = std::move(out);
     if (o.min_snr > 0 && !ground.wavelet.empty())
-      std::erase_if(dets, [&](const Detection& d) { return d.snr < o.min_snr; });
+      std::erase_if(dets, [&](const Detection& d) {
+        return d.snr <
+               (d.polarity > 0 ? std::max(o.min_snr, o.min_snr_ground_polarity) : o.min_snr);
+      });
     if (o.min_mine_likeness > 0)
       std::erase_if(dets,
                     [&](const Detection& d) { return d.mine_likeness < o.min_mine_likeness; });
@@ -190,7 +207,7 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
     report->score = std::move(s);
     report->velocity_m_per_ns = v;
     report->velocity_estimated = est;
-    report->threshold = no.threshold;
+    report->threshold = threshold;
   }
   return dets;
 }

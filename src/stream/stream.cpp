@@ -454,9 +454,11 @@ void StreamProcessor::Impl::build(const DetectOptions& d) {
   offline.migration = DetectMigration::none;
   offline.nms.local = true;
   // What a stream computes, and so what its offline twin may do: no whole-line decisions
-  // (SNR gate, flat-top rescoring, flank suppression) and no estimates from the whole line
-  // (time-zero, antenna height); the configured header is taken as it is.
+  // (SNR gates, weak alarms kept for their SNR, flat-top rescoring, flank suppression) and
+  // no estimates from the whole line (time-zero, antenna height); the configured header is
+  // taken as it is.
   offline.min_snr = 0.0;
+  offline.weak_min_snr = 0.0;
   offline.flat_tops = false;
   offline.flank_radius_m = 0.0;
   offline.infer_time_zero = false;

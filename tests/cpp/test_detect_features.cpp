@@ -154,6 +154,48 @@ TEST_CASE("features: a top-and-bottom pair is a double reflection", "[detect][fe
   CHECK(pair->mine_likeness > single->mine_likeness);
 }
 
+TEST_CASE("features: below the threshold only a strong reflection of a mine's polarity is kept",
+          "[detect][features]") {
+  // A mine-like (+0.3, opposite to the ground's -0.5) and a stone-like (-0.3) point: with the
+  // threshold above both their scores, the weak path keeps the mine alone.
+  const auto sim = simulate(line({{0.8, 0.06, 0.3, 0}, {1.8, 0.10, -0.3, 1}}));
+  DetectOptions d;
+  const auto plain = detect(sim.bscan, d);
+  REQUIRE(near(plain, 0.8));
+  REQUIRE(near(plain, 1.8));
+  d.threshold = 0.999;
+  d.weak_threshold = 0.3;
+  const auto weak = detect(sim.bscan, d);
+  REQUIRE(near(weak, 0.8));
+  CHECK_FALSE(near(weak, 1.8));
+  for (const auto& k : weak) {
+    CHECK(k.score > 0.3);
+    CHECK(k.polarity == -1);
+    CHECK(k.snr >= d.weak_min_snr);
+  }
+  d.weak_min_snr = 0;  // off: nothing scores above 0.999
+  CHECK(detect(sim.bscan, d).empty());
+  d.weak_min_snr = 5;
+  d.weak_threshold = std::nan("");
+  CHECK_THROWS_WITH(detect(sim.bscan, d), Catch::Contains("weak_threshold"));
+}
+
+TEST_CASE("features: alarms of the ground's polarity need min_snr_ground_polarity",
+          "[detect][features]") {
+  const auto sim = simulate(line({{0.8, 0.06, 0.3, 0}, {1.8, 0.10, -0.3, 1}}));
+  DetectOptions d;
+  d.min_snr_ground_polarity = 1e6;  // no reflection is that strong: the stone goes
+  const auto gated = detect(sim.bscan, d);
+  REQUIRE(near(gated, 0.8));
+  CHECK_FALSE(near(gated, 1.8));
+  for (const auto& k : gated) CHECK(k.polarity != 1);
+  d.min_snr = 0;  // turns both gates off
+  CHECK(near(detect(sim.bscan, d), 1.8));
+  d.min_snr = 2.5;
+  d.min_snr_ground_polarity = -1;
+  CHECK_THROWS_WITH(detect(sim.bscan, d), Catch::Contains("min_snr_ground_polarity"));
+}
+
 TEST_CASE("features: min_mine_likeness drops alarms, features off leaves the defaults",
           "[detect][features]") {
   const auto sim = simulate(line({{0.8, 0.06, 0.3, 0}, {1.8, 0.10, -0.3, 1}}));

@@ -67,6 +67,21 @@ struct DetectOptions {
   /// 0: none. 2.5 since 2026-12 (was 2): over 24 rough lines it halves the alarms on empty
   /// ground and drops no mine (docs/detect.md).
   double min_snr = 2.5;
+  /// The same gate for alarms whose reflection has the ground's polarity (polarity +1: stones,
+  /// metal, soil texture and the ground's residue; a plastic mine reflects with the opposite
+  /// sign): they are dropped below this snr (the larger of the two applies; min_snr 0 turns
+  /// both off). Over 60 rough lines 4 took 10 of 52 alarms off empty ground and lost one mine
+  /// of 219 (docs/detect.md).
+  double min_snr_ground_polarity = 4.0;
+  /// A second way in for weak hyperbolae with a strong reflection: with features, a fixed
+  /// threshold and a ground reference, alarms scoring above weak_threshold but not above the
+  /// threshold are kept where their reflection has a plastic mine's polarity (-1) and an snr
+  /// of at least weak_min_snr. A wide or deep plastic mine scores 0.3-0.5 on the semblance (a
+  /// flat top is not a hyperbola) while its reflection stands 5-20 times above the noise; soil
+  /// texture that scores so low stands out less (docs/detect.md). weak_min_snr 0 (or
+  /// weak_threshold >= threshold): off.
+  double weak_threshold = 0.35;
+  double weak_min_snr = 5.0;
   /// Time-zero from the data where the header's is evidently not the emission time (see
   /// infer_time_zero(), features.h): depths, the hyperbola shapes and migration need it.
   bool infer_time_zero = true;

@@ -79,8 +79,11 @@ struct FeatureOptions {
   /// it covers the wavelet, while a wider reach (2.5 periods until 2026-12) caught the
   /// ground's residue and soil texture above small shallow objects. Later, a thick object's
   /// bottom and a score that peaks below a flat top need the longer reach.
+  /// min_after_ground_periods: a placement nearer the ground reads the ground wavelet's own
+  /// trailing side lobe and the residue of its removal (a Ricker has 7 % of its peak left 0.7
+  /// periods out; 0.4 until 2026-12-07, docs/detect.md "Reflection").
   double search_before_periods = 1.0, search_after_periods = 2.5;
-  double min_after_ground_periods = 0.4;
+  double min_after_ground_periods = 0.7;
   std::ptrdiff_t stack_traces = 1;  ///< traces either side of the alarm averaged
   /// Below this coherence (normalized correlation with the reference) the polarity is 0 and
   /// the material unknown.
