@@ -398,10 +398,10 @@ def detect(b: Any, pipeline: Any = None, return_score: bool = False,
         (default 2.5: alarms whose reflection's ``snr`` is below it are dropped; 0 keeps them)
         and min_snr_ground_polarity (default 4: the same for alarms of the ground's polarity,
         ``polarity`` +1, which no plastic mine has),
-        weak_threshold and weak_min_snr (defaults 0.35 and 5: with a fixed threshold, alarms
-        scoring above weak_threshold up to the threshold are kept where their reflection has
-        ``polarity`` -1 and an ``snr`` of weak_min_snr, as a wide plastic mine's flat top
-        has; weak_min_snr 0 turns it off),
+        weak_threshold and weak_min_snr (defaults 0.35 and 5: with the hyperbola score and a
+        fixed threshold, alarms scoring above weak_threshold up to the threshold are kept
+        where their reflection has ``polarity`` -1 and an ``snr`` of weak_min_snr, as a wide
+        plastic mine's flat top has; weak_min_snr 0 turns it off),
         flat_tops (default True: weak hyperbola maxima scored again with a flat-topped
         object's response, for mines 5-30 cm across), flank_radius_m (default 0.6: alarms
         this close to a stronger one and below ``nms_shadow_ratio`` of it are its flanks).

@@ -140,10 +140,12 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
   no.velocity_m_per_ns = v;
   if (o.flat_tops && so.method == ScoreMethod::hyperbola)
     rescore_flat_tops(pre.view(), pre.header(), so, s.view(), threshold, o.flat_top);
-  // Weak maxima with a strong reflection (DetectOptions::weak_threshold): the NMS looks down
-  // to the weak level, the SNR decides below the threshold once the features are known.
-  const bool weak = o.features && o.threshold_method == DetectThreshold::fixed &&
-                    o.weak_min_snr > 0 && o.weak_threshold < threshold;
+  // Weak maxima with a strong reflection (DetectOptions::weak_threshold, a semblance level):
+  // the NMS looks down to the weak level, the SNR decides below the threshold once the
+  // features are known.
+  const bool weak = o.features && so.method == ScoreMethod::hyperbola &&
+                    o.threshold_method == DetectThreshold::fixed && o.weak_min_snr > 0 &&
+                    o.weak_threshold < threshold;
   if (weak) no.threshold = o.weak_threshold;
   std::vector<Detection> dets;
   if (o.threshold_method == DetectThreshold::cfar) {

@@ -175,6 +175,10 @@ TEST_CASE("features: below the threshold only a strong reflection of a mine's po
   }
   d.weak_min_snr = 0;  // off: nothing scores above 0.999
   CHECK(detect(sim.bscan, d).empty());
+  DetectOptions energy;  // weak_threshold is a semblance level: no weak path on another score
+  energy.score.method = ScoreMethod::energy;
+  energy.threshold = 1e6;
+  CHECK(detect(sim.bscan, energy).empty());
   d.weak_min_snr = 5;
   d.weak_threshold = std::nan("");
   CHECK_THROWS_WITH(detect(sim.bscan, d), Catch::Contains("weak_threshold"));

@@ -73,13 +73,13 @@ struct DetectOptions {
   /// both off). Over 60 rough lines 4 took 10 of 52 alarms off empty ground and lost one mine
   /// of 219 (docs/detect.md).
   double min_snr_ground_polarity = 4.0;
-  /// A second way in for weak hyperbolae with a strong reflection: with features, a fixed
-  /// threshold and a ground reference, alarms scoring above weak_threshold but not above the
-  /// threshold are kept where their reflection has a plastic mine's polarity (-1) and an snr
-  /// of at least weak_min_snr. A wide or deep plastic mine scores 0.3-0.5 on the semblance (a
-  /// flat top is not a hyperbola) while its reflection stands 5-20 times above the noise; soil
-  /// texture that scores so low stands out less (docs/detect.md). weak_min_snr 0 (or
-  /// weak_threshold >= threshold): off.
+  /// A second way in for weak hyperbolae with a strong reflection: with features, the
+  /// hyperbola score, a fixed threshold and a ground reference, alarms scoring above
+  /// weak_threshold (a semblance level) but not above the threshold are kept where their
+  /// reflection has a plastic mine's polarity (-1) and an snr of at least weak_min_snr. A wide
+  /// or deep plastic mine scores 0.3-0.5 on the semblance (a flat top is not a hyperbola)
+  /// while its reflection stands 5-20 times above the noise; soil texture that scores so low
+  /// stands out less (docs/detect.md). weak_min_snr 0 (or weak_threshold >= threshold): off.
   double weak_threshold = 0.35;
   double weak_min_snr = 5.0;
   /// Time-zero from the data where the header's is evidently not the emission time (see
