@@ -173,10 +173,8 @@ std::vector<Detection> detect(Bscan&& in, const DetectOptions& o, DetectReport* 
     for (std::size_t q = 0; q < dets.size(); ++q) {
       const Detection& d = dets[q];
       // Below the threshold only a strong reflection of a plastic mine's polarity is kept
-      // (before it could suppress another alarm).
-      if (weak && d.score <= threshold &&
-          (ground.wavelet.empty() || d.snr < o.weak_min_snr || d.polarity >= 0))
-        continue;
+      // (before it could suppress another alarm; without a reference every polarity is 0).
+      if (weak && d.score <= threshold && (d.snr < o.weak_min_snr || d.polarity >= 0)) continue;
       bool drop = false;
       for (std::size_t k : kept) {
         const double dx = std::abs(dets[k].x_m - d.x_m);
