@@ -33,6 +33,8 @@ void run(benchmark::State& state, BackgroundMethod m, int threads, int k = -1) {
 
 void BM_mean_1thread(benchmark::State& s) { run(s, BackgroundMethod::mean, 1); }
 void BM_moving_mean_1thread(benchmark::State& s) { run(s, BackgroundMethod::moving_mean, 1); }
+void BM_mean_2threads(benchmark::State& s) { run(s, BackgroundMethod::mean, 2); }
+void BM_moving_mean_2threads(benchmark::State& s) { run(s, BackgroundMethod::moving_mean, 2); }
 void BM_moving_median31_2threads(benchmark::State& s) {
   run(s, BackgroundMethod::moving_median, 2);
 }
@@ -76,6 +78,8 @@ void BM_rpca_512x2048(benchmark::State& state) {
 
 BENCHMARK(BM_mean_1thread)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_moving_mean_1thread)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_mean_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_moving_mean_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_median_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_moving_median31_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_svd_k3_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -58,6 +58,9 @@ TEST_CASE("dewow: identical with 1 and 2 threads, strided input gives the same r
   const Bscan b = simulate(o).bscan;
   auto [a, c] = test::with_1_and_2_threads([&] { return dewow(b, {1.5}); });
   CHECK(test::identical(a, c));
+  Bscan in_place = b;  // whole groups of eight traces and a partial one, in place
+  dewow(in_place.view(), in_place.view(), b.header().dt_ns, {1.5});
+  CHECK(test::identical(a, in_place));
   std::vector<float> rm(static_cast<std::size_t>(b.n_samples() * b.n_traces()));
   for (std::ptrdiff_t i = 0; i < b.n_samples(); ++i)
     for (std::ptrdiff_t j = 0; j < b.n_traces(); ++j)

@@ -64,6 +64,12 @@ TEST_CASE("gain: AGC brings any amplitude to unit RMS, the clamp holds in near-s
     return gain(big, o);
   });
   CHECK(test::identical(a, b));
+  // In place (whole groups of eight traces and a partial one): each row is written only
+  // after the windows that read it.
+  Bscan c = test::make_section(512, 200, dt,
+                               [](double t, std::ptrdiff_t j) { return std::sin(t * (1 + j)); });
+  gain(c.view(), c.view(), dt, 0.0, o);
+  CHECK(test::identical(a, c));
 }
 
 TEST_CASE("gain: bad options are refused", "[filters][gain]") {
