@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numbers>
 #include <string>
@@ -144,19 +145,30 @@ GPRKIT_SIMD_CLONES void accumulate(double* acc, const float* x, idx_t m, double 
   for (idx_t i = 0; i < m; ++i) acc[i] += sign * static_cast<double>(x[i]);
 }
 
-/// y[i] = x[i] - b[i]; true when every y[i] is finite (tested while y is in cache).
+/// y[i] = x[i] - b[i]; true when every y[i] is finite.
 GPRKIT_SIMD_CLONES bool subtract_row(const float* x, const float* b, float* y, idx_t m) {
-  for (idx_t i = 0; i < m; ++i) y[i] = x[i] - b[i];
-  return check::all_finite(y, m);
+  std::uint32_t bad = 0;
+  for (idx_t i = 0; i < m; ++i) {
+    y[i] = x[i] - b[i];
+    bad |= check::not_finite_bit(y[i]);
+  }
+  return bad == 0;
 }
 
 /// y[i] = [x[i] -] float(s[i] * inv); true when every y[i] is finite.
 GPRKIT_SIMD_CLONES bool mean_row(const double* s, double inv, const float* x, float* y, idx_t m) {
+  std::uint32_t bad = 0;
   if (x != nullptr)
-    for (idx_t i = 0; i < m; ++i) y[i] = x[i] - static_cast<float>(s[i] * inv);
+    for (idx_t i = 0; i < m; ++i) {
+      y[i] = x[i] - static_cast<float>(s[i] * inv);
+      bad |= check::not_finite_bit(y[i]);
+    }
   else
-    for (idx_t i = 0; i < m; ++i) y[i] = static_cast<float>(s[i] * inv);
-  return check::all_finite(y, m);
+    for (idx_t i = 0; i < m; ++i) {
+      y[i] = static_cast<float>(s[i] * inv);
+      bad |= check::not_finite_bit(y[i]);
+    }
+  return bad == 0;
 }
 
 // ---- mean / median trace ------------------------------------------------------------

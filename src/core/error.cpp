@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <string>
 
 #include "gprkit/core/threads.h"
@@ -56,15 +55,9 @@ std::string shape_str(std::ptrdiff_t n_samples, std::ptrdiff_t n_traces) {
   return buf;
 }
 
-// Integer bit tests (exponent all ones means Inf or NaN) reduced with OR: unlike a float
-// reduction, which must keep its order, this vectorizes at every width.
 GPRKIT_SIMD_CLONES bool all_finite(const float* x, std::ptrdiff_t n) noexcept {
   std::uint32_t bad = 0;
-  for (std::ptrdiff_t i = 0; i < n; ++i) {
-    std::uint32_t bits;
-    std::memcpy(&bits, x + i, sizeof bits);
-    bad |= static_cast<std::uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
-  }
+  for (std::ptrdiff_t i = 0; i < n; ++i) bad |= not_finite_bit(x[i]);
   return bad == 0;
 }
 

@@ -1,7 +1,9 @@
 // Argument checks shared by every kernel: validate once at the boundary, with a
 // message that names the argument, its value and what was expected.
 #pragma once
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +30,12 @@ void in_range(std::string_view where, std::string_view what, double value, doubl
 
 /// True when each of the n floats x[0..n) is finite (no NaN/Inf). Runs at memory speed.
 bool all_finite(const float* x, std::ptrdiff_t n) noexcept;
+/// 1 when v is Inf or NaN (exponent all ones), else 0. An integer test reduced with OR: unlike
+/// a float reduction, which must keep its order, it vectorizes at every width, also inside the
+/// loop that computes v (outputs checked as they are written, not read back).
+inline std::uint32_t not_finite_bit(float v) noexcept {
+  return static_cast<std::uint32_t>((std::bit_cast<std::uint32_t>(v) & 0x7f800000u) == 0x7f800000u);
+}
 
 /// The section is non-empty and every sample is finite (no NaN/Inf).
 void finite_data(std::string_view where, std::string_view what, ConstView v);
