@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <random>
 
+#include "../core/section_memory.h"
 #include "gprkit/core/threads.h"
 #include "gprkit/core/validate.h"
 
@@ -105,8 +106,13 @@ FileBytes::FileBytes(const std::filesystem::path& path, std::size_t max_bytes,
                       std::string(what) + " is expected to be at most " +
                       std::to_string(max_bytes));
   size_ = static_cast<std::size_t>(size);
-  data_ = std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(size_, 1));
+  data_.reset(reinterpret_cast<std::uint8_t*>(
+      gprkit::detail::allocate_section(std::max<std::size_t>(size_, 1))));
   read_exact(f, path, data_.get(), size_);
+}
+
+void FileBytes::Free::operator()(std::uint8_t* p) const noexcept {
+  gprkit::detail::free_section(reinterpret_cast<float*>(p));
 }
 
 RandomAccessFile::RandomAccessFile(const std::filesystem::path& path) {

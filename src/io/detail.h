@@ -45,7 +45,8 @@ class RandomAccessFile {
 /// A whole file read into memory with pread (no mapping: a file truncated by another process
 /// while it is read gives FormatError, not SIGBUS). FIFOs, directories, devices and sockets are
 /// refused before opening (IoError); a file larger than max_bytes gives FormatError naming
-/// `what`; a file that shrinks while read gives FormatError.
+/// `what`; a file that shrinks while read gives FormatError. The buffer is section memory
+/// (src/core/section_memory.h): a large file read after another reuses its faulted-in block.
 class FileBytes {
  public:
   explicit FileBytes(const std::filesystem::path& path, std::size_t max_bytes = SIZE_MAX,
@@ -53,7 +54,10 @@ class FileBytes {
   Bytes bytes() const { return {data_.get(), size_}; }
 
  private:
-  std::unique_ptr<std::uint8_t[]> data_;
+  struct Free {
+    void operator()(std::uint8_t* p) const noexcept;
+  };
+  std::unique_ptr<std::uint8_t[], Free> data_;
   std::size_t size_ = 0;
 };
 /// The first min(n, file size) bytes of a file (same checks as FileBytes), for sniffing.
