@@ -1061,7 +1061,7 @@ def rpca(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], options: ...)
     """
     Robust PCA: (low_rank, sparse, report dict).
     """
-def run_step(step: str, data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options_json: str) -> tuple[numpy.typing.NDArray[numpy.float32], dict, dict]:
+def run_step(step: str, data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options_json: str, out: typing.Any = None) -> tuple[numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], dict, dict]:
     ...
 def score(data: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], header: dict, options_json: str) -> tuple[numpy.typing.NDArray[numpy.float32], dict]:
     ...

@@ -46,7 +46,7 @@ def _ground_window(ground_window_ns: Any) -> tuple[float, float]:
 def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = None,
                       trace_mask: Any = None, ground_window_ns: tuple[float, float] | None = None,
                       ground_time_ns: Any = None, rpca_svd: str = "randomized",
-                      return_report: bool = False, **options: Any) -> Any:
+                      return_report: bool = False, out: Any = None, **options: Any) -> Any:
     """Subtract the clutter background of a section and return a new Bscan.
 
     Parameters
@@ -86,6 +86,10 @@ def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = Non
         Known two-way time of the ground reflection per trace (ns); skips the picking.
     rpca_svd : {"randomized", "full"}
         Singular-value thresholding of rpca: randomized partial SVD (default) or full SVD.
+    out : Bscan or float32 array, optional
+        Written with the result instead of a new section (``out=b`` for in place; see
+        :mod:`gprkit.filters`). Not with ``trace_mask``, ``ground_time_ns`` or
+        ``return_report``.
     return_report : bool
         Also return a dict: ``background_trace`` (mean/median/ground_bounce's horizontal part),
         ``singular_values``, ``components`` (k for svd, rank of L for rpca), ``iterations``,
@@ -116,7 +120,10 @@ def remove_background(b: Any, method: str = "mean", *, dt_ns: float | None = Non
         opts["rpca_svd"] = rpca_svd
         if ground_window_ns is not None:
             opts["ground_start_ns"], opts["ground_end_ns"] = _ground_window(ground_window_ns)
-        return run_step("remove_background", bs, **opts)[0]
+        return run_step("remove_background", bs, out=out, **opts)[0]
+    if out is not None:
+        raise TypeError("remove_background: out= is not available with trace_mask, ground_time_ns "
+                        "or return_report; call it without out=")
     if method not in BACKGROUND_METHODS:
         raise _core.InvalidArgument(f"remove_background: method = {method!r}; expected one of {BACKGROUND_METHODS}")
     o = _core.BackgroundOptions()

@@ -4,6 +4,11 @@ survey corrections on trace positions: distance normalisation and topographic co
 Each takes a :class:`~gprkit.Bscan` (or an array plus ``dt_ns``) and returns a new Bscan with
 the same header (time-zero updates ``t0_ns``). Float32 input of any layout is read without a
 copy; results are Fortran-ordered float32. The GIL is released while the kernel runs.
+
+``out=`` (dc_remove, dewow, bandpass, gain, envelope; also ``remove_background``): a Bscan or
+a writable float32 array of the input's shape to write the result into instead of a new
+section; ``out=b`` filters in place. Repeated calls then allocate nothing. A Bscan given is
+returned with the new header; an array is returned wrapped in a Bscan that shares it.
 """
 from __future__ import annotations
 
@@ -29,18 +34,20 @@ def _num(value: Any, name: str) -> float:
 
 
 def dc_remove(b: Any, method: Optional[str] = None, start_ns: Optional[float] = None,
-              end_ns: Optional[float] = None, dt_ns: Optional[float] = None) -> Bscan:
+              end_ns: Optional[float] = None, dt_ns: Optional[float] = None, *,
+              out: Any = None) -> Bscan:
     """Subtract each trace's mean or median (``method``, default ``"mean"``), measured over
     [start_ns, end_ns] (ns from time-zero; default: the whole trace), from the whole trace."""
-    return run_step("dc_remove", b, dt_ns, method=method, start_ns=start_ns, end_ns=end_ns)[0]
+    return run_step("dc_remove", b, dt_ns, out, method=method, start_ns=start_ns, end_ns=end_ns)[0]
 
 
-def dewow(b: Any, window_ns: Optional[float] = None, dt_ns: Optional[float] = None) -> Bscan:
+def dewow(b: Any, window_ns: Optional[float] = None, dt_ns: Optional[float] = None, *,
+          out: Any = None) -> Bscan:
     """Remove the low-frequency wow: subtract a running mean over ``window_ns`` (ns), centred on
     each sample; the window shrinks symmetrically at the trace ends, so a linear drift is
     removed without edge bias. Default window: three periods of the centre frequency
     (header ``centre_frequency_mhz``), else max(2 ns, 20 samples)."""
-    return run_step("dewow", b, dt_ns, window_ns=window_ns)[0]
+    return run_step("dewow", b, dt_ns, out, window_ns=window_ns)[0]
 
 
 _TZ_ALIASES = {"peak": "first_peak", "first_peak": "first_peak", "threshold": "threshold",
@@ -104,7 +111,7 @@ def time_zero(b: Any, method: Optional[str] = None, threshold: Optional[float] =
 def bandpass(b: Any, low_mhz: Optional[float] = None, high_mhz: Optional[float] = None,
              shape: Optional[str] = None, transition_mhz: Optional[float] = None,
              order: Optional[int] = None, pad_samples: Optional[int] = None,
-             dt_ns: Optional[float] = None) -> Bscan:
+             dt_ns: Optional[float] = None, *, out: Any = None) -> Bscan:
     """Zero-phase band-pass (FFT) between ``low_mhz`` and ``high_mhz`` (MHz).
 
     shape ``"cosine"`` (default): gain 1 on [low, high] with raised-cosine transitions of
@@ -116,14 +123,15 @@ def bandpass(b: Any, low_mhz: Optional[float] = None, high_mhz: Optional[float] 
     default n/8) with a line joining its end back to its start so no wrap-around ringing
     appears at the ends.
     """
-    return run_step("bandpass", b, dt_ns, low_mhz=low_mhz, high_mhz=high_mhz, shape=shape,
+    return run_step("bandpass", b, dt_ns, out, low_mhz=low_mhz, high_mhz=high_mhz, shape=shape,
                     transition_mhz=transition_mhz, order=order, pad_samples=pad_samples)[0]
 
 
 def gain(b: Any, kind: Optional[str] = None, power: Optional[float] = None,
          db_per_ns: Optional[float] = None, window_ns: Optional[float] = None,
          max_gain: Optional[float] = None, dt_ns: Optional[float] = None,
-         method: Optional[str] = None, exponent: Optional[float] = None) -> Bscan:
+         method: Optional[str] = None, exponent: Optional[float] = None, *,
+         out: Any = None) -> Bscan:
     """Time-varying gain; t is the time since time-zero in ns (t0_ns + i * dt_ns, 0 before it).
 
     kind ``"tpow"`` (default): g = t**power (power 1); ``"exp"``: g = 10**(db_per_ns * t / 20)
@@ -132,16 +140,17 @@ def gain(b: Any, kind: Optional[str] = None, power: Optional[float] = None,
     clamped to ``max_gain`` (1e4). ``method=`` is accepted as another name for ``kind``,
     ``exponent=`` for ``power``.
     """
-    return run_step("gain", b, dt_ns, kind=method if method is not None else kind,
+    return run_step("gain", b, dt_ns, out, kind=method if method is not None else kind,
                     power=exponent if exponent is not None else power, db_per_ns=db_per_ns,
                     window_ns=window_ns, max_gain=max_gain)[0]
 
 
-def envelope(b: Any, pad_samples: Optional[int] = None, dt_ns: Optional[float] = None) -> Bscan:
+def envelope(b: Any, pad_samples: Optional[int] = None, dt_ns: Optional[float] = None, *,
+             out: Any = None) -> Bscan:
     """Instantaneous amplitude |x + i H(x)| (H: Hilbert transform by FFT, zero-padded by
     ``pad_samples``, default n/8)."""
     b = as_bscan(b, dt_ns if dt_ns is not None else (None if isinstance(b, Bscan) else 1.0))
-    return run_step("envelope", b, pad_samples=pad_samples)[0]
+    return run_step("envelope", b, out=out, pad_samples=pad_samples)[0]
 
 
 def normalize_distance(b: Any, spacing_m: Optional[float] = None, stationary_m: Optional[float] = None) -> Bscan:

@@ -226,17 +226,27 @@ class Pipeline:
         return _result(b, data, header)
 
 
-def run_step(step: str, b: Any, dt_ns: Optional[float] = None, **options: Any) -> tuple[Bscan, dict]:
+def run_step(step: str, b: Any, dt_ns: Optional[float] = None, out: Any = None,
+             **options: Any) -> tuple[Bscan, dict]:
     """Runs one registry step on ``b`` with ``options`` (None values take the step's defaults);
-    returns the result and the step's extra outputs (e.g. time-zero picks) by name."""
+    returns the result and the step's extra outputs (e.g. time-zero picks) by name.
+
+    ``out``: a Bscan or a float32 array of the output's shape to write the result into instead
+    of a new section (``b`` itself, or ``b.data``, for in place); a Bscan given gets the new
+    header and is the result, an array is wrapped in a new Bscan that shares it."""
     b = as_bscan(b, dt_ns)
     known = _options_of(step)
     unknown = sorted(set(options) - set(known))
     if unknown:  # a misspelt keyword is a TypeError in Python, as for any function
         raise TypeError(f"{step}: unknown option {unknown[0]!r}; expected one of {sorted(known)}")
     opts = {k: v for k, v in options.items() if v is not None}
-    data, header, outputs = _core.run_step(step, b.data, b.header, _dumps(opts))
-    return _result(b, data, header), outputs
+    target = out.data if isinstance(out, Bscan) else out
+    data, header, outputs = _core.run_step(step, b.data, b.header, _dumps(opts), target)
+    result = _result(b, data, header)
+    if isinstance(out, Bscan):
+        out.header = result.header
+        return out, outputs
+    return result, outputs
 
 
 def _result(b: Bscan, data: np.ndarray, header: dict) -> Bscan:

@@ -162,3 +162,53 @@ def test_nan_inf_and_empty_inputs_raise(fn):
         fn(x, dt_ns=0.1)
     with pytest.raises(ValueError, match="empty"):
         fn(np.zeros((0, 3), dtype=np.float32), dt_ns=0.1)
+
+
+OUT_CALLS = [(gprkit.dewow, dict(window_ns=3.0)), (gprkit.gain, dict(kind="agc", window_ns=3.0)),
+             (gprkit.dc_remove, {}), (gprkit.bandpass, {}), (gprkit.envelope, {}),
+             (gprkit.remove_background, dict(method="moving_mean"))]
+
+
+def _out_section():
+    return gprkit.simulate([dict(x_m=1.0, depth_m=0.2)], n_samples=512, n_traces=150, dt_ns=0.05,
+                           dx_m=0.01, noise_std=0.01, wow_amplitude=0.3, centre_frequency_mhz=1000).bscan
+
+
+@pytest.mark.parametrize("fn,kw", OUT_CALLS, ids=[f.__name__ for f, _ in OUT_CALLS])
+def test_out_writes_the_plain_result_into_the_given_section(fn, kw):
+    import copy
+    b = _out_section()
+    ref = fn(b, **kw)
+    # Into another Bscan: the same bits, the same object back, with the new header's history.
+    o = gprkit.Bscan(np.zeros(b.data.shape, np.float32, order="F"), dt_ns=b.dt_ns)
+    r = fn(b, out=o, **kw)
+    assert r is o and np.array_equal(o.data, ref.data)
+    assert o.header["history"] == ref.header["history"]
+    # Into an array: wrapped, not copied.
+    arr = np.full(b.data.shape, np.nan, np.float32, order="F")
+    r = fn(b, out=arr, **kw)
+    assert np.shares_memory(r.data, arr) and np.array_equal(arr, ref.data)
+    # In place.
+    c = copy.deepcopy(b)
+    data = c.data
+    assert fn(c, out=c, **kw) is c and c.data is data and np.array_equal(c.data, ref.data)
+
+
+def test_out_refuses_what_it_cannot_write():
+    b = _out_section()
+    shape = b.data.shape
+    with pytest.raises(ValueError, match=r"out has shape \(512 samples x 149 traces\)"):
+        gprkit.dewow(b, out=np.zeros((shape[0], shape[1] - 1), np.float32, order="F"))
+    with pytest.raises(TypeError, match="out: dtype = float64"):
+        gprkit.dewow(b, out=np.zeros(shape))
+    with pytest.raises(TypeError, match="out must be a numpy float32 array"):
+        gprkit.dewow(b, out=[[0.0] * shape[1]] * shape[0])  # would be a converted copy
+    ro = np.zeros(shape, np.float32, order="F")
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        gprkit.dewow(b, out=ro)
+    base = np.asfortranarray(np.random.default_rng(1).standard_normal((513, 40)).astype(np.float32))
+    with pytest.raises(gprkit.InvalidArgument, match="overlaps the input"):
+        gprkit.dewow(gprkit.Bscan(base[:-1], dt_ns=0.05), out=base[1:])
+    with pytest.raises(TypeError, match="out= is not available"):
+        gprkit.remove_background(b, method="mean", return_report=True, out=b)
