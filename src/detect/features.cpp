@@ -435,8 +435,14 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
 }
 
 double mine_likeness(const Detection& d) {
+  // Two-way time through the thickest plastic mine body the model expects: 2 h n / c with
+  // h = 8.7 cm, n = 1.73 (eps 3). A pair further apart is a thicker or denser body: a stone.
+  constexpr double kThickestMineNs = 1.0;
   double z = -0.5 + 3.0 * d.coherence * static_cast<double>(-d.polarity);
-  if (d.double_reflection) z += 1.0;
+  if (d.double_reflection) {
+    z += 1.0 + static_cast<double>(-d.polarity) -
+         2.0 * std::max(0.0, d.double_reflection_delay_ns - kThickestMineNs);
+  }
   if (d.width_m >= 0.05 && d.width_m <= 0.4) z += 0.5;
   if (d.material == Material::metal) z -= 1.5;
   return 1.0 / (1.0 + std::exp(-z));

@@ -154,6 +154,31 @@ TEST_CASE("features: a top-and-bottom pair is a double reflection", "[detect][fe
   CHECK(pair->mine_likeness > single->mine_likeness);
 }
 
+TEST_CASE("features: a thick top-and-bottom pair is less mine-like than a thin one",
+          "[detect][features]") {
+  // The same mine-polarity top (+0.3 at 6 cm) over a bottom 0.6 ns later (a 5 cm plastic
+  // body) and over one 1.6 ns later (thicker than any plastic mine: a stone's two faces).
+  const auto sim = simulate(
+      line({{1.0, 0.06, 0.3, 0}, {1.0, 0.09, -0.3, 0}, {2.2, 0.06, 0.3, 0}, {2.2, 0.14, -0.3, 0}}));
+  const auto dets = detect(sim.bscan);
+  const Detection* thin = near(dets, 1.0);
+  const Detection* thick = near(dets, 2.2);
+  REQUIRE(thin);
+  REQUIRE(thick);
+  REQUIRE(thin->double_reflection);
+  REQUIRE(thick->double_reflection);
+  CHECK(thin->polarity == -1);
+  CHECK(thick->polarity == -1);
+  CHECK(thin->double_reflection_delay_ns == Approx(0.6).margin(0.1));
+  CHECK(thick->double_reflection_delay_ns == Approx(1.6).margin(0.1));
+  CHECK(thin->mine_likeness > 0.9);
+  CHECK(thick->mine_likeness < thin->mine_likeness);
+  // In log-odds the thick pair loses 2 per ns beyond 1 ns (coherences differ a little).
+  auto logit = [](double p) { return std::log(p / (1 - p)); };
+  CHECK(logit(thin->mine_likeness) - logit(thick->mine_likeness) ==
+        Approx(2 * (thick->double_reflection_delay_ns - 1.0)).margin(0.4));
+}
+
 TEST_CASE("features: below the threshold only a strong reflection of a mine's polarity is kept",
           "[detect][features]") {
   // A mine-like (+0.3, opposite to the ground's -0.5) and a stone-like (-0.3) point: with the
@@ -225,8 +250,19 @@ TEST_CASE("features: mine_likeness follows the documented model", "[detect][feat
   d.coherence = 1.0;
   d.width_m = 0.1;
   d.double_reflection = true;
-  CHECK(mine_likeness(d) == Approx(1 / (1 + std::exp(-(-0.5 + 3 + 1 + 0.5)))));
+  d.double_reflection_delay_ns = 0.6;  // a 5 cm plastic body: 2 h n / c
+  CHECK(mine_likeness(d) == Approx(1 / (1 + std::exp(-(-0.5 + 3 + 2 + 0.5)))));
+  // The same pair 1.8 ns apart: thicker than any plastic mine the model expects (1 ns).
+  d.double_reflection_delay_ns = 1.8;
+  CHECK(mine_likeness(d) == Approx(1 / (1 + std::exp(-(-0.5 + 3 + 2 - 1.6 + 0.5)))));
+  d.double_reflection_delay_ns = 0.6;
+  const double thin = mine_likeness(d);
+  d.double_reflection_delay_ns = 1.2;
+  CHECK(mine_likeness(d) < thin);
+  // A pair whose top has the ground's sign (a stone's top and bottom) gains nothing.
   d.polarity = 1;
+  d.double_reflection_delay_ns = 0.6;
+  CHECK(mine_likeness(d) == Approx(1 / (1 + std::exp(-(-0.5 - 3 + 0 + 0.5)))));
   d.material = Material::metal;
   d.double_reflection = false;
   CHECK(mine_likeness(d) == Approx(1 / (1 + std::exp(-(-0.5 - 3 + 0.5 - 1.5)))));

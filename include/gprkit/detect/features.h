@@ -130,13 +130,16 @@ void compute_features(ConstView processed, const Header& h, const GroundReferenc
                       const FeatureOptions& o = {});
 
 /// The mine likeness in [0, 1] of a detection with features: a logistic model
-///   z = -0.5 + 3 * coherence * (-polarity) + 1.0 * double_reflection
+///   z = -0.5 + 3 * coherence * (-polarity)
+///       + double_reflection * (1 - polarity - 2 * max(0, double_reflection_delay_ns - 1))
 ///       + 0.5 * [0.05 m <= width_m <= 0.4 m] - 1.5 * [material == metal],
 ///   mine_likeness = 1 / (1 + exp(-z)).
 /// A plastic mine reflects with the opposite sign to the ground (its permittivity, about 3, is
-/// below any moist soil's), shows its bottom as a second reflection of the other sign, and is
-/// 5 to 40 cm across; stones and metal reflect with the ground's sign, metal strongly and
-/// ringing. The weights are set from this physics, not fitted (docs/detect.md).
+/// below any moist soil's), shows its bottom as a second reflection of the other sign, is thin
+/// (top to bottom 2 h n / c <= 1 ns for h <= 8.7 cm at eps 3) and 5 to 40 cm across; stones
+/// and metal reflect with the ground's sign, metal strongly and ringing, and a stone's bottom
+/// comes later (eps 7-30). The weights are set from this physics, not fitted; the thickness
+/// and the pair's sign were checked on simulated lines (docs/detect.md).
 double mine_likeness(const Detection& d);
 
 }  // namespace gprkit
