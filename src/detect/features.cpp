@@ -349,11 +349,26 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
     const std::ptrdiff_t e0 =
         std::max(first, strongest.sample - std::max(dmin, samples(o.first_max_delay_periods)));
     const std::ptrdiff_t e1 = strongest.sample - std::max(dmin, samples(o.first_min_delay_periods));
+    const auto thickest =
+        static_cast<std::ptrdiff_t>(std::lround(thickest_mine_delay_ns / h.dt_ns));
+    auto has_bottom = [&](const Fit& f, std::ptrdiff_t reach) {
+      const Fit b = best_fit(tr, ref, lead, ref_energy, f.sample + dmin,
+                             std::max(f.sample + dmin, f.sample + reach), other);
+      return b.amplitude * other > 0 &&
+             std::abs(b.amplitude) >= o.double_min_ratio * std::abs(f.amplitude);
+    };
     Fit top = strongest, bottom;
     bool pair = false;
     if (e1 >= e0) {
       const Fit earlier = best_fit(tr, ref, lead, ref_energy, e0, e1, other);
-      if (earlier.amplitude * other > 0 &&
+      // A mine's top and bottom (the strongest of a mine's sign, its bottom within a mine's
+      // thickness) under a reflection that would make the body thicker than any mine: the
+      // earlier one is the ground's residue above the mine, not its top.
+      const bool mine_below = strongest.amplitude < 0 &&
+                              static_cast<double>(strongest.sample - earlier.sample) * h.dt_ns >
+                                  thickest_mine_delay_ns &&
+                              has_bottom(strongest, std::min(dmax, thickest));
+      if (!mine_below && earlier.amplitude * other > 0 &&
           std::abs(earlier.amplitude) >= o.first_min_ratio * std::abs(strongest.amplitude)) {
         top = earlier;
         bottom = strongest;
@@ -435,13 +450,10 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
 }
 
 double mine_likeness(const Detection& d) {
-  // Two-way time through the thickest plastic mine body the model expects: 2 h n / c with
-  // h = 8.7 cm, n = 1.73 (eps 3). A pair further apart is a thicker or denser body: a stone.
-  constexpr double kThickestMineNs = 1.0;
   double z = -0.5 + 3.0 * d.coherence * static_cast<double>(-d.polarity);
   if (d.double_reflection) {
     z += 1.0 + static_cast<double>(-d.polarity) -
-         2.0 * std::max(0.0, d.double_reflection_delay_ns - kThickestMineNs);
+         2.0 * std::max(0.0, d.double_reflection_delay_ns - thickest_mine_delay_ns);
   }
   if (d.width_m >= 0.05 && d.width_m <= 0.4) z += 0.5;
   if (d.material == Material::metal) z -= 1.5;

@@ -179,6 +179,30 @@ TEST_CASE("features: a thick top-and-bottom pair is less mine-like than a thin o
         Approx(2 * (thick->double_reflection_delay_ns - 1.0)).margin(0.4));
 }
 
+TEST_CASE("features: a reflection above a mine's top and bottom is not taken for its top",
+          "[detect][features]") {
+  // A mine (top +0.3 at 14 cm, bottom -0.3 3 cm lower: 0.6 ns) under a reflection of the
+  // ground's sign 9.5 cm above it (1.9 ns: the residue of a rough ground's removal). Taken as
+  // the top it would make a body 1.9 ns thick, thicker than any plastic mine.
+  const auto sim =
+      simulate(line({{1.5, 0.045, -0.3, 0}, {1.5, 0.14, 0.3, 0}, {1.5, 0.17, -0.3, 0}}));
+  const auto dets = detect(sim.bscan);
+  const Detection* mine = near(dets, 1.5);
+  REQUIRE(mine);
+  CHECK(mine->polarity == -1);
+  CHECK(mine->material == Material::low_permittivity);
+  CHECK(mine->double_reflection);
+  CHECK(mine->double_reflection_delay_ns == Approx(0.6).margin(0.1));
+  CHECK(mine->depth_m == Approx(0.14).margin(0.02));
+  // The same two upper reflections alone are a thick stone's top and bottom: no bottom of a
+  // mine's thickness follows, so the earlier one stays the top.
+  const auto stone = simulate(line({{1.5, 0.045, -0.3, 0}, {1.5, 0.14, 0.3, 0}}));
+  const Detection* s = near(detect(stone.bscan), 1.5);
+  REQUIRE(s);
+  CHECK(s->polarity == 1);
+  CHECK(s->mine_likeness < 0.2);
+}
+
 TEST_CASE("features: below the threshold only a strong reflection of a mine's polarity is kept",
           "[detect][features]") {
   // A mine-like (+0.3, opposite to the ground's -0.5) and a stone-like (-0.3) point: with the

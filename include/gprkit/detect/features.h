@@ -99,7 +99,10 @@ struct FeatureOptions {
   /// A reflection of the other sign first_min_delay_periods to first_max_delay_periods before
   /// the strongest, at least first_min_ratio as strong, is the object's top (the first
   /// reflection; a thick object's bottom can outshine its top). Closer than 0.6 periods the
-  /// residue of an imperfect fit would pass for one.
+  /// residue of an imperfect fit would pass for one. Not taken where it would make the body
+  /// thicker than a plastic mine (more than thickest_mine_delay_ns above the strongest) while
+  /// the strongest has a mine's sign and its own bottom within that delay after it: that is a
+  /// mine's top and bottom, and the earlier reflection the ground's residue above it.
   double first_min_ratio = 0.6;
   double first_min_delay_periods = 0.6, first_max_delay_periods = 3.0;
   double double_min_delay_periods = 0.45, double_max_delay_periods = 3.0;
@@ -129,9 +132,15 @@ void compute_features(ConstView processed, const Header& h, const GroundReferenc
                       double velocity_m_per_ns, std::vector<Detection>& dets,
                       const FeatureOptions& o = {});
 
+/// Two-way time through the thickest plastic mine body the features expect: 2 h n / c with
+/// h = 8.7 cm and n = 1.73 (eps 3); AP mines are 4-6 cm tall. A top-and-bottom pair further
+/// apart is a thicker or denser body (a stone).
+inline constexpr double thickest_mine_delay_ns = 1.0;
+
 /// The mine likeness in [0, 1] of a detection with features: a logistic model
 ///   z = -0.5 + 3 * coherence * (-polarity)
-///       + double_reflection * (1 - polarity - 2 * max(0, double_reflection_delay_ns - 1))
+///       + double_reflection * (1 - polarity
+///                              - 2 * max(0, double_reflection_delay_ns - thickest_mine_delay_ns))
 ///       + 0.5 * [0.05 m <= width_m <= 0.4 m] - 1.5 * [material == metal],
 ///   mine_likeness = 1 / (1 + exp(-z)).
 /// A plastic mine reflects with the opposite sign to the ground (its permittivity, about 3, is
