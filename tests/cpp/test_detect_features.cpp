@@ -197,7 +197,8 @@ TEST_CASE("features: a reflection above a mine's top and bottom is not taken for
   // The same two upper reflections alone are a thick stone's top and bottom: no bottom of a
   // mine's thickness follows, so the earlier one stays the top.
   const auto stone = simulate(line({{1.5, 0.045, -0.3, 0}, {1.5, 0.14, 0.3, 0}}));
-  const Detection* s = near(detect(stone.bscan), 1.5);
+  const auto stone_dets = detect(stone.bscan);
+  const Detection* s = near(stone_dets, 1.5);
   REQUIRE(s);
   CHECK(s->polarity == 1);
   CHECK(s->mine_likeness < 0.2);
