@@ -349,14 +349,18 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
     const std::ptrdiff_t e0 =
         std::max(first, strongest.sample - std::max(dmin, samples(o.first_max_delay_periods)));
     const std::ptrdiff_t e1 = strongest.sample - std::max(dmin, samples(o.first_min_delay_periods));
-    const auto thickest =
-        static_cast<std::ptrdiff_t>(std::lround(thickest_mine_delay_ns / h.dt_ns));
-    auto has_bottom = [&](const Fit& f, std::ptrdiff_t reach) {
-      const Fit b = best_fit(tr, ref, lead, ref_energy, f.sample + dmin,
-                             std::max(f.sample + dmin, f.sample + reach), other);
-      return b.amplitude * other > 0 &&
-             std::abs(b.amplitude) >= o.double_min_ratio * std::abs(f.amplitude);
+    // The strongest's own bottom: the best placement of the other sign dmin to `reach` after
+    // it, a bottom when at least double_min_ratio as strong.
+    auto bottom_within = [&](std::ptrdiff_t reach) {
+      return best_fit(tr, ref, lead, ref_energy, strongest.sample + dmin, strongest.sample + reach,
+                      other);
     };
+    auto is_bottom = [&](const Fit& b) {
+      return b.amplitude * other > 0 &&
+             std::abs(b.amplitude) >= o.double_min_ratio * std::abs(strongest.amplitude);
+    };
+    const auto thickest =
+        std::clamp<std::ptrdiff_t>(std::lround(thickest_mine_delay_ns / h.dt_ns), dmin, dmax);
     Fit top = strongest, bottom;
     bool pair = false;
     if (e1 >= e0) {
@@ -367,7 +371,7 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
       const bool mine_below = strongest.amplitude < 0 &&
                               static_cast<double>(strongest.sample - earlier.sample) * h.dt_ns >
                                   thickest_mine_delay_ns &&
-                              has_bottom(strongest, std::min(dmax, thickest));
+                              is_bottom(bottom_within(thickest));
       if (!mine_below && earlier.amplitude * other > 0 &&
           std::abs(earlier.amplitude) >= o.first_min_ratio * std::abs(strongest.amplitude)) {
         top = earlier;
@@ -377,10 +381,8 @@ void compute_features(ConstView p, const Header& h, const GroundReference& g, do
       }
     }
     if (!pair) {
-      bottom = best_fit(tr, ref, lead, ref_energy, strongest.sample + dmin, strongest.sample + dmax,
-                        other);
-      pair = bottom.amplitude * other > 0 &&
-             std::abs(bottom.amplitude) >= o.double_min_ratio * std::abs(strongest.amplitude);
+      bottom = bottom_within(dmax);
+      pair = is_bottom(bottom);
       if (pair) subtract(tr, ref, lead, bottom);
     }
     double peak = 0.0;
